@@ -1,0 +1,103 @@
+package domain_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+)
+
+func TestParsePartialDate(t *testing.T) {
+	good := map[string]domain.PartialDate{
+		"2021":       {Year: 2021},
+		"2021-12":    {Year: 2021, Month: 12},
+		"2021-12-25": {Year: 2021, Month: 12, Day: 25},
+		"2024-02-29": {Year: 2024, Month: 2, Day: 29},
+	}
+	for s, want := range good {
+		got, err := domain.ParsePartialDate(s)
+		if err != nil || got != want {
+			t.Errorf("ParsePartialDate(%q) = %+v, %v; want %+v", s, got, err, want)
+		}
+		if got.String() != s {
+			t.Errorf("%q round-trips as %q", s, got.String())
+		}
+	}
+	for _, s := range []string{"", "21", "2021-1", "2021-13", "2021-00", "2021-02-30", "2023-02-29", "2021-12-25-1", "0000", "2021/12", "２０２１", "+021", "2021-1a", " 2021"} {
+		if _, err := domain.ParsePartialDate(s); !errors.Is(err, domain.ErrInvalid) {
+			t.Errorf("ParsePartialDate(%q) err = %v, want INVALID", s, err)
+		}
+	}
+}
+
+func TestPartialDateOrderAndPeriods(t *testing.T) {
+	d := domain.MustPartialDate
+	ordered := []domain.PartialDate{{}, d("2020"), d("2020-12"), d("2020-12-31"), d("2021"), d("2021-01"), d("2021-01-01"), d("2021-01-02")}
+	for i := 1; i < len(ordered); i++ {
+		if ordered[i-1].Compare(ordered[i]) >= 0 || ordered[i].Compare(ordered[i-1]) <= 0 {
+			t.Errorf("%q should sort before %q", ordered[i-1], ordered[i])
+		}
+	}
+	if d("2024-02").Last() != 20240229 || d("2023-02").Last() != 20230228 || d("2021").First() != 20210101 || d("2021").Last() != 20211231 {
+		t.Error("period bounds are wrong")
+	}
+}
+
+func TestHoldsAt(t *testing.T) {
+	d := domain.MustPartialDate
+	r := &domain.Relationship{ValidFrom: d("2021-12"), ValidTo: d("2023-06")}
+	tests := map[string]bool{
+		"2021": true, "2021-06": false, "2021-12": true, "2021-12-01": true, "2021-11-30": false,
+		"2022": true, "2023": true, "2023-06-30": true, "2023-07": false, "2024": false,
+	}
+	for at, want := range tests {
+		if got := r.HoldsAt(d(at)); got != want {
+			t.Errorf("from 2021-12 to 2023-06, holds at %s = %v, want %v", at, got, want)
+		}
+	}
+	open := &domain.Relationship{}
+	if !open.HoldsAt(d("1900")) || !r.HoldsAt(domain.PartialDate{}) {
+		t.Error("unknown bounds or no date must not exclude")
+	}
+}
+
+func TestFoldAndMatchRank(t *testing.T) {
+	if got := domain.Fold("  Assimi   GOÏTA’s  "); got != "assimi goita's" {
+		t.Errorf("Fold = %q", got)
+	}
+	e := &domain.Entity{ID: "jnim", Name: "Jama'at Nusrat al-Islam wal-Muslimin", Aliases: []string{"JNIM", "Union for Supporting Islam and Muslims"}}
+	tests := []struct {
+		text string
+		rank int
+		ok   bool
+	}{
+		{"jnim", domain.RankExact, true},
+		{"jama'at nusrat al-islam wal-muslimin", domain.RankExact, true},
+		{"union for supporting islam and muslims", domain.RankAlias, true},
+		{"jama", domain.RankPrefix, true},
+		{"union supp", domain.RankTokens, true},
+		{"islam union", domain.RankTokens, true},
+		{"islamic", 0, false},
+		{"", 0, false},
+	}
+	for _, tt := range tests {
+		rank, ok := domain.MatchRank(e, domain.Fold(tt.text))
+		if rank != tt.rank || ok != tt.ok {
+			t.Errorf("MatchRank(%q) = %d %v, want %d %v", tt.text, rank, ok, tt.rank, tt.ok)
+		}
+	}
+}
+
+func TestErrorCodes(t *testing.T) {
+	err := domain.Invalidf("bad %s", "thing")
+	if !errors.Is(err, domain.ErrInvalid) || errors.Is(err, domain.ErrNotFound) || domain.ErrorCode(err) != domain.CodeInvalid {
+		t.Errorf("Invalidf: %v", err)
+	}
+	wrapped := errors.Join(errors.New("context"), domain.NotFoundf("no %s", "x"))
+	if domain.ErrorCode(wrapped) != domain.CodeNotFound {
+		t.Errorf("wrapped code = %s", domain.ErrorCode(wrapped))
+	}
+	if domain.ErrorCode(errors.New("boom")) != domain.CodeInternal || domain.ErrorCode(nil) != "" {
+		t.Error("plain errors are INTERNAL, nil has no code")
+	}
+}

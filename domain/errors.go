@@ -1,0 +1,105 @@
+package domain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error so that every transport can present it the same
+// way (the GraphQL layer maps each to one extensions.code).
+type Code string
+
+// The error codes stores and services return.
+const (
+	CodeNotFound    Code = "NOT_FOUND"   // the thing asked for does not exist
+	CodeInvalid     Code = "INVALID"     // the caller's input is malformed or out of range
+	CodeConflict    Code = "CONFLICT"    // the write contradicts what is stored
+	CodeUnavailable Code = "UNAVAILABLE" // the backend cannot be reached now; retry later
+	CodeTimeout     Code = "TIMEOUT"     // the request's deadline passed
+	CodeInternal    Code = "INTERNAL"    // a bug or an unexpected backend answer
+)
+
+// Error is the project's one error type: a code for machines, a message for
+// people, and the underlying cause for logs.
+type Error struct {
+	Code    Code
+	Message string
+	Err     error
+	// Limit is set on an INVALID error for an argument past a maximum the
+	// API sets, so clients can tell a limit from other bad input.
+	Limit *Limit
+}
+
+// Limit is a maximum one request may not exceed and the value it asked for.
+type Limit struct {
+	Argument string // the argument, e.g. first
+	Max      int    // the largest value allowed
+	Value    int    // the value asked for
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil && e.Message == "" {
+		return e.Err.Error()
+	}
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrNotFound) and friends match any Error with the
+// same code.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Message == "" && t.Err == nil && t.Code == e.Code
+}
+
+// Sentinels for errors.Is: each matches every Error carrying its code.
+var (
+	ErrNotFound    = &Error{Code: CodeNotFound}
+	ErrInvalid     = &Error{Code: CodeInvalid}
+	ErrConflict    = &Error{Code: CodeConflict}
+	ErrUnavailable = &Error{Code: CodeUnavailable}
+	ErrTimeout     = &Error{Code: CodeTimeout}
+	ErrInternal    = &Error{Code: CodeInternal}
+)
+
+// Invalidf returns an INVALID error whose message says what is wrong with the
+// input.
+func Invalidf(format string, args ...any) error {
+	return &Error{Code: CodeInvalid, Message: fmt.Sprintf(format, args...)}
+}
+
+// LimitExceeded returns the INVALID error for an argument past its maximum:
+// the message gives the allowed range and the value, and Limit carries them.
+func LimitExceeded(argument string, min, max, value int) error {
+	return &Error{
+		Code:    CodeInvalid,
+		Message: fmt.Sprintf("%s must be between %d and %d, got %d", argument, min, max, value),
+		Limit:   &Limit{Argument: argument, Max: max, Value: value},
+	}
+}
+
+// NotFoundf returns a NOT_FOUND error naming what was missing.
+func NotFoundf(format string, args ...any) error {
+	return &Error{Code: CodeNotFound, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first Error in err's chain, TIMEOUT for a
+// passed deadline, INTERNAL for any other error, and "" for nil.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		return e.Code
+	case errors.Is(err, context.DeadlineExceeded):
+		return CodeTimeout
+	}
+	return CodeInternal
+}

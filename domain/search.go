@@ -1,0 +1,134 @@
+package domain
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold prepares text for matching: lower case, diacritics removed ("Kéïta"
+// becomes "keita"), typographic quotes made plain and runs of space joined.
+func Fold(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case r == '\u2018' || r == '\u2019' || r == '`':
+			r = '\''
+		case r == '\u201c' || r == '\u201d':
+			r = '"'
+		case r == '\u2010' || r == '\u2011' || r == '\u2013' || r == '\u2014':
+			r = '-'
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// Tokens splits folded text into words of letters and digits.
+func Tokens(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// The ranks MatchRank gives, best first.
+const (
+	RankExact  = iota // the id or the name, folded, equals the text
+	RankAlias         // an alias equals the text
+	RankPrefix        // the name or an alias starts with the text
+	RankTokens        // every word of the text starts a word of the name or an alias
+)
+
+// MatchRank ranks how well entity e matches already-folded search text; ok
+// is false when it does not match at all. Both backends rank with it, so a
+// search gives the same order everywhere.
+func MatchRank(e *Entity, folded string) (rank int, ok bool) {
+	if folded == "" {
+		return 0, false
+	}
+	name := Fold(e.Name)
+	if name == folded || Fold(e.ID) == folded {
+		return RankExact, true
+	}
+	names := make([]string, 0, 1+len(e.Aliases))
+	names = append(names, name)
+	for _, a := range e.Aliases {
+		a = Fold(a)
+		if a == folded {
+			return RankAlias, true
+		}
+		names = append(names, a)
+	}
+	for _, n := range names {
+		if strings.HasPrefix(n, folded) {
+			return RankPrefix, true
+		}
+	}
+	if words := Tokens(folded); len(words) > 0 {
+		for _, n := range names {
+			if tokensPrefix(words, Tokens(n)) {
+				return RankTokens, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// tokensPrefix reports whether every query word starts some word of the name.
+func tokensPrefix(query, name []string) bool {
+	for _, q := range query {
+		found := false
+		for _, n := range name {
+			if strings.HasPrefix(n, q) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// RankMatches keeps the candidates that match the folded text and are of
+// the kinds asked (any kind when none), best first: by MatchRank, then
+// folded name, then id. It returns at most first. Every backend ranks
+// with it, whatever found its candidates.
+func RankMatches(candidates []*Entity, folded string, kinds []EntityKind, first int) []*Entity {
+	type hit struct {
+		e    *Entity
+		rank int
+		name string
+	}
+	var hits []hit
+	for _, e := range candidates {
+		if len(kinds) > 0 && !slices.Contains(kinds, e.Kind) {
+			continue
+		}
+		if rank, ok := MatchRank(e, folded); ok {
+			hits = append(hits, hit{e, rank, Fold(e.Name)})
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), strings.Compare(a.name, b.name), strings.Compare(a.e.ID, b.e.ID))
+	})
+	out := make([]*Entity, 0, min(len(hits), first))
+	for _, h := range hits[:min(len(hits), first)] {
+		out = append(out, h.e)
+	}
+	return out
+}

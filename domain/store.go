@@ -1,0 +1,274 @@
+package domain
+
+import (
+	"context"
+	"slices"
+)
+
+// Store is where the graph lives. The embedded in-memory backend and the
+// Neo4j backend implement it and must give the same answers; the conformance
+// suite in storetest holds them to that.
+//
+// Every method takes the request's context and stops when it is done.
+// Inputs are validated by the caller with the Validate methods below; a store
+// may still return INVALID for input it cannot serve. Backends return
+// UNAVAILABLE when they cannot be reached and INTERNAL for anything
+// unexpected; no read method returns NOT_FOUND: missing ids come back nil.
+type Store interface {
+	// EntitiesByIDs returns the entities with the given ids, in the order
+	// asked, with nil where no entity has that id. Loaders batch through it.
+	EntitiesByIDs(ctx context.Context, ids []string) ([]*Entity, error)
+	// RelationshipsByIDs returns relationships by id, in the order asked,
+	// nil where none exists.
+	RelationshipsByIDs(ctx context.Context, ids []string) ([]*Relationship, error)
+	// SourcesByIDs returns sources by id, in the order asked, nil where none
+	// exists.
+	SourcesByIDs(ctx context.Context, ids []string) ([]*Source, error)
+	// Sources returns every source, ordered by id.
+	Sources(ctx context.Context) ([]*Source, error)
+	// Entities returns one page of entities ordered by id.
+	Entities(ctx context.Context, f EntityFilter) (*EntityPage, error)
+	// RelationshipsOf returns, for each entity id asked, one page of the
+	// relationships it takes part in that pass the filter, ordered by
+	// relationship id; pages are in the order of ids. Loaders batch through it.
+	RelationshipsOf(ctx context.Context, ids []string, f RelationshipFilter) ([]*RelationshipPage, error)
+	// Search returns the entities whose name, alias or id match the text,
+	// best match first (see MatchRank).
+	Search(ctx context.Context, q SearchQuery) ([]*Entity, error)
+	// Neighborhood returns the entities within q.Depth hops of q.ID and the
+	// relationships between them that pass the filter; NOT_FOUND when q.ID
+	// is not an entity.
+	Neighborhood(ctx context.Context, q NeighborhoodQuery) (*Subgraph, error)
+	// Paths returns up to q.First paths between q.From and q.To that visit
+	// no entity twice and follow relationships passing q's filter either
+	// way, shortest first and ordered as SortPaths orders them; NOT_FOUND
+	// when either end is not an entity, INVALID when a length has more
+	// paths than MaxPathsExplored.
+	Paths(ctx context.Context, q PathQuery) ([]*Path, error)
+	// Snapshot returns the whole graph: every source, entity and
+	// relationship, each list ordered by id.
+	Snapshot(ctx context.Context) (*Graph, error)
+	// Load adds or replaces the graph's sources, entities and relationships
+	// by id. Loading the same graph twice changes nothing. INVALID when a
+	// relationship names an entity that neither the store nor g holds.
+	Load(ctx context.Context, g *Graph) error
+	// Ping returns nil when the store can serve reads.
+	Ping(ctx context.Context) error
+	// Close releases the store's resources.
+	Close(ctx context.Context) error
+}
+
+// Graph is a set of sources, entities and relationships: what the seed files
+// hold, what Load takes and what Snapshot returns.
+type Graph struct {
+	Sources       []*Source
+	Entities      []*Entity
+	Relationships []*Relationship
+}
+
+// CheckShape returns INVALID for what no store can hold: a source, entity
+// or relationship without an id, an unknown entity kind or relationship
+// type. Whether relationships' endpoints exist depends on what the store
+// already holds, so each backend checks that itself.
+func (g *Graph) CheckShape() error {
+	for _, src := range g.Sources {
+		if src == nil || src.ID == "" {
+			return Invalidf("a source has no id")
+		}
+	}
+	for _, e := range g.Entities {
+		if e == nil || e.ID == "" {
+			return Invalidf("an entity has no id")
+		}
+		if !e.Kind.Valid() {
+			return Invalidf("entity %q has unknown kind %q", e.ID, e.Kind)
+		}
+	}
+	for _, r := range g.Relationships {
+		if r == nil || r.ID == "" {
+			return Invalidf("a relationship has no id")
+		}
+		if !r.Type.Valid() {
+			return Invalidf("relationship %q has unknown type %q", r.ID, r.Type)
+		}
+	}
+	return nil
+}
+
+// Subgraph is part of the graph: entities and the relationships among them.
+// Truncated is true when a limit cut it short.
+type Subgraph struct {
+	Entities      []*Entity
+	Relationships []*Relationship
+	Truncated     bool
+}
+
+// Limits on what one request may ask for; the schema documents them.
+const (
+	MaxPageSize      = 500 // first on entities and relationships
+	MaxSearchResults = 100 // first on search
+	MaxDepth         = 3   // depth of a neighborhood or export
+	MaxSubgraphSize  = 5000
+	// MaxPathsExplored bounds the paths of one length a search will list
+	// before asking for a narrower question.
+	MaxPathsExplored = 100000
+)
+
+// Direction picks which of an entity's relationships to follow.
+type Direction string
+
+// The directions: outgoing from the entity, incoming to it, or both.
+const (
+	DirectionOut  Direction = "OUT"
+	DirectionIn   Direction = "IN"
+	DirectionBoth Direction = "BOTH"
+)
+
+// Valid reports whether d is OUT, IN or BOTH.
+func (d Direction) Valid() bool {
+	return d == DirectionOut || d == DirectionIn || d == DirectionBoth
+}
+
+// Follows reports whether a relationship r, seen from entity id, goes the
+// way d asks.
+func (d Direction) Follows(r *Relationship, id string) bool {
+	switch d {
+	case DirectionOut:
+		return r.FromID == id
+	case DirectionIn:
+		return r.ToID == id
+	}
+	return r.FromID == id || r.ToID == id
+}
+
+// EntityFilter selects a page of entities.
+type EntityFilter struct {
+	Kinds []EntityKind // empty: every kind
+	First int          // page size, 0..MaxPageSize
+	After string       // id of the last entity of the previous page; "" for the first page
+}
+
+// Validate returns INVALID naming the first bad field.
+func (f EntityFilter) Validate() error {
+	if err := validateFirst("first", f.First, MaxPageSize); err != nil {
+		return err
+	}
+	return validateKinds(f.Kinds)
+}
+
+// EntityPage is one page of entities.
+type EntityPage struct {
+	Entities []*Entity
+	HasNext  bool
+	Total    int // entities passing the filter, over all pages
+}
+
+// RelationshipFilter selects the relationships of an entity.
+type RelationshipFilter struct {
+	Types     []RelationType // empty: every type
+	Direction Direction      // "" counts as BOTH
+	AsOf      PartialDate    // zero: any time
+	First     int            // page size, 0..MaxPageSize
+	After     string         // id of the last relationship of the previous page
+}
+
+// Validate returns INVALID naming the first bad field.
+func (f RelationshipFilter) Validate() error {
+	if err := validateFirst("first", f.First, MaxPageSize); err != nil {
+		return err
+	}
+	if f.Direction != "" && !f.Direction.Valid() {
+		return Invalidf("direction %q is not OUT, IN or BOTH", f.Direction)
+	}
+	return validateTypes(f.Types)
+}
+
+// Match reports whether r, seen from entity id, passes the filter's type,
+// direction and date conditions (not its paging).
+func (f RelationshipFilter) Match(r *Relationship, id string) bool {
+	dir := f.Direction
+	if dir == "" {
+		dir = DirectionBoth
+	}
+	return dir.Follows(r, id) &&
+		(len(f.Types) == 0 || slices.Contains(f.Types, r.Type)) &&
+		r.HoldsAt(f.AsOf)
+}
+
+// RelationshipPage is one page of an entity's relationships.
+type RelationshipPage struct {
+	Relationships []*Relationship
+	HasNext       bool
+	Total         int
+}
+
+// SearchQuery asks for entities by name.
+type SearchQuery struct {
+	Text  string
+	Kinds []EntityKind
+	First int // 0..MaxSearchResults
+}
+
+// Validate returns INVALID naming the first bad field.
+func (q SearchQuery) Validate() error {
+	if err := validateFirst("first", q.First, MaxSearchResults); err != nil {
+		return err
+	}
+	if Fold(q.Text) == "" {
+		return Invalidf("search text is empty: give a name, alias or id")
+	}
+	return validateKinds(q.Kinds)
+}
+
+// NeighborhoodQuery asks for the entities around one.
+type NeighborhoodQuery struct {
+	ID     string
+	Depth  int // 0..MaxDepth hops
+	Filter RelationshipFilter
+	Limit  int // at most this many entities; 0..MaxSubgraphSize
+}
+
+// Validate returns INVALID naming the first bad field.
+func (q NeighborhoodQuery) Validate() error {
+	if q.Depth > MaxDepth {
+		return LimitExceeded("depth", 0, MaxDepth, q.Depth)
+	}
+	if q.Depth < 0 {
+		return Invalidf("depth must be between 0 and %d, got %d", MaxDepth, q.Depth)
+	}
+	if err := validateFirst("limit", q.Limit, MaxSubgraphSize); err != nil {
+		return err
+	}
+	if q.Filter.Direction != "" && !q.Filter.Direction.Valid() {
+		return Invalidf("direction %q is not OUT, IN or BOTH", q.Filter.Direction)
+	}
+	return validateTypes(q.Filter.Types)
+}
+
+func validateFirst(name string, n, max int) error {
+	if n > max {
+		return LimitExceeded(name, 0, max, n)
+	}
+	if n < 0 {
+		return Invalidf("%s must be between 0 and %d, got %d", name, max, n)
+	}
+	return nil
+}
+
+func validateKinds(kinds []EntityKind) error {
+	for _, k := range kinds {
+		if !k.Valid() {
+			return Invalidf("unknown entity kind %q", k)
+		}
+	}
+	return nil
+}
+
+func validateTypes(types []RelationType) error {
+	for _, t := range types {
+		if !t.Valid() {
+			return Invalidf("unknown relationship type %q", t)
+		}
+	}
+	return nil
+}
