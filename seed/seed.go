@@ -1,0 +1,81 @@
+// Package seed holds the graph's seed data, the YAML files under data/ that
+// every claim of the graph comes from, and the code that reads and checks
+// them. The same parsed graph feeds the embedded store, the Neo4j loader and
+// the tests.
+package seed
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+//go:embed data
+var embedded embed.FS
+
+// DataRoot is how the embedded seed tree is named in problems: its path in
+// the repository.
+const DataRoot = "seed/data"
+
+// Files returns the seed files compiled into the binary.
+func Files() fs.FS {
+	sub, err := fs.Sub(embedded, "data")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory
+	}
+	return sub
+}
+
+// Default parses and checks the embedded seed graph.
+func Default() (*Seed, error) {
+	return Parse(Files(), DataRoot)
+}
+
+// CheckQuotes verifies that every citation's quote occurs in its source's
+// document, found by file name in docs (the directory of plain-text
+// captures, ../shared/seeds in a checkout). Whitespace, typographic quotes and
+// dashes are normalized before comparing; nothing else is. The error is a
+// *ValidationError naming the file and line of each quote not found.
+func (s *Seed) CheckQuotes(docs fs.FS) error {
+	texts := map[string]string{}
+	var probs problems
+	for _, src := range s.Graph.Sources {
+		data, err := fs.ReadFile(docs, src.Document)
+		if err != nil {
+			return fmt.Errorf("read document %s of source %s: %w", src.Document, src.ID, err)
+		}
+		texts[src.ID] = normalizeQuote(string(data))
+	}
+	for _, c := range s.cites {
+		text, ok := texts[c.sourceID]
+		if !ok {
+			continue // an unknown source is reported by Parse
+		}
+		if !strings.Contains(text, normalizeQuote(c.quote)) {
+			probs.add(c.file, c.line, c.subject, c.field, "quote not found in %s: %q", c.sourceID, c.quote)
+		}
+	}
+	return probs.err()
+}
+
+// Citations returns how many citations the seed cites, by source id.
+func (s *Seed) Citations() map[string]int {
+	out := map[string]int{}
+	for _, c := range s.cites {
+		out[c.sourceID]++
+	}
+	return out
+}
+
+var quoteReplacer = strings.NewReplacer(
+	"\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`,
+	"\u2013", "-", "\u2014", "-", "\u00a0", " ", "\u00ad", "",
+	`\$`, "$", // the captures escape dollar signs
+)
+
+// normalizeQuote makes a quote and a document comparable despite line
+// breaks and typography.
+func normalizeQuote(s string) string {
+	return strings.Join(strings.Fields(quoteReplacer.Replace(s)), " ")
+}

@@ -1,0 +1,181 @@
+package seed_test
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/seed"
+)
+
+// docsDir is where the seed documents sit in a checkout: shared/ beside the
+// repository.
+const docsDir = "../../shared/seeds"
+
+func TestDefaultSeedIsValid(t *testing.T) {
+	s, err := seed.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Graph.Sources) != 5 {
+		t.Errorf("sources = %d, want the 5 seed documents", len(s.Graph.Sources))
+	}
+	if _, err := os.Stat(docsDir); err != nil {
+		t.Fatalf("seed documents not found at %s (shared/ must sit beside the repository): %v", docsDir, err)
+	}
+	if err := s.CheckQuotes(os.DirFS(docsDir)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const goodSources = `
+sources:
+  - id: doc
+    title: A document
+    publisher: Someone
+    document: doc.txt
+`
+
+const goodEntities = `
+entities:
+  - id: mali
+    kind: COUNTRY
+    name: Mali
+    citations: [{source: doc, quote: Mali is a country.}]
+  - id: jnim
+    kind: ARMED_GROUP
+    name: JNIM
+    category: COALITION
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`
+
+func TestParseReportsProblemsWithFileLineAndField(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		want string // a fragment of one problem's text
+	}{
+		{"broken reference", `
+relationships:
+  - type: OPERATES_IN
+    from: jnim
+    to: mail
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`, `seed/x.yaml:5: relationship "jnim.operates-in.mail": to: no entity has id "mail"`},
+		{"bad date", `
+relationships:
+  - type: OPERATES_IN
+    from: jnim
+    to: mali
+    validFrom: 2021-13
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`, `seed/x.yaml:6: relationship "jnim.operates-in.mali": validFrom: malformed date "2021-13": month out of range`},
+		{"unknown source", `
+relationships:
+  - type: OPERATES_IN
+    from: jnim
+    to: mali
+    citations: [{source: nodoc, quote: JNIM operates in Mali.}]
+`, `seed/x.yaml:6: relationship "jnim.operates-in.mali": citations[0].source: no source has id "nodoc"`},
+		{"amount without currency", `
+relationships:
+  - type: FUNDED
+    from: mali
+    to: jnim
+    amount: {value: 10}
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`, `amount.currency: required field is missing`},
+		{"unknown field", `
+entities:
+  - id: bamako
+    kind: COUNTRY
+    nmae: Bamako
+    citations: [{source: doc, quote: Mali is a country.}]
+`, `seed/x.yaml:5: entity "bamako": nmae: unknown field`},
+		{"field of another kind", `
+entities:
+  - id: x
+    kind: COUNTRY
+    name: X
+    killed: 3
+    citations: [{source: doc, quote: Mali is a country.}]
+`, `entity "x": killed: COUNTRY entities have no field "killed"`},
+		{"duplicate id", `
+entities:
+  - id: mali
+    kind: COUNTRY
+    name: Mali again
+    citations: [{source: doc, quote: Mali is a country.}]
+`, `id "mali" is already used at seed/a.yaml:`},
+		{"missing citation", `
+relationships:
+  - type: OPERATES_IN
+    from: jnim
+    to: mali
+`, `citations: at least one citation is required`},
+		{"unknown type", `
+relationships:
+  - type: LIKES
+    from: jnim
+    to: mali
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`, `type: type "LIKES" is not a relationship type`},
+		{"bad yaml", "entities: [\n  - {", `seed/x.yaml:`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"a.yaml": {Data: []byte(goodSources + goodEntities)},
+				"x.yaml": {Data: []byte(tt.file)},
+			}
+			_, err := seed.Parse(fsys, "seed")
+			var verr *seed.ValidationError
+			if !errors.As(err, &verr) {
+				t.Fatalf("Parse error = %v, want a *ValidationError", err)
+			}
+			if !errors.Is(err, domain.ErrInvalid) {
+				t.Errorf("error does not match domain.ErrInvalid")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error does not contain %q:\n%v", tt.want, err)
+			}
+		})
+	}
+}
+
+func TestCheckQuotesFindsQuotesNotInTheDocument(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.yaml": {Data: []byte(goodSources + goodEntities)},
+	}
+	s, err := seed.Parse(fsys, "seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := fstest.MapFS{"doc.txt": {Data: []byte("Mali is a\n  country. JNIM operates in Bamako.")}}
+	err = s.CheckQuotes(docs)
+	if err == nil {
+		t.Fatal("CheckQuotes passed a quote that is not in the document")
+	}
+	if !strings.Contains(err.Error(), `seed/a.yaml:17: entity "jnim": citations[0].quote: quote not found in doc: "JNIM operates in Mali."`) {
+		t.Errorf("unexpected error:\n%v", err)
+	}
+	if strings.Contains(err.Error(), "Mali is a country") {
+		t.Errorf("a quote across a line break was not found:\n%v", err)
+	}
+}
+
+func TestDerivedRelationshipIDsAreStable(t *testing.T) {
+	fy := 2019
+	r := &domain.Relationship{Type: domain.RelFunded, FromID: "imet", ToID: "mali",
+		Amount: &domain.Money{Value: 1, Currency: "USD", FiscalYear: &fy}}
+	if got, want := seed.DeriveRelationshipID(r), "imet.funded.mali.fy2019"; got != want {
+		t.Errorf("id = %q, want %q", got, want)
+	}
+	r = &domain.Relationship{Type: domain.RelDeployedTo, FromID: "wagner-group", ToID: "mali", ValidFrom: domain.MustPartialDate("2021-12")}
+	if got, want := seed.DeriveRelationshipID(r), "wagner-group.deployed-to.mali.2021-12"; got != want {
+		t.Errorf("id = %q, want %q", got, want)
+	}
+}
