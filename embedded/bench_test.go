@@ -1,0 +1,33 @@
+package embedded_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/conflictgraph/conflictgraph/embedded"
+	"github.com/conflictgraph/conflictgraph/storetest"
+)
+
+// BenchmarkGraphQueries runs the shared graph-query benchmarks on a
+// generated graph of 100k entities and 1M relationships, and on the 10k /
+// 100k graph Neo4j is measured on, for comparison.
+//
+//	go test -run '^$' -bench GraphQueries -benchmem ./embedded/
+func BenchmarkGraphQueries(b *testing.B) {
+	for _, size := range []struct {
+		name        string
+		entities, m int
+	}{{"100k-1M", 100_000, 1_000_000}, {"10k-100k", 10_000, 100_000}} {
+		b.Run(size.name, func(b *testing.B) {
+			start := time.Now()
+			g := storetest.Generate(size.entities, size.m, 1)
+			st := embedded.New()
+			if err := st.Load(context.Background(), g); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("generated and loaded %d entities, %d relationships in %s", len(g.Entities), len(g.Relationships), time.Since(start).Round(time.Millisecond))
+			storetest.Bench(b, st, g)
+		})
+	}
+}

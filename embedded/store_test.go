@@ -1,0 +1,13 @@
+package embedded_test
+
+import (
+	"testing"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/embedded"
+	"github.com/conflictgraph/conflictgraph/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) domain.Store { return embedded.New() })
+}
