@@ -1,0 +1,115 @@
+// Package export shapes subgraphs for visualization libraries.
+package export
+
+import (
+	"github.com/conflictgraph/conflictgraph/domain"
+)
+
+// Cytoscape is a graph as Cytoscape.js elements JSON:
+// {"elements": {"nodes": [{"data": ...}], "edges": [{"data": ...}]}}.
+type Cytoscape struct {
+	Elements CytoscapeElements `json:"elements"`
+	// Truncated is true when a limit cut the graph short.
+	Truncated bool `json:"truncated"`
+}
+
+// CytoscapeElements holds the nodes and edges.
+type CytoscapeElements struct {
+	Nodes []CytoscapeElement `json:"nodes"`
+	Edges []CytoscapeElement `json:"edges"`
+}
+
+// CytoscapeElement is one node or edge; Cytoscape.js reads its data object.
+type CytoscapeElement struct {
+	Data map[string]any `json:"data"`
+}
+
+// ToCytoscape converts a subgraph: each node's data holds its id, kind,
+// name (also as label), aliases, every attribute it has, its figures and
+// citations; each edge's data its id, source, target, type, every property it
+// has and its citations.
+func ToCytoscape(g *domain.Subgraph) *Cytoscape {
+	out := &Cytoscape{
+		Elements: CytoscapeElements{
+			Nodes: make([]CytoscapeElement, 0, len(g.Entities)),
+			Edges: make([]CytoscapeElement, 0, len(g.Relationships)),
+		},
+		Truncated: g.Truncated,
+	}
+	for _, e := range g.Entities {
+		out.Elements.Nodes = append(out.Elements.Nodes, CytoscapeElement{Data: nodeData(e)})
+	}
+	for _, r := range g.Relationships {
+		out.Elements.Edges = append(out.Elements.Edges, CytoscapeElement{Data: edgeData(r)})
+	}
+	return out
+}
+
+func nodeData(e *domain.Entity) map[string]any {
+	aliases := e.Aliases
+	if aliases == nil {
+		aliases = []string{}
+	}
+	d := map[string]any{
+		"id":        e.ID,
+		"kind":      e.Kind,
+		"name":      e.Name,
+		"label":     e.Name,
+		"aliases":   aliases,
+		"citations": citations(e.Citations),
+	}
+	put(d, "summary", e.Summary)
+	for f, v := range e.Attributes() {
+		d[string(f)] = v
+	}
+	if len(e.Figures) > 0 {
+		figs := make([]map[string]any, len(e.Figures))
+		for i, f := range e.Figures {
+			fig := map[string]any{"measure": f.Measure, "value": f.Value, "unit": f.Unit, "qualifier": f.Qualifier, "citations": citations(f.Citations)}
+			put(fig, "date", f.Date.String())
+			figs[i] = fig
+		}
+		d["figures"] = figs
+	}
+	return d
+}
+
+func edgeData(r *domain.Relationship) map[string]any {
+	d := map[string]any{
+		"id":        r.ID,
+		"source":    r.FromID,
+		"target":    r.ToID,
+		"type":      r.Type,
+		"certainty": r.Certainty,
+		"citations": citations(r.Citations),
+	}
+	put(d, "validFrom", r.ValidFrom.String())
+	put(d, "validTo", r.ValidTo.String())
+	put(d, "description", r.Description)
+	if r.Count != nil {
+		d["count"] = *r.Count
+	}
+	if m := r.Amount; m != nil {
+		amount := map[string]any{"value": m.Value, "currency": m.Currency, "qualifier": m.Qualifier}
+		if m.FiscalYear != nil {
+			amount["fiscalYear"] = *m.FiscalYear
+		}
+		d["amount"] = amount
+	}
+	return d
+}
+
+func citations(cs []domain.Citation) []map[string]string {
+	out := make([]map[string]string, len(cs))
+	for i, c := range cs {
+		out[i] = map[string]string{"source": c.SourceID, "quote": c.Quote}
+	}
+	return out
+}
+
+// put sets a property only when it has a value, so absent stays absent.
+func put(d map[string]any, key, value string) {
+	if value != "" {
+		d[key] = value
+	}
+}
