@@ -1,0 +1,109 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/graph/model"
+	"github.com/conflictgraph/conflictgraph/loaders"
+)
+
+// toEntity shapes a stored entity for GraphQL; nil stays nil.
+func toEntity(e *domain.Entity) (model.Entity, error) {
+	if e == nil {
+		return nil, nil
+	}
+	m := model.FromEntity(e)
+	if m == nil {
+		return nil, &domain.Error{Code: domain.CodeInternal, Message: "entity " + e.ID + " has unknown kind " + string(e.Kind)}
+	}
+	return m, nil
+}
+
+// endpoint loads a relationship's endpoint, which must exist.
+func endpoint(ctx context.Context, id string) (model.Entity, error) {
+	e, err := loaders.Entity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, &domain.Error{Code: domain.CodeInternal, Message: "relationship endpoint " + id + " does not exist"}
+	}
+	return toEntity(e)
+}
+
+// entityRelationships resolves Entity.relationships for every kind.
+func entityRelationships(ctx context.Context, entityID string, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error) {
+	f := domain.RelationshipFilter{Types: types, Direction: domain.DirectionBoth, First: 50}
+	if direction != nil {
+		f.Direction = *direction
+	}
+	if asOf != nil {
+		f.AsOf = *asOf
+	}
+	if first != nil {
+		f.First = *first
+	}
+	var err error
+	if f.After, err = decodeCursor(relationshipCursor, after); err != nil {
+		return nil, err
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	page, err := loaders.Relationships(ctx, entityID, f)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.RelationshipConnection{
+		Edges:      make([]*model.RelationshipEdge, len(page.Relationships)),
+		PageInfo:   &model.PageInfo{HasNextPage: page.HasNext},
+		TotalCount: page.Total,
+	}
+	for i, r := range page.Relationships {
+		conn.Edges[i] = &model.RelationshipEdge{Cursor: encodeCursor(relationshipCursor, r.ID), Node: r}
+	}
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+	}
+	return conn, nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// toEntities shapes a list of stored entities for GraphQL.
+func toEntities(list []*domain.Entity) ([]model.Entity, error) {
+	out := make([]model.Entity, len(list))
+	for i, e := range list {
+		m, err := toEntity(e)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			return nil, &domain.Error{Code: domain.CodeInternal, Message: "a result lists a missing entity"}
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// intArg returns *p, or def when the argument was not given.
+func intArg(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// dateArg returns *p, or the zero (unknown) date when not given.
+func dateArg(p *domain.PartialDate) domain.PartialDate {
+	if p == nil {
+		return domain.PartialDate{}
+	}
+	return *p
+}

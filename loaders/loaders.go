@@ -1,0 +1,215 @@
+// Package loaders batches one request's store reads: every entity, source and
+// relationship list asked for while a GraphQL query resolves is fetched in as
+// few store calls as the query's depth allows, not one per field.
+package loaders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+)
+
+// Options tune batching. The zero value takes the defaults.
+type Options struct {
+	// Wait is how long a loader collects keys before it fetches. Short, as
+	// it adds to every level of a query; default 500µs.
+	Wait time.Duration
+	// MaxBatch caps the keys of one store call; default 500.
+	MaxBatch int
+}
+
+func (o Options) loaderOptions() []dataloadgen.Option {
+	wait, max := o.Wait, o.MaxBatch
+	if wait <= 0 {
+		wait = 500 * time.Microsecond
+	}
+	if max <= 0 {
+		max = 500
+	}
+	return []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(max)}
+}
+
+// Loaders are one request's dataloaders. Build them per request (Middleware
+// does); they cache what they fetched for the request's lifetime only.
+type Loaders struct {
+	entities      *dataloadgen.Loader[string, *domain.Entity]
+	sources       *dataloadgen.Loader[string, *domain.Source]
+	relationships *dataloadgen.Loader[relKey, *domain.RelationshipPage]
+}
+
+// New returns fresh loaders reading from st.
+func New(st domain.Store, o Options) *Loaders {
+	opts := o.loaderOptions()
+	return &Loaders{
+		entities:      dataloadgen.NewMappedLoader(byID(st.EntitiesByIDs), opts...),
+		sources:       dataloadgen.NewMappedLoader(byID(st.SourcesByIDs), opts...),
+		relationships: dataloadgen.NewMappedLoader(relationshipsOf(st), opts...),
+	}
+}
+
+// byID adapts a store's ordered batch read to a mapped fetch, leaving out
+// the ids the store has nothing for.
+func byID[V any](fetch func(context.Context, []string) ([]*V, error)) func(context.Context, []string) (map[string]*V, error) {
+	return func(ctx context.Context, ids []string) (map[string]*V, error) {
+		values, err := fetch(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		if len(values) != len(ids) {
+			return nil, fmt.Errorf("store returned %d values for %d ids: %w", len(values), len(ids), domain.ErrInternal)
+		}
+		out := make(map[string]*V, len(ids))
+		for i, v := range values {
+			if v != nil {
+				out[ids[i]] = v
+			}
+		}
+		return out, nil
+	}
+}
+
+// relKey is one entity's relationship page under one filter. The filter is
+// flattened into comparable fields so the loader can cache by key.
+type relKey struct {
+	entityID  string
+	types     string // sorted, comma-joined
+	direction domain.Direction
+	asOf      domain.PartialDate
+	first     int
+	after     string
+}
+
+func newRelKey(entityID string, f domain.RelationshipFilter) relKey {
+	types := make([]string, len(f.Types))
+	for i, t := range f.Types {
+		types[i] = string(t)
+	}
+	slices.Sort(types)
+	dir := f.Direction
+	if dir == "" {
+		dir = domain.DirectionBoth
+	}
+	return relKey{entityID: entityID, types: strings.Join(slices.Compact(types), ","), direction: dir, asOf: f.AsOf, first: f.First, after: f.After}
+}
+
+func (k relKey) filter() domain.RelationshipFilter {
+	f := domain.RelationshipFilter{Direction: k.direction, AsOf: k.asOf, First: k.first, After: k.after}
+	if k.types != "" {
+		for _, t := range strings.Split(k.types, ",") {
+			f.Types = append(f.Types, domain.RelationType(t))
+		}
+	}
+	return f
+}
+
+// relationshipsOf fetches the pages of many entities, one store call per
+// distinct filter in the batch.
+func relationshipsOf(st domain.Store) func(context.Context, []relKey) (map[relKey]*domain.RelationshipPage, error) {
+	return func(ctx context.Context, keys []relKey) (map[relKey]*domain.RelationshipPage, error) {
+		type group struct {
+			filter domain.RelationshipFilter
+			keys   []relKey
+		}
+		groups := map[relKey]*group{}
+		var order []relKey
+		for _, k := range keys {
+			g := k
+			g.entityID = ""
+			if groups[g] == nil {
+				groups[g] = &group{filter: k.filter()}
+				order = append(order, g)
+			}
+			groups[g].keys = append(groups[g].keys, k)
+		}
+		out := make(map[relKey]*domain.RelationshipPage, len(keys))
+		for _, g := range order {
+			grp := groups[g]
+			ids := make([]string, len(grp.keys))
+			for i, k := range grp.keys {
+				ids[i] = k.entityID
+			}
+			pages, err := st.RelationshipsOf(ctx, ids, grp.filter)
+			if err != nil {
+				return nil, err
+			}
+			if len(pages) != len(ids) {
+				return nil, fmt.Errorf("store returned %d pages for %d entities: %w", len(pages), len(ids), domain.ErrInternal)
+			}
+			for i, k := range grp.keys {
+				out[k] = pages[i]
+			}
+		}
+		return out, nil
+	}
+}
+
+type ctxKey struct{}
+
+// Middleware gives every request its own Loaders over st.
+func Middleware(st domain.Store, o Options, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(st, o))))
+	})
+}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// For returns the request's loaders; an INTERNAL error when the request did
+// not pass through Middleware.
+func For(ctx context.Context) (*Loaders, error) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok {
+		return nil, &domain.Error{Code: domain.CodeInternal, Message: "request has no loaders: the handler chain is missing loaders.Middleware"}
+	}
+	return l, nil
+}
+
+// Entity returns the entity with the id, or nil when there is none.
+func Entity(ctx context.Context, id string) (*domain.Entity, error) {
+	l, err := For(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return absentIsNil(l.entities.Load(ctx, id))
+}
+
+// Source returns the source with the id, or nil when there is none.
+func Source(ctx context.Context, id string) (*domain.Source, error) {
+	l, err := For(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return absentIsNil(l.sources.Load(ctx, id))
+}
+
+// Relationships returns one page of an entity's relationships. The filter
+// must be valid (domain.RelationshipFilter.Validate).
+func Relationships(ctx context.Context, entityID string, f domain.RelationshipFilter) (*domain.RelationshipPage, error) {
+	l, err := For(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page, err := l.relationships.Load(ctx, newRelKey(entityID, f))
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, fmt.Errorf("store returned no page for entity %q: %w", entityID, domain.ErrInternal)
+	}
+	return page, err
+}
+
+func absentIsNil[V any](v *V, err error) (*V, error) {
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
+}

@@ -1,0 +1,142 @@
+package loaders_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/embedded"
+	"github.com/conflictgraph/conflictgraph/loaders"
+	"github.com/conflictgraph/conflictgraph/server"
+)
+
+// countingStore counts the store calls a request makes, by method.
+type countingStore struct {
+	domain.Store
+	mu    sync.Mutex
+	calls map[string]int
+	keys  map[string]int
+}
+
+func (c *countingStore) count(method string, keys int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls[method]++
+	c.keys[method] += keys
+}
+
+func (c *countingStore) EntitiesByIDs(ctx context.Context, ids []string) ([]*domain.Entity, error) {
+	c.count("EntitiesByIDs", len(ids))
+	return c.Store.EntitiesByIDs(ctx, ids)
+}
+
+func (c *countingStore) SourcesByIDs(ctx context.Context, ids []string) ([]*domain.Source, error) {
+	c.count("SourcesByIDs", len(ids))
+	return c.Store.SourcesByIDs(ctx, ids)
+}
+
+func (c *countingStore) RelationshipsOf(ctx context.Context, ids []string, f domain.RelationshipFilter) ([]*domain.RelationshipPage, error) {
+	c.count("RelationshipsOf", len(ids))
+	return c.Store.RelationshipsOf(ctx, ids, f)
+}
+
+func (c *countingStore) Entities(ctx context.Context, f domain.EntityFilter) (*domain.EntityPage, error) {
+	c.count("Entities", 1)
+	return c.Store.Entities(ctx, f)
+}
+
+// ring is n countries, each linked to the next three by FIGHTS and cited
+// from one of two sources.
+func ring(n int) *domain.Graph {
+	g := &domain.Graph{Sources: []*domain.Source{{ID: "s0", Title: "S0", Publisher: "P"}, {ID: "s1", Title: "S1", Publisher: "P"}}}
+	id := func(i int) string { return fmt.Sprintf("c%03d", i%n) }
+	for i := range n {
+		g.Entities = append(g.Entities, &domain.Entity{ID: id(i), Kind: domain.KindCountry, Name: "Country " + id(i),
+			Citations: []domain.Citation{{SourceID: fmt.Sprintf("s%d", i%2), Quote: "q"}}})
+		for step := 1; step <= 3; step++ {
+			g.Relationships = append(g.Relationships, &domain.Relationship{ID: fmt.Sprintf("%s.fights.%s", id(i), id(i+step)),
+				Type: domain.RelFights, FromID: id(i), ToID: id(i + step), Certainty: domain.CertaintyStated,
+				Citations: []domain.Citation{{SourceID: fmt.Sprintf("s%d", step%2), Quote: "q"}}})
+		}
+	}
+	return g
+}
+
+// TestStoreRoundTripsAreBoundedByDepth resolves 50 entities, their
+// relationships, both endpoints of each, the endpoints' own relationships and
+// every citation's source: hundreds of fields, a handful of store calls.
+func TestStoreRoundTripsAreBoundedByDepth(t *testing.T) {
+	mem := embedded.New()
+	if err := mem.Load(context.Background(), ring(50)); err != nil {
+		t.Fatal(err)
+	}
+	st := &countingStore{Store: mem, calls: map[string]int{}, keys: map[string]int{}}
+	h, err := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// A generous wait keeps the test about batching, not scheduling:
+		// under -race, with Neo4j and other packages busy on two cores, the
+		// goroutines of one level can take tens of milliseconds to arrive.
+		Loaders: loaders.Options{Wait: 250 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	query := `{ entities(first: 50) { edges { node { id citations { source { title } }
+		relationships { edges { node { citations { source { title } }
+			from { name } to { name relationships(first: 2) { totalCount } } } } } } } } }`
+	body, _ := json.Marshal(map[string]string{"query": query})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var resp struct {
+		Data struct {
+			Entities struct {
+				Edges []struct {
+					Node struct {
+						Relationships struct {
+							Edges []struct {
+								Node struct {
+									To struct{ Relationships struct{ TotalCount int } }
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		Errors []any
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || len(resp.Errors) > 0 {
+		t.Fatalf("query failed: %v %s", err, rec.Body)
+	}
+	edges := 0
+	for _, e := range resp.Data.Entities.Edges {
+		for _, r := range e.Node.Relationships.Edges {
+			edges++
+			if r.Node.To.Relationships.TotalCount != 6 {
+				t.Errorf("an endpoint has %d relationships, want 6", r.Node.To.Relationships.TotalCount)
+			}
+		}
+	}
+	if len(resp.Data.Entities.Edges) != 50 || edges != 300 {
+		t.Fatalf("resolved %d entities and %d relationships, want 50 and 300", len(resp.Data.Entities.Edges), edges)
+	}
+	// One call per level that reads each kind of thing: entities' own
+	// relationships, then their endpoints, then the endpoints' relationships;
+	// sources at two levels.
+	limits := map[string]int{"Entities": 1, "RelationshipsOf": 2, "EntitiesByIDs": 1, "SourcesByIDs": 2}
+	for method, limit := range limits {
+		if st.calls[method] > limit {
+			t.Errorf("%s called %d times (%d keys), want at most %d", method, st.calls[method], st.keys[method], limit)
+		}
+	}
+	t.Logf("store calls: %v; keys: %v", st.calls, st.keys)
+}
