@@ -1,0 +1,404 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/complexity"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/graph"
+)
+
+// Limits bound what one request may ask of the server. Every refusal comes
+// before any store work, as a GraphQL error whose extensions carry a code,
+// the limit and the value the request had. A zero field takes its default.
+type Limits struct {
+	// MaxDepth is how deep fields may nest, fragments spread out (default
+	// 12). Introspection (__schema, __type) is not counted: the validator
+	// already refuses introspection lists nested more than 3 deep
+	// (GRAPHQL_VALIDATION_FAILED). Refused with QUERY_TOO_DEEP.
+	MaxDepth int
+	// MaxComplexity caps gqlgen's complexity of an operation (default
+	// 50000): one per field plus its selection, where a list field costs
+	// the items it may return (first, limit) times the cost of each; see
+	// graph.Complexity. Refused with QUERY_TOO_COMPLEX.
+	MaxComplexity int
+	// MaxAliases caps the aliased fields of an operation (default 30).
+	// Refused with TOO_MANY_ALIASES.
+	MaxAliases int
+	// MaxRootFields caps the top-level fields of an operation (default 20).
+	// Refused with TOO_MANY_ROOT_FIELDS.
+	MaxRootFields int
+	// MaxTokens caps the tokens of a query document the parser reads
+	// (default 10000). Refused with QUERY_TOO_LARGE.
+	MaxTokens int
+	// MaxBodyBytes caps a POST body (default 1 MiB). Refused with HTTP 413
+	// and REQUEST_TOO_LARGE.
+	MaxBodyBytes int64
+	// RequestTimeout is the deadline of each /graphql and /export request,
+	// passed to every store call (default 15s). Past it, TIMEOUT.
+	RequestTimeout time.Duration
+}
+
+// The defaults of Limits.
+const (
+	DefaultMaxDepth       = 12
+	DefaultMaxComplexity  = 50000
+	DefaultMaxAliases     = 30
+	DefaultMaxRootFields  = 20
+	DefaultMaxTokens      = 10000
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultRequestTimeout = 15 * time.Second
+)
+
+// The extensions.code of each refusal.
+const (
+	CodeQueryTooDeep      = "QUERY_TOO_DEEP"
+	CodeQueryTooComplex   = "QUERY_TOO_COMPLEX"
+	CodeTooManyAliases    = "TOO_MANY_ALIASES"
+	CodeTooManyRootFields = "TOO_MANY_ROOT_FIELDS"
+	CodeRequestTooLarge   = "REQUEST_TOO_LARGE"
+	CodeQueryTooLarge     = "QUERY_TOO_LARGE"
+)
+
+// ReasonBatchUnsupported is the extensions.reason of the BAD_USER_INPUT
+// answer to a JSON array of operations: this server takes one per request.
+const ReasonBatchUnsupported = "BATCHING_NOT_SUPPORTED"
+
+func init() {
+	// A document refused before execution is answered like one that fails
+	// validation: HTTP 422 (400 for application/graphql-response+json).
+	for _, code := range []string{CodeQueryTooDeep, CodeQueryTooComplex, CodeTooManyAliases, CodeTooManyRootFields, CodeQueryTooLarge} {
+		errcode.RegisterErrorType(code, errcode.KindProtocol)
+	}
+}
+
+// withDefaults fills the zero fields and refuses negative ones.
+func (l Limits) withDefaults() (Limits, error) {
+	for name, v := range map[string]int64{
+		"max depth": int64(l.MaxDepth), "max complexity": int64(l.MaxComplexity), "max aliases": int64(l.MaxAliases),
+		"max root fields": int64(l.MaxRootFields), "max tokens": int64(l.MaxTokens), "max body bytes": l.MaxBodyBytes,
+		"request timeout": int64(l.RequestTimeout),
+	} {
+		if v < 0 {
+			return l, domain.Invalidf("server limits: %s is %d; give a positive value, or 0 for the default", name, v)
+		}
+	}
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&l.MaxDepth, DefaultMaxDepth)
+	def(&l.MaxComplexity, DefaultMaxComplexity)
+	def(&l.MaxAliases, DefaultMaxAliases)
+	def(&l.MaxRootFields, DefaultMaxRootFields)
+	def(&l.MaxTokens, DefaultMaxTokens)
+	if l.MaxBodyBytes == 0 {
+		l.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if l.RequestTimeout == 0 {
+		l.RequestTimeout = DefaultRequestTimeout
+	}
+	return l, nil
+}
+
+// queryLimits is the gqlgen extension that refuses an operation past a limit
+// once it is parsed and validated, before it runs.
+type queryLimits struct {
+	limits          Limits
+	noIntrospection bool // refuse __schema and __type, which gqlgen would fail as an internal error
+	schema          graphql.ExecutableSchema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = (*queryLimits)(nil)
+
+func (*queryLimits) ExtensionName() string { return "QueryLimits" }
+
+func (q *queryLimits) Validate(es graphql.ExecutableSchema) error {
+	q.schema = es
+	return nil
+}
+
+// MutateOperationContext measures the operation and refuses it when it is
+// past a limit. The measures expand fragments once each (memoized), so a
+// document of fragments spreading fragments costs its size, not the size of
+// its expansion; gqlgen's complexity walk, which expands every spread, runs
+// only once the expansion is known to be small.
+func (q *queryLimits) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	op := opCtx.Operation
+	if op == nil {
+		return nil
+	}
+	m := measurer{vars: opCtx.Variables, memo: map[string]shape{}}
+	s := m.selectionSet(op.SelectionSet)
+	l := q.limits
+	if q.noIntrospection && s.introspects {
+		err := gqlerror.Errorf("introspection is disabled on this server: __schema and __type are not available")
+		errcode.Set(err, errcode.ValidationFailed)
+		return err
+	}
+	switch {
+	case s.topFields > l.MaxRootFields:
+		return limitError(CodeTooManyRootFields, l.MaxRootFields, s.topFields,
+			"the operation asks for %d top-level fields; the limit is %d", s.topFields, l.MaxRootFields)
+	case s.aliases > l.MaxAliases:
+		return limitError(CodeTooManyAliases, l.MaxAliases, s.aliases,
+			"the operation has %d aliased fields; the limit is %d", s.aliases, l.MaxAliases)
+	case s.depth > l.MaxDepth:
+		return limitError(CodeQueryTooDeep, l.MaxDepth, s.depth,
+			"the operation nests fields %d deep; the limit is %d", s.depth, l.MaxDepth)
+	case s.fields > l.MaxComplexity:
+		return limitError(CodeQueryTooComplex, l.MaxComplexity, s.fields,
+			"the operation expands to %d fields once its fragments are spread; the complexity limit is %d", s.fields, l.MaxComplexity)
+	}
+	if m.argErr != nil {
+		return m.argErr
+	}
+	if c := complexity.Calculate(ctx, q.schema, op, opCtx.Variables); c > l.MaxComplexity {
+		return limitError(CodeQueryTooComplex, l.MaxComplexity, c,
+			"the operation's complexity is %d; the limit is %d (a list counts each item it may return: ask for fewer with first or limit, or select less)", c, l.MaxComplexity)
+	}
+	return nil
+}
+
+func limitError(code string, limit, value int, format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	err.Extensions = map[string]any{"code": code, "limit": limit, "value": value}
+	return err
+}
+
+// shape is what the limits measure of a selection set.
+type shape struct {
+	depth       int  // deepest chain of fields, introspection not counted
+	aliases     int  // aliased fields, fragments expanded
+	fields      int  // fields, fragments expanded
+	topFields   int  // fields at this level, fragments expanded
+	introspects bool // selects __schema or __type
+}
+
+// measurer measures selection sets, each named fragment once, and checks
+// the bounded arguments of their fields (graph.ArgumentBounds).
+type measurer struct {
+	vars   map[string]any
+	memo   map[string]shape
+	argErr *gqlerror.Error // the first argument past its maximum
+}
+
+// checkArguments records the first argument of f past its maximum as the
+// BAD_USER_INPUT error the resolver would have returned, with the limit.
+func (m *measurer) checkArguments(f *ast.Field) {
+	if m.argErr != nil || f.Definition == nil || f.ObjectDefinition == nil {
+		return
+	}
+	bounds := graph.ArgumentBounds(f.ObjectDefinition.Name, f.Name)
+	if len(bounds) == 0 {
+		return
+	}
+	args := f.ArgumentMap(m.vars)
+	for _, b := range bounds {
+		v, ok := intValue(args[b.Argument])
+		if !ok || v <= int64(b.Max) {
+			continue
+		}
+		value := int(v)
+		var derr *domain.Error
+		if !errors.As(domain.LimitExceeded(b.Argument, b.Min, b.Max, value), &derr) {
+			return
+		}
+		m.argErr = &gqlerror.Error{
+			Message:   derr.Message,
+			Locations: []gqlerror.Location{{Line: f.Position.Line, Column: f.Position.Column}},
+			Extensions: map[string]any{"code": graph.CodeBadUserInput, "reason": graph.ReasonLimitExceeded,
+				"limit": b.Max, "value": value},
+		}
+		return
+	}
+}
+
+// intValue reads an Int argument as gqlparser hands it over: int64 from a
+// literal, json.Number or another number type from a variable.
+func intValue(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), true
+	case int32:
+		return int64(n), true
+	case int64:
+		return n, true
+	case float64:
+		return int64(min(max(n, math.MinInt64), math.MaxInt64)), true
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
+}
+
+func (m *measurer) selectionSet(set ast.SelectionSet) shape {
+	var out shape
+	merge := func(s shape, depth, top int) {
+		out.depth = max(out.depth, depth)
+		out.aliases = satAdd(out.aliases, s.aliases)
+		out.fields = satAdd(out.fields, s.fields)
+		out.topFields = satAdd(out.topFields, top)
+		out.introspects = out.introspects || s.introspects
+	}
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			m.checkArguments(sel)
+			child := m.selectionSet(sel.SelectionSet)
+			self := shape{fields: satAdd(child.fields, 1), aliases: child.aliases, introspects: child.introspects}
+			if sel.Alias != "" && sel.Alias != sel.Name {
+				self.aliases = satAdd(self.aliases, 1)
+			}
+			depth := child.depth + 1
+			if sel.Name == "__schema" || sel.Name == "__type" {
+				// Not counted: the validator's introspection depth rule
+				// bounds how its lists nest.
+				depth, self.introspects = 0, true
+			}
+			merge(self, depth, 1)
+		case *ast.InlineFragment:
+			s := m.selectionSet(sel.SelectionSet)
+			merge(s, s.depth, s.topFields)
+		case *ast.FragmentSpread:
+			s := m.fragment(sel)
+			merge(s, s.depth, s.topFields)
+		}
+	}
+	return out
+}
+
+func (m *measurer) fragment(spread *ast.FragmentSpread) shape {
+	if s, ok := m.memo[spread.Name]; ok {
+		return s
+	}
+	m.memo[spread.Name] = shape{} // validation refuses cycles; this ends one anyway
+	var s shape
+	if spread.Definition != nil {
+		s = m.selectionSet(spread.Definition.SelectionSet)
+	}
+	m.memo[spread.Name] = s
+	return s
+}
+
+func satAdd(a, b int) int {
+	if c := a + b; c >= a {
+		return c
+	}
+	return int(^uint(0) >> 1)
+}
+
+// limitBody refuses a POST body over max bytes with 413, a JSON array
+// (a batch of operations, which this server does not take) and a body of
+// another media type with 400, each as a GraphQL error with a code.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+			writeRequestError(w, r, http.StatusUnsupportedMediaType, graph.CodeBadUserInput, nil,
+				fmt.Sprintf("a POST to /graphql takes Content-Type: application/json, got %q", r.Header.Get("Content-Type")))
+			return
+		}
+		if r.ContentLength > max {
+			writeRequestError(w, r, http.StatusRequestEntityTooLarge, CodeRequestTooLarge,
+				map[string]any{"limit": max, "value": r.ContentLength},
+				fmt.Sprintf("the request body is %d bytes; the limit is %d", r.ContentLength, max))
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			writeRequestError(w, r, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, map[string]any{"limit": max},
+				fmt.Sprintf("the request body is over the limit of %d bytes", max))
+			return
+		case err != nil:
+			writeRequestError(w, r, http.StatusBadRequest, graph.CodeBadUserInput, nil, "the request body could not be read: "+err.Error())
+			return
+		}
+		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+			writeRequestError(w, r, http.StatusBadRequest, graph.CodeBadUserInput, map[string]any{"reason": ReasonBatchUnsupported},
+				"batched requests (a JSON array of operations) are not supported: send one operation per request")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// writeRequestError answers a request refused before GraphQL reads it, in
+// GraphQL's error shape.
+func writeRequestError(w http.ResponseWriter, r *http.Request, status int, code string, ext map[string]any, msg string) {
+	setOutcome(r.Context(), code)
+	if ext == nil {
+		ext = map[string]any{}
+	}
+	ext["code"] = code
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": ext}}})
+}
+
+// withDeadline gives each request the deadline every store call then
+// inherits.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// tokenLimitError rewrites the parser's "exceeded token limit" error into a
+// QUERY_TOO_LARGE refusal that says how many tokens the document has.
+func tokenLimitError(err *gqlerror.Error, query string, limit int) {
+	if code, _ := err.Extensions["code"].(string); code != errcode.ParseFailed || !strings.HasPrefix(err.Message, "exceeded token limit") {
+		return
+	}
+	n, complete := countTokens(query)
+	more := ""
+	if !complete {
+		more = "more than "
+	}
+	err.Message = fmt.Sprintf("the query document has %s%d tokens; the limit is %d", more, n, limit)
+	err.Extensions = map[string]any{"code": CodeQueryTooLarge, "limit": limit, "value": n}
+}
+
+// countTokens counts the tokens of a document, comments left out; complete
+// is false when the lexer stopped on an error first.
+func countTokens(query string) (n int, complete bool) {
+	lex := lexer.New(&ast.Source{Input: query})
+	for {
+		tok, err := lex.ReadToken()
+		switch {
+		case err != nil:
+			return n, false
+		case tok.Kind == lexer.EOF:
+			return n, true
+		case tok.Kind != lexer.Comment:
+			n++
+		}
+	}
+}

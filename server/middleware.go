@@ -1,0 +1,186 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/conflictgraph/conflictgraph/graph"
+	"github.com/conflictgraph/conflictgraph/metrics"
+)
+
+const requestIDHeader = "X-Request-ID"
+
+// a client's own request id is kept when it looks like one.
+var clientRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+type requestIDKey struct{}
+
+// RequestID returns the id of the request ctx belongs to ("" outside one).
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// statusRecorder remembers what a handler wrote, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// requestInfo is what the handlers learn about a request that its log line
+// and metrics need: the GraphQL operation and how the request ended. Only
+// the request's own goroutine writes it.
+type requestInfo struct {
+	operation string // the GraphQL operation's name, metrics.OperationAnonymous, or ""
+	outcome   string // metrics.OutcomeOK or an error code; "" until known
+}
+
+type requestInfoKey struct{}
+
+func infoFrom(ctx context.Context) *requestInfo {
+	info, _ := ctx.Value(requestInfoKey{}).(*requestInfo)
+	return info
+}
+
+// setOutcome records how the request ended, keeping the first error code.
+func setOutcome(ctx context.Context, outcome string) {
+	if info := infoFrom(ctx); info != nil && (info.outcome == "" || info.outcome == metrics.OutcomeOK) {
+		info.outcome = outcome
+	}
+}
+
+// setOperation records the request's GraphQL operation name.
+func setOperation(ctx context.Context, name string) {
+	if info := infoFrom(ctx); info != nil {
+		info.operation = name
+	}
+}
+
+// withRequestLog gives each request an id (the client's X-Request-ID when
+// sane), returns it in the response, turns a panic into a 500 that names the
+// id, and when the request ends logs it and counts it in m.
+func withRequestLog(log *slog.Logger, m *metrics.Metrics, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get(requestIDHeader)
+		if !clientRequestID.MatchString(id) {
+			id = newRequestID()
+		}
+		w.Header().Set(requestIDHeader, id)
+		rec := &statusRecorder{ResponseWriter: w}
+		start := time.Now()
+		info := &requestInfo{}
+		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey{}, id), requestInfoKey{}, info)
+		inner := r.WithContext(ctx)
+		serveRecovering(log, rec, inner, next)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		outcome := info.outcome
+		switch {
+		case outcome != "":
+		case rec.status < 400:
+			outcome = metrics.OutcomeOK
+		default:
+			outcome = "HTTP_" + strconv.Itoa(rec.status)
+		}
+		d := time.Since(start)
+		m.ObserveRequest(route(inner.Pattern), info.operation, outcome, d)
+		attrs := []slog.Attr{
+			slog.String("request_id", id),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+		}
+		if info.operation != "" {
+			attrs = append(attrs, slog.String("operation", info.operation))
+		}
+		attrs = append(attrs,
+			slog.String("outcome", outcome),
+			slog.Int("bytes", rec.bytes),
+			slog.Duration("duration", d),
+		)
+		log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+	})
+}
+
+// route is the metrics label of the mux pattern a request matched: its path
+// ("/" for the playground), or "unmatched".
+func route(pattern string) string {
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		pattern = path
+	}
+	switch pattern {
+	case "":
+		return "unmatched"
+	case "/{$}":
+		return "/"
+	}
+	return pattern
+}
+
+// serveRecovering serves r, turning a panic outside the GraphQL executor
+// (which recovers its own) into a logged internal error and a 500.
+func serveRecovering(log *slog.Logger, w *statusRecorder, r *http.Request, next http.Handler) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		id := RequestID(r.Context())
+		log.ErrorContext(r.Context(), "internal error", "request_id", id, "path", r.URL.Path,
+			"err", fmt.Sprintf("panic: %v", p), "stack", string(debug.Stack()))
+		setOutcome(r.Context(), graph.CodeInternal)
+		if w.status == 0 {
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": map[string]string{
+				"code": graph.CodeInternal, "message": "internal error; quote request id " + id + " when reporting it"}})
+		}
+	}()
+	next.ServeHTTP(w, r)
+}
+
+// writeJSON writes v as the response body.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
