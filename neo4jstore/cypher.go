@@ -1,0 +1,278 @@
+package neo4jstore
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+)
+
+// All of the backend's Cypher. Values always travel as $parameters; labels
+// and relationship types are spliced in only from the fixed tables below,
+// which come from the domain's enums, never from input.
+
+// kindLabels gives each entity kind its node label (beside :Entity), so
+// Cypher users can write MATCH (g:ArmedGroup).
+var kindLabels = map[domain.EntityKind]string{
+	domain.KindCountry:      "Country",
+	domain.KindArmedGroup:   "ArmedGroup",
+	domain.KindPerson:       "Person",
+	domain.KindOrganization: "Organization",
+	domain.KindMission:      "Mission",
+	domain.KindAidProgram:   "AidProgram",
+	domain.KindSanction:     "Sanction",
+	domain.KindCoup:         "Coup",
+	domain.KindEvent:        "Event",
+	domain.KindAgreement:    "Agreement",
+	domain.KindLegislation:  "Legislation",
+}
+
+// allKindLabels is ":Country:ArmedGroup:...", to clear a node's kind label
+// before setting its current one.
+var allKindLabels = func() string {
+	var b strings.Builder
+	for _, k := range domain.EntityKinds {
+		b.WriteString(":" + kindLabels[k])
+	}
+	return b.String()
+}()
+
+const (
+	cypherPing = `RETURN 1`
+
+	cypherSeeded = `
+MATCH (s:Source)
+RETURN count(s) > 0 AS seeded`
+
+	// cypherReset empties the database in batches, so a large graph does
+	// not need one huge transaction.
+	cypherReset = `
+MATCH (n)
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`
+
+	cypherSourcesByIDs = `
+UNWIND $ids AS id
+MATCH (s:Source {id: id})
+RETURN s {.*} AS source`
+
+	cypherAllSources = `
+MATCH (s:Source)
+RETURN s {.*} AS source
+ORDER BY s.id`
+
+	cypherEntitiesByIDs = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+RETURN e {.*} AS entity`
+
+	cypherEntitiesPage = `
+MATCH (e:Entity)
+WHERE (size($kinds) = 0 OR e.kind IN $kinds) AND e.id > $after
+RETURN e {.*} AS entity
+ORDER BY e.id
+LIMIT $limit`
+
+	cypherEntitiesCount = `
+MATCH (e:Entity)
+WHERE size($kinds) = 0 OR e.kind IN $kinds
+RETURN count(e) AS total`
+
+	cypherAllEntities = `
+MATCH (e:Entity)
+RETURN e {.*} AS entity
+ORDER BY e.id`
+
+	cypherAllRelationships = `
+MATCH (a:Entity)-[r]->(b:Entity)
+RETURN r {.*, type: type(r), from: a.id, to: b.id} AS rel
+ORDER BY r.id`
+
+	// relFilter keeps relationships of the asked types that hold at the
+	// asked period ($asOfFirst..$asOfLast as YYYYMMDD integers; 0 for no
+	// date); stored bounds are validFromFirst and validToLast.
+	relFilter = `(size($types) = 0 OR type(r) IN $types)
+  AND ($asOfFirst = 0 OR r.validFromFirst IS NULL OR r.validFromFirst <= $asOfLast)
+  AND ($asOfFirst = 0 OR r.validToLast IS NULL OR r.validToLast >= $asOfFirst)`
+
+	// cypherRelationshipsOf pages the filtered relationships of many
+	// entities at once; %s is the direction pattern from relPatterns. Only
+	// the page is projected to maps: a hub's other relationships are counted
+	// and skipped, not copied.
+	cypherRelationshipsOf = `
+UNWIND range(0, size($ids) - 1) AS i
+CALL (i) {
+  OPTIONAL MATCH (e:Entity {id: $ids[i]})%s(o:Entity)
+  WHERE r IS NOT NULL AND ` + relFilter + `
+  WITH DISTINCT r, e, o
+  ORDER BY r.id
+  WITH e, [x IN collect([r, o]) WHERE x[0] IS NOT NULL] AS rows
+  WITH e, size(rows) AS total, [x IN rows WHERE x[0].id > $after][0..$limit] AS rows
+  CALL (e, rows) {
+    UNWIND rows AS x
+    WITH e, x[0] AS r, x[1] AS o
+    RETURN collect(CASE WHEN startNode(r) = e THEN r {.*, type: type(r), from: e.id, to: o.id}
+                        ELSE r {.*, type: type(r), from: o.id, to: e.id} END) AS page
+  }
+  RETURN total, page
+}
+RETURN i, total, page
+ORDER BY i`
+
+	// cypherNeighbors takes one breadth-first step from the frontier.
+	cypherNeighbors = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})%s(o:Entity)
+WHERE ` + relFilter + `
+RETURN DISTINCT o.id AS id`
+
+	// cypherInduced returns the relationships among a set of entities.
+	cypherInduced = `
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE a.id IN $ids AND b.id IN $ids AND ` + relFilter + `
+RETURN r {.*, type: type(r), from: a.id, to: b.id} AS rel
+ORDER BY r.id`
+
+	cypherEntityExists = `
+MATCH (e:Entity {id: $id})
+RETURN count(e) > 0 AS found`
+
+	// cypherSearchFulltext finds candidates through the full-text index:
+	// every word of the text must start a word of a name, alias or id.
+	cypherSearchFulltext = `
+CALL db.index.fulltext.queryNodes('entity_search', $lucene) YIELD node
+WHERE size($kinds) = 0 OR node.kind IN $kinds
+RETURN node {.*} AS entity`
+
+	// cypherSearchScan finds candidates when the text has no words to look
+	// up (only punctuation, say): names and aliases that start with it.
+	cypherSearchScan = `
+MATCH (e:Entity)
+WHERE (size($kinds) = 0 OR e.kind IN $kinds) AND any(n IN e.searchNames WHERE n STARTS WITH $folded)
+RETURN e {.*} AS entity`
+
+	cypherMergeSources = `
+UNWIND $rows AS row
+MERGE (s:Source {id: row.id})
+SET s = row`
+
+	// cypherMergeEntities is formatted with one kind label.
+	cypherMergeEntities = `
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+SET e = row
+REMOVE e` + "%s" + `
+SET e:%s`
+
+	// cypherMissingEndpoints names the endpoint ids not stored.
+	cypherMissingEndpoints = `
+UNWIND $ids AS id
+OPTIONAL MATCH (e:Entity {id: id})
+WITH id, e WHERE e IS NULL
+RETURN collect(id) AS missing`
+
+	// cypherMergeRelationships is formatted with one relationship type.
+	cypherMergeRelationships = `
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+MERGE (a)-[r:%s {id: row.id}]->(b)
+SET r = row.props`
+)
+
+// cypherPaths finds the shortest paths between two entities with Neo4j 5's
+// SHORTEST, both ends bound by their unique ids. It returns ids only: the
+// few paths kept are read in full afterwards. It is formatted with two
+// integers, the number of length groups and the maximum length, which
+// Cypher takes only as literals; both are validated ranges, never text.
+const cypherPaths = `
+MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+MATCH p = SHORTEST %d GROUPS (a)-[r WHERE ` + relFilter + `]-{1,%d}(b)
+RETURN [n IN nodes(p) | n.id] AS nodes, [x IN relationships(p) | x.id] AS rels`
+
+// relPatterns are the match patterns for each direction, seen from e.
+var relPatterns = map[domain.Direction]string{
+	domain.DirectionOut:  "-[r]->",
+	domain.DirectionIn:   "<-[r]-",
+	domain.DirectionBoth: "-[r]-",
+}
+
+// cypherRelationshipsByIDs finds relationships by id whatever their type,
+// through the relationship_id full-text index; $queries holds each id as a
+// Lucene term query.
+const cypherRelationshipsByIDs = `
+UNWIND $queries AS q
+CALL db.index.fulltext.queryRelationships('relationship_id', q.lucene) YIELD relationship AS r
+WITH q, r WHERE r.id = q.id
+MATCH (a:Entity)-[r]->(b:Entity)
+RETURN r {.*, type: type(r), from: a.id, to: b.id} AS rel`
+
+// cypherDeleteStaleRelationships removes relationships whose id is being
+// loaded again with another type or other endpoints, so a load replaces by
+// id instead of adding a twin.
+const cypherDeleteStaleRelationships = `
+UNWIND $rows AS row
+CALL db.index.fulltext.queryRelationships('relationship_id', row.lucene) YIELD relationship AS r
+WITH row, r WHERE r.id = row.id
+MATCH (a:Entity)-[r]->(b:Entity)
+WITH row, r, a, b WHERE type(r) <> row.type OR a.id <> row.from OR b.id <> row.to
+DELETE r`
+
+// cypherRelationshipIndexTypes reads which relationship types the
+// relationship_id index covers, to rebuild it when the schema's list grows.
+const cypherRelationshipIndexTypes = `
+SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes
+WHERE name = 'relationship_id'
+RETURN labelsOrTypes`
+
+const cypherDropRelationshipIndex = `DROP INDEX relationship_id IF EXISTS`
+
+// relationshipIndex creates the full-text index over the id of every
+// relationship type: Neo4j has no property index across types, and this
+// one finds a relationship by id without knowing its type. The keyword
+// analyzer keeps each id one term.
+var relationshipIndex = func() string {
+	types := make([]string, len(domain.RelationTypes))
+	for i, t := range domain.RelationTypes {
+		types[i] = string(t)
+	}
+	return "CREATE FULLTEXT INDEX relationship_id IF NOT EXISTS FOR ()-[r:" + strings.Join(types, "|") +
+		"]-() ON EACH [r.id] OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}}"
+}()
+
+// luceneTerm quotes an id as an exact Lucene phrase for the keyword
+// analyzer: every character Lucene's query syntax gives meaning to is
+// escaped, so any id, quotes and all, is looked up as itself.
+func luceneTerm(id string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range id {
+		if strings.ContainsRune(`\"`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// schemaStatements are the constraints and indexes, applied idempotently:
+// the fixed ones from schema.cypher, then one id constraint per
+// relationship type.
+func schemaStatements(fixed string) []string {
+	var out []string
+	for _, stmt := range strings.Split(fixed, ";") {
+		lines := []string{}
+		for _, line := range strings.Split(stmt, "\n") {
+			if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "//") {
+				lines = append(lines, line)
+			}
+		}
+		if len(lines) > 0 {
+			out = append(out, strings.Join(lines, "\n"))
+		}
+	}
+	for _, t := range domain.RelationTypes {
+		out = append(out, fmt.Sprintf("CREATE CONSTRAINT rel_%s_id IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE", strings.ToLower(string(t)), t))
+	}
+	return append(out, relationshipIndex)
+}

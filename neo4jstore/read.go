@@ -1,0 +1,310 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+)
+
+// collect runs one statement in a read transaction and scans the map in
+// column key of every record.
+func collect[T any](ctx context.Context, s *Store, cypher string, params map[string]any, key string, scan func(map[string]any) (*T, error)) ([]*T, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*T, error) {
+		return scanAll(ctx, tx, cypher, params, key, scan)
+	})
+}
+
+func scanAll[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string, scan func(map[string]any) (*T, error)) ([]*T, error) {
+	records, err := run(ctx, tx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, 0, len(records))
+	for _, rec := range records {
+		m, _, err := neo4j.GetRecordValue[map[string]any](rec, key)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", key, err)
+		}
+		v, err := scan(m)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// inOrder arranges found values in the order of ids, nil where missing.
+func inOrder[T any](ids []string, found []*T, id func(*T) string) []*T {
+	byID := make(map[string]*T, len(found))
+	for _, v := range found {
+		byID[id(v)] = v
+	}
+	out := make([]*T, len(ids))
+	for i, k := range ids {
+		out[i] = byID[k]
+	}
+	return out
+}
+
+func distinct(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// EntitiesByIDs implements domain.Store.
+func (s *Store) EntitiesByIDs(ctx context.Context, ids []string) ([]*domain.Entity, error) {
+	if len(ids) == 0 {
+		return []*domain.Entity{}, nil
+	}
+	found, err := collect(ctx, s, cypherEntitiesByIDs, map[string]any{"ids": distinct(ids)}, "entity", scanEntity)
+	if err != nil {
+		return nil, err
+	}
+	return inOrder(ids, found, func(e *domain.Entity) string { return e.ID }), nil
+}
+
+// RelationshipsByIDs implements domain.Store.
+func (s *Store) RelationshipsByIDs(ctx context.Context, ids []string) ([]*domain.Relationship, error) {
+	if len(ids) == 0 {
+		return []*domain.Relationship{}, nil
+	}
+	unique := distinct(ids)
+	queries := make([]map[string]any, len(unique))
+	for i, id := range unique {
+		queries[i] = map[string]any{"id": id, "lucene": luceneTerm(id)}
+	}
+	found, err := collect(ctx, s, cypherRelationshipsByIDs, map[string]any{"queries": queries}, "rel", scanRelationship)
+	if err != nil {
+		return nil, err
+	}
+	return inOrder(ids, found, func(r *domain.Relationship) string { return r.ID }), nil
+}
+
+// SourcesByIDs implements domain.Store.
+func (s *Store) SourcesByIDs(ctx context.Context, ids []string) ([]*domain.Source, error) {
+	if len(ids) == 0 {
+		return []*domain.Source{}, nil
+	}
+	found, err := collect(ctx, s, cypherSourcesByIDs, map[string]any{"ids": distinct(ids)}, "source", scanSource)
+	if err != nil {
+		return nil, err
+	}
+	return inOrder(ids, found, func(src *domain.Source) string { return src.ID }), nil
+}
+
+// Sources implements domain.Store.
+func (s *Store) Sources(ctx context.Context) ([]*domain.Source, error) {
+	return collect(ctx, s, cypherAllSources, nil, "source", scanSource)
+}
+
+func kindParams(kinds []domain.EntityKind) []string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// Entities implements domain.Store.
+func (s *Store) Entities(ctx context.Context, f domain.EntityFilter) (*domain.EntityPage, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	params := map[string]any{"kinds": kindParams(f.Kinds), "after": f.After, "limit": int64(f.First + 1)}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.EntityPage, error) {
+		list, err := scanAll(ctx, tx, cypherEntitiesPage, params, "entity", scanEntity)
+		if err != nil {
+			return nil, err
+		}
+		records, err := run(ctx, tx, cypherEntitiesCount, params)
+		if err != nil {
+			return nil, err
+		}
+		total, _, err := neo4j.GetRecordValue[int64](records[0], "total")
+		if err != nil {
+			return nil, err
+		}
+		page := &domain.EntityPage{Total: int(total), HasNext: len(list) > f.First}
+		page.Entities = list[:min(len(list), f.First)]
+		return page, nil
+	})
+}
+
+func filterParams(f domain.RelationshipFilter) map[string]any {
+	types := make([]string, len(f.Types))
+	for i, t := range f.Types {
+		types[i] = string(t)
+	}
+	p := map[string]any{"types": types, "asOfFirst": int64(0), "asOfLast": int64(0)}
+	if !f.AsOf.IsZero() {
+		p["asOfFirst"], p["asOfLast"] = int64(f.AsOf.First()), int64(f.AsOf.Last())
+	}
+	return p
+}
+
+func direction(d domain.Direction) domain.Direction {
+	if d == "" {
+		return domain.DirectionBoth
+	}
+	return d
+}
+
+// RelationshipsOf implements domain.Store.
+func (s *Store) RelationshipsOf(ctx context.Context, ids []string, f domain.RelationshipFilter) ([]*domain.RelationshipPage, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return []*domain.RelationshipPage{}, nil
+	}
+	params := filterParams(f)
+	params["ids"], params["after"], params["limit"] = ids, f.After, int64(f.First+1)
+	cypher := fmt.Sprintf(cypherRelationshipsOf, relPatterns[direction(f.Direction)])
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*domain.RelationshipPage, error) {
+		records, err := run(ctx, tx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		if len(records) != len(ids) {
+			return nil, fmt.Errorf("relationships of %d entities came back as %d pages", len(ids), len(records))
+		}
+		pages := make([]*domain.RelationshipPage, len(ids))
+		for i, rec := range records {
+			total, _, err := neo4j.GetRecordValue[int64](rec, "total")
+			if err != nil {
+				return nil, err
+			}
+			raw, _, err := neo4j.GetRecordValue[[]any](rec, "page")
+			if err != nil {
+				return nil, err
+			}
+			page := &domain.RelationshipPage{Total: int(total), HasNext: len(raw) > f.First, Relationships: []*domain.Relationship{}}
+			for _, item := range raw[:min(len(raw), f.First)] {
+				m, ok := item.(map[string]any)
+				if !ok {
+					return nil, fmt.Errorf("relationship page holds %T", item)
+				}
+				r, err := scanRelationship(m)
+				if err != nil {
+					return nil, err
+				}
+				page.Relationships = append(page.Relationships, r)
+			}
+			pages[i] = page
+		}
+		return pages, nil
+	})
+}
+
+// Search implements domain.Store: candidates through the full-text index,
+// ranked by domain.MatchRank like the embedded store.
+func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Entity, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	folded := domain.Fold(q.Text)
+	params := map[string]any{"kinds": kindParams(q.Kinds), "folded": folded}
+	cypher := cypherSearchScan
+	if words := domain.Tokens(folded); len(words) > 0 {
+		// Words are letters and digits only, so nothing in them is
+		// Lucene syntax; each must start a word of the entity.
+		clauses := make([]string, len(words))
+		for i, w := range words {
+			clauses[i] = "+" + w + "*"
+		}
+		params["lucene"] = strings.Join(clauses, " ")
+		cypher = cypherSearchFulltext
+	}
+	candidates, err := collect(ctx, s, cypher, params, "entity", scanEntity)
+	if err != nil {
+		return nil, err
+	}
+	return domain.RankMatches(candidates, folded, q.Kinds, q.First), nil
+}
+
+// Neighborhood implements domain.Store with the embedded store's semantics:
+// a breadth-first walk, one query per level, keeping the closest q.Limit
+// entities (ties by id), and the filtered relationships among them.
+func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*domain.Subgraph, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	params := filterParams(q.Filter)
+	step := fmt.Sprintf(cypherNeighbors, relPatterns[direction(q.Filter.Direction)])
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.Subgraph, error) {
+		records, err := run(ctx, tx, cypherEntityExists, map[string]any{"id": q.ID})
+		if err != nil {
+			return nil, err
+		}
+		if found, _, _ := neo4j.GetRecordValue[bool](records[0], "found"); !found {
+			return nil, domain.NotFoundf("no entity has id %q", q.ID)
+		}
+		seen := map[string]bool{q.ID: true}
+		levels := [][]string{{q.ID}}
+		sub := &domain.Subgraph{}
+		for d := 1; d <= q.Depth && len(levels[d-1]) > 0 && !sub.Truncated; d++ {
+			// Once the closer levels fill the limit, a farther entity
+			// could only be cut: it is enough to learn whether one exists.
+			full := len(seen) >= q.Limit
+			params["ids"] = levels[d-1]
+			records, err := run(ctx, tx, step, params)
+			if err != nil {
+				return nil, err
+			}
+			var next []string
+			for _, rec := range records {
+				id, _, err := neo4j.GetRecordValue[string](rec, "id")
+				if err != nil {
+					return nil, err
+				}
+				if seen[id] {
+					continue
+				}
+				if full {
+					sub.Truncated = true
+					break
+				}
+				seen[id] = true
+				next = append(next, id)
+			}
+			levels = append(levels, next)
+		}
+		ids, cut := domain.KeepClosest(levels, q.Limit)
+		sub.Truncated = sub.Truncated || cut
+		entities, err := scanAll(ctx, tx, cypherEntitiesByIDs, map[string]any{"ids": ids}, "entity", scanEntity)
+		if err != nil {
+			return nil, err
+		}
+		sub.Entities = inOrder(ids, entities, func(e *domain.Entity) string { return e.ID })
+		params["ids"] = ids
+		if sub.Relationships, err = scanAll(ctx, tx, cypherInduced, params, "rel", scanRelationship); err != nil {
+			return nil, err
+		}
+		return sub, nil
+	})
+}
+
+// Snapshot implements domain.Store.
+func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.Graph, error) {
+		var g domain.Graph
+		var err error
+		if g.Sources, err = scanAll(ctx, tx, cypherAllSources, nil, "source", scanSource); err != nil {
+			return nil, err
+		}
+		if g.Entities, err = scanAll(ctx, tx, cypherAllEntities, nil, "entity", scanEntity); err != nil {
+			return nil, err
+		}
+		if g.Relationships, err = scanAll(ctx, tx, cypherAllRelationships, nil, "rel", scanRelationship); err != nil {
+			return nil, err
+		}
+		return &g, nil
+	})
+}

@@ -1,0 +1,285 @@
+package neo4jstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+)
+
+// Conversions between domain values and the property maps stored in Neo4j.
+// Absent values are left out (Neo4j has no empty property), dates are stored
+// as written plus, on relationships, as YYYYMMDD integers for filtering.
+
+func sourceProps(s *domain.Source) map[string]any {
+	p := map[string]any{"id": s.ID, "title": s.Title, "publisher": s.Publisher}
+	putString(p, "published", s.Published.String())
+	putString(p, "url", s.URL)
+	putString(p, "document", s.Document)
+	return p
+}
+
+func scanSource(m map[string]any) (*domain.Source, error) {
+	s := &domain.Source{ID: str(m, "id"), Title: str(m, "title"), Publisher: str(m, "publisher"), URL: str(m, "url"), Document: str(m, "document")}
+	var err error
+	s.Published, err = date(m, "published")
+	return s, err
+}
+
+func entityProps(e *domain.Entity) (map[string]any, error) {
+	p := map[string]any{
+		"id":      e.ID,
+		"kind":    string(e.Kind),
+		"name":    e.Name,
+		"aliases": orEmpty(e.Aliases),
+	}
+	putString(p, "summary", e.Summary)
+	for f, v := range e.Attributes() {
+		if n, ok := v.(int); ok {
+			v = int64(n) // Neo4j integers are 64-bit
+		}
+		p[string(f)] = v
+	}
+	p["citationSources"], p["citationQuotes"] = citationLists(e.Citations)
+	if len(e.Figures) > 0 {
+		// Figures nest citations, which Neo4j properties cannot hold: they
+		// are stored as one JSON document.
+		b, err := json.Marshal(figuresJSON(e.Figures))
+		if err != nil {
+			return nil, fmt.Errorf("encode figures of %s: %w", e.ID, err)
+		}
+		p["figures"] = string(b)
+	}
+	names := searchNames(e)
+	p["searchNames"] = names
+	p["searchText"] = searchText(names)
+	return p, nil
+}
+
+// searchNames are the folded name, aliases and id an entity is found by.
+func searchNames(e *domain.Entity) []string {
+	names := []string{domain.Fold(e.Name), domain.Fold(e.ID)}
+	for _, a := range e.Aliases {
+		names = append(names, domain.Fold(a))
+	}
+	return names
+}
+
+// searchText is the words of the search names, for the full-text index.
+func searchText(names []string) string {
+	var words []string
+	for _, n := range names {
+		words = append(words, domain.Tokens(n)...)
+	}
+	return strings.Join(words, " ")
+}
+
+func scanEntity(m map[string]any) (*domain.Entity, error) {
+	e := &domain.Entity{
+		ID:        str(m, "id"),
+		Kind:      domain.EntityKind(str(m, "kind")),
+		Name:      str(m, "name"),
+		Aliases:   strs(m, "aliases"),
+		Summary:   str(m, "summary"),
+		Category:  domain.Category(str(m, "category")),
+		ISO3:      str(m, "iso3"),
+		Role:      str(m, "role"),
+		Place:     str(m, "place"),
+		Program:   str(m, "program"),
+		Authority: str(m, "authority"),
+		Agency:    str(m, "agency"),
+		Killed:    intp(m, "killed"),
+		Injured:   intp(m, "injured"),
+	}
+	var err error
+	if e.Date, err = date(m, "date"); err != nil {
+		return nil, err
+	}
+	if e.Started, err = date(m, "started"); err != nil {
+		return nil, err
+	}
+	if e.Ended, err = date(m, "ended"); err != nil {
+		return nil, err
+	}
+	if e.Citations, err = citations(m); err != nil {
+		return nil, fmt.Errorf("entity %s: %w", e.ID, err)
+	}
+	if f, ok := m["figures"].(string); ok {
+		var figs []figureJSON
+		if err := json.Unmarshal([]byte(f), &figs); err != nil {
+			return nil, fmt.Errorf("decode figures of %s: %w", e.ID, err)
+		}
+		if e.Figures, err = figuresFromJSON(figs); err != nil {
+			return nil, fmt.Errorf("figures of %s: %w", e.ID, err)
+		}
+	}
+	return e, nil
+}
+
+// relationshipRow is what the merge statement takes for one relationship.
+func relationshipRow(r *domain.Relationship) map[string]any {
+	p := map[string]any{"id": r.ID, "certainty": string(r.Certainty)}
+	if !r.ValidFrom.IsZero() {
+		p["validFrom"] = r.ValidFrom.String()
+		p["validFromFirst"] = int64(r.ValidFrom.First())
+	}
+	if !r.ValidTo.IsZero() {
+		p["validTo"] = r.ValidTo.String()
+		p["validToLast"] = int64(r.ValidTo.Last())
+	}
+	if m := r.Amount; m != nil {
+		p["amountValue"] = m.Value
+		p["amountCurrency"] = m.Currency
+		p["amountQualifier"] = string(m.Qualifier)
+		if m.FiscalYear != nil {
+			p["amountFiscalYear"] = int64(*m.FiscalYear)
+		}
+	}
+	if r.Count != nil {
+		p["count"] = int64(*r.Count)
+	}
+	putString(p, "description", r.Description)
+	p["citationSources"], p["citationQuotes"] = citationLists(r.Citations)
+	return map[string]any{"id": r.ID, "lucene": luceneTerm(r.ID), "type": string(r.Type), "from": r.FromID, "to": r.ToID, "props": p}
+}
+
+// scanRelationship reads a map projection r {.*, type, from, to}.
+func scanRelationship(m map[string]any) (*domain.Relationship, error) {
+	r := &domain.Relationship{
+		ID:          str(m, "id"),
+		Type:        domain.RelationType(str(m, "type")),
+		FromID:      str(m, "from"),
+		ToID:        str(m, "to"),
+		Certainty:   domain.Certainty(str(m, "certainty")),
+		Description: str(m, "description"),
+		Count:       intp(m, "count"),
+	}
+	var err error
+	if r.ValidFrom, err = date(m, "validFrom"); err != nil {
+		return nil, err
+	}
+	if r.ValidTo, err = date(m, "validTo"); err != nil {
+		return nil, err
+	}
+	if v, ok := m["amountValue"].(float64); ok {
+		r.Amount = &domain.Money{Value: v, Currency: str(m, "amountCurrency"), Qualifier: domain.Qualifier(str(m, "amountQualifier")), FiscalYear: intp(m, "amountFiscalYear")}
+	}
+	if r.Citations, err = citations(m); err != nil {
+		return nil, fmt.Errorf("relationship %s: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+func citationLists(cs []domain.Citation) ([]string, []string) {
+	sources, quotes := make([]string, len(cs)), make([]string, len(cs))
+	for i, c := range cs {
+		sources[i], quotes[i] = c.SourceID, c.Quote
+	}
+	return sources, quotes
+}
+
+func citations(m map[string]any) ([]domain.Citation, error) {
+	sources, quotes := strs(m, "citationSources"), strs(m, "citationQuotes")
+	if len(sources) != len(quotes) {
+		return nil, fmt.Errorf("%d citation sources but %d quotes", len(sources), len(quotes))
+	}
+	out := make([]domain.Citation, len(sources))
+	for i := range sources {
+		out[i] = domain.Citation{SourceID: sources[i], Quote: quotes[i]}
+	}
+	return out, nil
+}
+
+type figureJSON struct {
+	Measure   string     `json:"measure"`
+	Value     float64    `json:"value"`
+	Unit      string     `json:"unit"`
+	Qualifier string     `json:"qualifier"`
+	Date      string     `json:"date,omitempty"`
+	Citations [][]string `json:"citations"` // [source, quote] pairs
+}
+
+func figuresJSON(figs []domain.Figure) []figureJSON {
+	out := make([]figureJSON, len(figs))
+	for i, f := range figs {
+		cites := make([][]string, len(f.Citations))
+		for j, c := range f.Citations {
+			cites[j] = []string{c.SourceID, c.Quote}
+		}
+		out[i] = figureJSON{Measure: f.Measure, Value: f.Value, Unit: f.Unit, Qualifier: string(f.Qualifier), Date: f.Date.String(), Citations: cites}
+	}
+	return out
+}
+
+func figuresFromJSON(figs []figureJSON) ([]domain.Figure, error) {
+	out := make([]domain.Figure, len(figs))
+	for i, f := range figs {
+		d, err := parseOptionalDate(f.Date)
+		if err != nil {
+			return nil, err
+		}
+		cites := make([]domain.Citation, len(f.Citations))
+		for j, c := range f.Citations {
+			if len(c) != 2 {
+				return nil, fmt.Errorf("figure %d citation %d is not a [source, quote] pair", i, j)
+			}
+			cites[j] = domain.Citation{SourceID: c[0], Quote: c[1]}
+		}
+		out[i] = domain.Figure{Measure: f.Measure, Value: f.Value, Unit: f.Unit, Qualifier: domain.Qualifier(f.Qualifier), Date: d, Citations: cites}
+	}
+	return out, nil
+}
+
+func putString(p map[string]any, key, value string) {
+	if value != "" {
+		p[key] = value
+	}
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func str(m map[string]any, key string) string {
+	s, _ := m[key].(string)
+	return s
+}
+
+func strs(m map[string]any, key string) []string {
+	list, _ := m[key].([]any)
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func intp(m map[string]any, key string) *int {
+	v, ok := m[key].(int64)
+	if !ok {
+		return nil
+	}
+	n := int(v)
+	return &n
+}
+
+func date(m map[string]any, key string) (domain.PartialDate, error) {
+	return parseOptionalDate(str(m, key))
+}
+
+func parseOptionalDate(s string) (domain.PartialDate, error) {
+	if s == "" {
+		return domain.PartialDate{}, nil
+	}
+	d, err := domain.ParsePartialDate(s)
+	if err != nil {
+		return d, fmt.Errorf("stored date: %w", err)
+	}
+	return d, nil
+}

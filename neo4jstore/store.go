@@ -1,0 +1,259 @@
+// Package neo4jstore keeps the conflict graph in Neo4j 5, for production and
+// for graphs that outgrow one machine (a Neo4j cluster or Aura). It answers
+// every domain.Store question exactly as the embedded store does; the
+// conformance suite in storetest runs against a real Neo4j to prove it.
+package neo4jstore
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+)
+
+//go:embed schema.cypher
+var schemaCypher string
+
+// Config says how to reach Neo4j. URI takes bolt://, neo4j:// (routing, for
+// clusters) and their +s / +ssc TLS forms (neo4j+s:// for Aura).
+type Config struct {
+	URI      string
+	User     string // empty: no authentication
+	Password string
+	Database string // empty: the server's default database
+	// QueryTimeout bounds each transaction, on the server too; default 30s.
+	QueryTimeout time.Duration
+	// ConnectTimeout bounds connecting and retrying when Neo4j is away, so
+	// requests fail with UNAVAILABLE instead of hanging; default 5s.
+	ConnectTimeout time.Duration
+}
+
+// Store is a domain.Store over a Neo4j database. It is safe for concurrent
+// use; create one per process.
+type Store struct {
+	driver neo4j.DriverWithContext
+	cfg    Config
+}
+
+var _ domain.Store = (*Store)(nil)
+
+// New creates the driver. It does not connect: Neo4j may come up later, and
+// Ping says when it is reachable.
+func New(cfg Config) (*Store, error) {
+	u, err := url.Parse(cfg.URI)
+	if err != nil || u.Host == "" {
+		return nil, domain.Invalidf("NEO4J_URI %q is not a URI like bolt://localhost:7687", cfg.URI)
+	}
+	switch u.Scheme {
+	case "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc":
+	default:
+		return nil, domain.Invalidf("NEO4J_URI scheme %q is not bolt, neo4j or their +s/+ssc forms", u.Scheme)
+	}
+	if cfg.QueryTimeout <= 0 {
+		cfg.QueryTimeout = 30 * time.Second
+	}
+	if cfg.ConnectTimeout <= 0 {
+		cfg.ConnectTimeout = 5 * time.Second
+	}
+	auth := neo4j.NoAuth()
+	if cfg.User != "" {
+		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.SocketConnectTimeout = cfg.ConnectTimeout
+		c.ConnectionAcquisitionTimeout = cfg.ConnectTimeout
+		c.MaxTransactionRetryTime = cfg.ConnectTimeout
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create neo4j driver for %s: %w", cfg.URI, translate(err))
+	}
+	return &Store{driver: driver, cfg: cfg}, nil
+}
+
+// Close implements domain.Store: it closes the driver's connections.
+func (s *Store) Close(ctx context.Context) error {
+	return s.driver.Close(ctx)
+}
+
+// Ping implements domain.Store: a round trip to the database.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		_, err := run(ctx, tx, cypherPing, nil)
+		return struct{}{}, err
+	})
+	return err
+}
+
+// Migrate applies the constraints and indexes, idempotently, and waits until
+// the indexes are online.
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.dropOutdatedRelationshipIndex(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, stmt := range schemaStatements(schemaCypher) {
+		if _, err := s.exec(ctx, stmt, nil); err != nil {
+			return fmt.Errorf("migrate: %s: %w", firstLine(stmt), err)
+		}
+	}
+	if _, err := s.exec(ctx, "CALL db.awaitIndexes(300)", nil); err != nil {
+		return fmt.Errorf("migrate: wait for indexes: %w", err)
+	}
+	return nil
+}
+
+// dropOutdatedRelationshipIndex drops the relationship_id index when it
+// does not cover exactly the schema's relationship types, so that the
+// migration recreates it over the current list.
+func (s *Store) dropOutdatedRelationshipIndex(ctx context.Context) error {
+	res, err := s.exec(ctx, cypherRelationshipIndexTypes, nil)
+	if err != nil || len(res.Records) == 0 {
+		return err
+	}
+	indexed, _, err := neo4j.GetRecordValue[[]any](res.Records[0], "labelsOrTypes")
+	if err != nil {
+		return err
+	}
+	have := make([]string, 0, len(indexed))
+	for _, t := range indexed {
+		if name, ok := t.(string); ok {
+			have = append(have, name)
+		}
+	}
+	slices.Sort(have)
+	want := make([]string, len(domain.RelationTypes))
+	for i, t := range domain.RelationTypes {
+		want[i] = string(t)
+	}
+	if slices.Equal(have, want) {
+		return nil
+	}
+	_, err = s.exec(ctx, cypherDropRelationshipIndex, nil)
+	return err
+}
+
+// exec runs one schema or administrative statement in its own
+// auto-committed transaction (schema changes cannot share one).
+func (s *Store) exec(ctx context.Context, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout+s.cfg.ConnectTimeout)
+	defer cancel()
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.cfg.Database), neo4j.ExecuteQueryWithWritersRouting(),
+		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.QueryTimeout)))
+	return res, translate(err)
+}
+
+func firstLine(s string) string {
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// read runs work in a managed read transaction (retried on transient errors,
+// routed to a cluster's secondaries), bounded by the query timeout.
+func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	return transact(ctx, s, neo4j.AccessModeRead, work)
+}
+
+// write runs work in a managed write transaction.
+func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	return transact(ctx, s, neo4j.AccessModeWrite, work)
+}
+
+func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout+s.cfg.ConnectTimeout)
+	defer cancel()
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: mode, DatabaseName: s.cfg.Database})
+	defer session.Close(context.WithoutCancel(ctx))
+	var zero T
+	do := neo4j.ExecuteRead[T]
+	if mode == neo4j.AccessModeWrite {
+		do = neo4j.ExecuteWrite[T]
+	}
+	out, err := do(ctx, session, work, neo4j.WithTxTimeout(s.cfg.QueryTimeout))
+	if err != nil {
+		return zero, translate(err)
+	}
+	return out, nil
+}
+
+// run executes one statement in tx and collects its records.
+func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// translate turns driver errors into the domain's codes, keeping the cause
+// for the logs.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var derr *domain.Error
+	if errors.As(err, &derr) {
+		return err
+	}
+	var neoErr *neo4j.Neo4jError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return &domain.Error{Code: domain.CodeTimeout, Message: "neo4j did not answer in time", Err: err}
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &neoErr):
+		switch {
+		case neoErr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
+			return &domain.Error{Code: domain.CodeConflict, Message: "neo4j refused a duplicate id", Err: err}
+		case neoErr.Code == "Neo.ClientError.Transaction.TransactionTimedOut" ||
+			neoErr.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration":
+			return &domain.Error{Code: domain.CodeTimeout, Message: "the neo4j transaction timed out", Err: err}
+		case neoErr.Code == "Neo.TransientError.General.DatabaseUnavailable" ||
+			neoErr.Code == "Neo.ClientError.Database.DatabaseNotFound":
+			return &domain.Error{Code: domain.CodeUnavailable, Message: "the neo4j database is unavailable", Err: err}
+		}
+	case neo4j.IsConnectivityError(err) || neo4j.IsTransactionExecutionLimit(err):
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "neo4j is unreachable", Err: err}
+	}
+	return &domain.Error{Code: domain.CodeInternal, Message: "neo4j", Err: err}
+}
+
+// Reset deletes every entity, relationship and source, in batches: for
+// tests, and for reseeding from scratch.
+func (s *Store) Reset(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*s.cfg.QueryTimeout)
+	defer cancel()
+	// CALL ... IN TRANSACTIONS needs an auto-commit transaction, which
+	// only a session's Run gives.
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.cfg.Database})
+	defer session.Close(context.WithoutCancel(ctx))
+	res, err := session.Run(ctx, cypherReset, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return translate(err)
+}
+
+// Seeded reports whether the database holds a graph (at least one source):
+// a server on an empty database is up but not ready.
+func (s *Store) Seeded(ctx context.Context) (bool, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
+		records, err := run(ctx, tx, cypherSeeded, nil)
+		if err != nil {
+			return false, err
+		}
+		found, _, err := neo4j.GetRecordValue[bool](records[0], "seeded")
+		return found, err
+	})
+}

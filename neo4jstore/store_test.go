@@ -1,0 +1,141 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/neo4jstore"
+	"github.com/conflictgraph/conflictgraph/neo4jtest"
+	"github.com/conflictgraph/conflictgraph/seed"
+	"github.com/conflictgraph/conflictgraph/storetest"
+)
+
+var migrateOnce sync.Once
+
+// open connects to the Neo4j of NEO4J_URI, migrated once per test binary.
+func open(t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	st, err := neo4jstore.New(neo4jstore.Config{URI: neo4jtest.URI(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(context.Background()) })
+	var migrateErr error
+	migrateOnce.Do(func() { migrateErr = st.Migrate(context.Background()) })
+	if migrateErr != nil {
+		t.Fatal(migrateErr)
+	}
+	return st
+}
+
+// fresh returns a store over an emptied database.
+func fresh(t *testing.T) domain.Store {
+	t.Helper()
+	st := open(t)
+	if err := st.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, fresh)
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	st := open(t)
+	for range 2 {
+		if err := st.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSeedTwiceChangesNothing loads the seed graph twice and compares the
+// snapshots, relationships and all.
+func TestSeedTwiceChangesNothing(t *testing.T) {
+	st := fresh(t).(*neo4jstore.Store)
+	s, err := seed.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var progress []string
+	if err := st.LoadWithProgress(ctx, s.Graph, func(what string, done, total int) { progress = append(progress, what) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(progress) == 0 {
+		t.Error("no progress reported")
+	}
+	first, err := st.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Load(ctx, s.Graph); err != nil {
+		t.Fatal(err)
+	}
+	second, err := st.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.Relationships) != len(s.Graph.Relationships) || len(second.Relationships) != len(first.Relationships) ||
+		len(second.Entities) != len(first.Entities) || len(second.Sources) != len(first.Sources) {
+		t.Errorf("seeded twice: %d/%d/%d then %d/%d/%d entities/relationships/sources",
+			len(first.Entities), len(first.Relationships), len(first.Sources),
+			len(second.Entities), len(second.Relationships), len(second.Sources))
+	}
+	ok, err := st.Seeded(ctx)
+	if err != nil || !ok {
+		t.Errorf("Seeded = %v, %v after seeding", ok, err)
+	}
+}
+
+// TestReloadReplacesByID moves a relationship id to another type and
+// endpoint: the old link must go, not stay beside the new one.
+func TestReloadReplacesByID(t *testing.T) {
+	st := fresh(t)
+	ctx := context.Background()
+	storetest.MustLoad(t, st, storetest.Fixture())
+	moved := &domain.Relationship{ID: "union.formed-from.front", Type: domain.RelAlliedWith, FromID: "union", ToID: "lemuria",
+		Certainty: domain.CertaintyStated, Citations: []domain.Citation{{SourceID: "doc-a", Quote: "q"}}}
+	storetest.MustLoad(t, st, &domain.Graph{Relationships: []*domain.Relationship{moved}})
+	got, err := st.RelationshipsByIDs(ctx, []string{moved.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0] == nil || got[0].Type != domain.RelAlliedWith || got[0].ToID != "lemuria" {
+		t.Errorf("after reload: %+v", got[0])
+	}
+	pages, err := st.RelationshipsOf(ctx, []string{"front"}, domain.RelationshipFilter{First: 100, Types: []domain.RelationType{domain.RelFormedFrom}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages[0].Relationships) != 0 {
+		t.Errorf("the old link stayed: %+v", pages[0].Relationships[0])
+	}
+}
+
+func TestUnreachableNeo4jIsUnavailableQuickly(t *testing.T) {
+	neo4jtest.URI(t) // only where Neo4j tests run at all
+	st, err := neo4jstore.New(neo4jstore.Config{URI: "bolt://127.0.0.1:1", ConnectTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	_, err = st.EntitiesByIDs(context.Background(), []string{"mali"})
+	if !errors.Is(err, domain.ErrUnavailable) {
+		t.Errorf("err = %v, want UNAVAILABLE", err)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, uri := range []string{"", "localhost:7687", "http://localhost:7474", "bolt://"} {
+		if _, err := neo4jstore.New(neo4jstore.Config{URI: uri}); !errors.Is(err, domain.ErrInvalid) {
+			t.Errorf("URI %q: err = %v, want INVALID", uri, err)
+		}
+	}
+}

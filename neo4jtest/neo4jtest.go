@@ -1,0 +1,175 @@
+// Package neo4jtest connects tests to a real Neo4j: the one named by
+// NEO4J_URI (started by `make test` or `make neo4j`), or a private one a test
+// starts itself when it must stop and restart the server.
+package neo4jtest
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// URI returns NEO4J_URI. Without it the test is skipped with a message that
+// says how to run it, or fails when REQUIRE_NEO4J=1 (as in CI), so a
+// missing Neo4j can never pass silently.
+func URI(t testing.TB) string {
+	t.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri != "" {
+		return uri
+	}
+	msg := "NEO4J_URI is not set: run `make test` (it starts Neo4j), or `make neo4j` and export the NEO4J_URI it prints"
+	if os.Getenv("REQUIRE_NEO4J") == "1" {
+		t.Fatal(msg + " (REQUIRE_NEO4J=1 makes this a failure)")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// Server is a Neo4j started by a test, from the project's launcher, on its
+// own port and data directory.
+type Server struct {
+	URI  string
+	port int
+	dir  string
+	cmd  *exec.Cmd
+	// stdin is the launcher's; closing it stops the server even if the
+	// test binary dies.
+	stdin io.WriteCloser
+	mu    sync.Mutex
+}
+
+// Start launches a private Neo4j and stops it when the test ends; the first
+// start builds the launcher with Maven if it is not built yet.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	URI(t) // the same skip-or-fail rule: no Neo4j wanted, none started
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	s := &Server{port: port, dir: t.TempDir(), URI: fmt.Sprintf("bolt://127.0.0.1:%d", port)}
+	if err := s.start(t); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Stop() })
+	return s
+}
+
+// launcherCommand runs the project's launcher through scripts/neo4j, which
+// builds it first if needed and then becomes the java process.
+func launcherCommand(dir string, port int) ([]string, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	return []string{filepath.Join(root, "scripts", "neo4j"), "exec",
+		"--data-dir", dir, "--port", fmt.Sprint(port), "--exit-on-stdin-close"}, nil
+}
+
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+func (s *Server) start(t testing.TB) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	args, err := launcherCommand(s.dir, s.port)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	begin := time.Now()
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start neo4j: %w", err)
+	}
+	ready := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "NEO4J_URI=") {
+				ready <- nil
+				io.Copy(io.Discard, stdout)
+				return
+			}
+		}
+		ready <- fmt.Errorf("neo4j exited before it was ready")
+	}()
+	select {
+	case err := <-ready:
+		if err != nil {
+			_ = cmd.Wait()
+			return err
+		}
+	case <-time.After(10 * time.Minute):
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return fmt.Errorf("neo4j was not ready after 10 minutes")
+	}
+	t.Logf("private neo4j on %s ready in %s", s.URI, time.Since(begin).Round(time.Millisecond))
+	s.cmd, s.stdin = cmd, stdin
+	return nil
+}
+
+// Stop shuts the server down and waits for it; its data stays, so Restart
+// brings the same database back.
+func (s *Server) Stop() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return nil
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+	s.stdin.Close()
+	s.cmd = nil
+	return nil
+}
+
+// Restart starts the server again on the same port with the same data.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	if err := s.start(t); err != nil {
+		t.Fatal(err)
+	}
+}
