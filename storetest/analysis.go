@@ -1,0 +1,193 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/conflictgraph/conflictgraph/analysis"
+	"github.com/conflictgraph/conflictgraph/domain"
+)
+
+func testTimeline(t *testing.T, st domain.Store) {
+	loaded(t, st)
+	ctx := context.Background()
+	d := domain.MustPartialDate
+	tests := []struct {
+		name string
+		q    analysis.TimelineQuery
+		want []string // "date summary"
+	}{
+		{"a year before its months", analysis.TimelineQuery{EntityID: "front"}, []string{
+			"2012 Liberation Front fights Atlantis",
+			"2012 Liberation Front operates in Lémuria",
+			"2012-01 Liberation Front is formed",
+			"2015-06 Ends: Liberation Front operates in Lémuria",
+			"2017-03 Union for the Front formed from Liberation Front",
+			"2020 Factions of the Front fought each other.",
+			"2021-12-25 Ambush: Border ambush",
+			"2021-12-25 Liberation Front attacked Atlantis",
+		}},
+		{"from and to", analysis.TimelineQuery{EntityID: "front", From: d("2013"), To: d("2020-06")}, []string{
+			"2015-06 Ends: Liberation Front operates in Lémuria",
+			"2017-03 Union for the Front formed from Liberation Front",
+			"2020 Factions of the Front fought each other.",
+		}},
+		{"kinds", analysis.TimelineQuery{EntityID: "front", Kinds: []domain.EntityKind{domain.KindCountry}}, []string{
+			"2012 Liberation Front fights Atlantis",
+			"2012 Liberation Front operates in Lémuria",
+			"2015-06 Ends: Liberation Front operates in Lémuria",
+			"2021-12-25 Liberation Front attacked Atlantis",
+		}},
+		{"linked coups and events", analysis.TimelineQuery{EntityID: "atlantis", From: d("2020"), To: d("2021")}, []string{
+			"2020-08 Coup d'état: 2020 coup in Atlantis",
+			"2020-08 Ends: Atlantis is led by Ibrahim Boubacar Kéïta",
+			"2021-12-25 Ambush: Border ambush",
+			"2021-12-25 Liberation Front attacked Atlantis",
+		}},
+		{"nothing dated", analysis.TimelineQuery{EntityID: "hermit"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			entries, err := analysis.Timeline(ctx, st, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range entries {
+				got = append(got, e.Date.String()+" "+e.Summary)
+				if len(e.Citations) == 0 || (e.Entity == nil) == (e.Relationship == nil) {
+					t.Errorf("entry %q: %d citations, entity %v, relationship %v", e.Summary, len(e.Citations), e.Entity != nil, e.Relationship != nil)
+				}
+			}
+			wantIDs(t, "timeline", got, tt.want)
+		})
+	}
+	if _, err := analysis.Timeline(ctx, st, analysis.TimelineQuery{EntityID: "nobody"}); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("unknown entity: err = %v, want NOT_FOUND", err)
+	}
+	if _, err := analysis.Timeline(ctx, st, analysis.TimelineQuery{EntityID: "front", From: d("2021"), To: d("2020")}); !errors.Is(err, domain.ErrInvalid) {
+		t.Errorf("to before from: err = %v, want INVALID", err)
+	}
+}
+
+// aidGraph adds to the fixture a ministry that runs the training program,
+// more amounts of several kinds, qualifiers, years and currencies, and aid
+// given without a program.
+func aidGraph() *domain.Graph {
+	cite := []domain.Citation{{SourceID: "doc-a", Quote: "The Training Program."}}
+	fy := func(y int) *int { return &y }
+	money := func(v float64, cur string, q domain.Qualifier, year *int) *domain.Money {
+		return &domain.Money{Value: v, Currency: cur, Qualifier: q, FiscalYear: year}
+	}
+	rel := func(id string, t domain.RelationType, from, to string, m *domain.Money) *domain.Relationship {
+		return &domain.Relationship{ID: id, Type: t, FromID: from, ToID: to, Amount: m, Certainty: domain.CertaintyStated, Citations: cite}
+	}
+	return &domain.Graph{
+		Entities: []*domain.Entity{
+			{ID: "ministry", Kind: domain.KindOrganization, Name: "Ministry of Training", Category: "GOVERNMENT_AGENCY", Citations: cite},
+			{ID: "relief-program", Kind: domain.KindAidProgram, Name: "Relief Program", Citations: cite},
+		},
+		Relationships: []*domain.Relationship{
+			rel("training-program.administered-by.ministry", domain.RelAdministeredBy, "training-program", "ministry", nil),
+			rel("ministry.part-of.lemuria", domain.RelPartOf, "ministry", "lemuria", nil),
+			rel("training-program.funded.atlantis.fy2020", domain.RelFunded, "training-program", "atlantis", money(1000000, "USD", domain.QualifierExact, fy(2020))),
+			rel("training-program.funded.atlantis.fy2020.extra", domain.RelFunded, "training-program", "atlantis", money(500000, "USD", domain.QualifierExact, fy(2020))),
+			rel("training-program.waived.atlantis", domain.RelWaived, "training-program", "atlantis", money(400000, "USD", domain.QualifierAbout, nil)),
+			rel("training-program.denied.atlantis.fy2021", domain.RelDenied, "training-program", "atlantis", money(50000, "USD", domain.QualifierExact, fy(2021))),
+			rel("training-program.prohibited.atlantis", domain.RelProhibited, "training-program", "atlantis", money(70000, "USD", domain.QualifierAtLeast, nil)),
+			rel("lemuria.funded.atlantis", domain.RelFunded, "lemuria", "atlantis", money(300000, "EUR", domain.QualifierExact, nil)),
+			rel("lemuria.pledged.atlantis", domain.RelPledged, "lemuria", "atlantis", money(900000, "USD", domain.QualifierAtMost, nil)),
+			rel("relief-program.funded.atlantis", domain.RelFunded, "relief-program", "atlantis", money(200000, "USD", domain.QualifierExact, fy(2020))),
+			rel("relief-program.funded.lemuria", domain.RelFunded, "relief-program", "lemuria", money(999, "USD", domain.QualifierExact, nil)),
+		},
+	}
+}
+
+func testAidTotals(t *testing.T, st domain.Store) {
+	loaded(t, st)
+	MustLoad(t, st, aidGraph())
+	ctx := context.Background()
+	render := func(totals []*analysis.AidTotal) []string {
+		var out []string
+		for _, a := range totals {
+			s := fmt.Sprintf("%s %.0f %s %s", a.Kind, a.Amount.Value, a.Amount.Currency, a.Amount.Qualifier)
+			if a.Amount.FiscalYear != nil {
+				s += fmt.Sprintf(" fy%d", *a.Amount.FiscalYear)
+			}
+			if a.Program != nil {
+				s += " program=" + a.Program.ID
+			}
+			if a.Donor != nil {
+				s += " donor=" + a.Donor.ID
+			}
+			if a.FiscalYear != nil {
+				s += fmt.Sprintf(" group-fy=%d", *a.FiscalYear)
+			}
+			s += fmt.Sprintf(" (%d)", len(a.Relationships))
+			out = append(out, s)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		q    analysis.AidQuery
+		want []string
+	}{
+		// The fixture's own amount: training-program funded atlantis FY2019, at least 2.3M.
+		{"by program: qualifiers, kinds and currencies kept apart", analysis.AidQuery{Recipient: "atlantis", GroupBy: []analysis.AidGrouping{analysis.ByProgram}}, []string{
+			"ALLOCATED 300000 EUR EXACT (1)",
+			"ALLOCATED 200000 USD EXACT fy2020 program=relief-program (1)",
+			"ALLOCATED 3800000 USD AT_LEAST program=training-program (3)",
+			"WAIVED 400000 USD ABOUT program=training-program (1)",
+			"PROHIBITED_OR_DENIED 120000 USD AT_LEAST program=training-program (2)",
+			"PLEDGED 900000 USD AT_MOST (1)",
+		}},
+		{"by donor, through the program's agency", analysis.AidQuery{Recipient: "atlantis", GroupBy: []analysis.AidGrouping{analysis.ByDonor}}, []string{
+			"ALLOCATED 300000 EUR EXACT donor=lemuria (1)",
+			"ALLOCATED 200000 USD EXACT fy2020 (1)",
+			"ALLOCATED 3800000 USD AT_LEAST donor=lemuria (3)",
+			"WAIVED 400000 USD ABOUT donor=lemuria (1)",
+			"PROHIBITED_OR_DENIED 120000 USD AT_LEAST donor=lemuria (2)",
+			"PLEDGED 900000 USD AT_MOST donor=lemuria (1)",
+		}},
+		{"by fiscal year", analysis.AidQuery{Recipient: "atlantis", GroupBy: []analysis.AidGrouping{analysis.ByFiscalYear}, FiscalYears: []int{2019, 2020}}, []string{
+			"ALLOCATED 2300000 USD AT_LEAST fy2019 group-fy=2019 (1)",
+			"ALLOCATED 1700000 USD EXACT fy2020 group-fy=2020 (3)",
+		}},
+		{"donor filter matches the agency in the chain", analysis.AidQuery{Recipient: "atlantis", Donor: "ministry"}, []string{
+			"ALLOCATED 3800000 USD AT_LEAST (3)",
+			"WAIVED 400000 USD ABOUT (1)",
+			"PROHIBITED_OR_DENIED 120000 USD AT_LEAST (2)",
+		}},
+		{"programs filter", analysis.AidQuery{Recipient: "atlantis", Programs: []string{"relief-program"}, GroupBy: []analysis.AidGrouping{analysis.ByProgram}}, []string{
+			"ALLOCATED 200000 USD EXACT fy2020 program=relief-program (1)",
+		}},
+		{"no grouping", analysis.AidQuery{Recipient: "atlantis", FiscalYears: []int{2021}}, []string{
+			"PROHIBITED_OR_DENIED 50000 USD EXACT fy2021 (1)",
+		}},
+		{"nothing received", analysis.AidQuery{Recipient: "hermit"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			totals, err := analysis.AidTotals(ctx, st, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantIDs(t, "totals", render(totals), tt.want)
+			for _, a := range totals {
+				if !slices.IsSortedFunc(a.Relationships, func(x, y *domain.Relationship) int { return cmpString(x.ID, y.ID) }) {
+					t.Errorf("relationships of %s not ordered by id", a.Kind)
+				}
+			}
+		})
+	}
+	if _, err := analysis.AidTotals(ctx, st, analysis.AidQuery{Recipient: "nobody"}); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("unknown recipient: err = %v, want NOT_FOUND", err)
+	}
+	if _, err := analysis.AidTotals(ctx, st, analysis.AidQuery{Recipient: "atlantis", GroupBy: []analysis.AidGrouping{"COLOUR"}}); !errors.Is(err, domain.ErrInvalid) {
+		t.Errorf("unknown grouping: err = %v, want INVALID", err)
+	}
+}
