@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/embedded"
+	"github.com/conflictgraph/conflictgraph/seed"
+	"github.com/conflictgraph/conflictgraph/server"
+)
+
+// serveConfig is what serve reads from flags and the environment.
+type serveConfig struct {
+	addr                 string
+	backend              string
+	corsOrigins          string
+	logFormat            string
+	logLevel             string
+	limits               server.Limits
+	disableIntrospection bool
+	readTimeout          time.Duration
+	writeTimeout         time.Duration
+	idleTimeout          time.Duration
+	shutdownTimeout      time.Duration
+	neo4j                neo4jFlags
+}
+
+// envFlags defines flags whose default comes from an environment variable
+// when it is set, so a flag wins over its variable. A variable that does not
+// parse is a usage error.
+type envFlags struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+	err    error
+}
+
+func (e *envFlags) lookup(env string, parse func(string) error) {
+	v := e.getenv(env)
+	if v == "" || e.err != nil {
+		return
+	}
+	if err := parse(v); err != nil {
+		e.err = usageError{fmt.Sprintf("$%s=%q: %v", env, v, err)}
+	}
+}
+
+func (e *envFlags) string(p *string, name, env, def, usage string) {
+	e.fs.StringVar(p, name, def, usage+" ($"+env+")")
+	e.lookup(env, func(v string) error { *p = v; return nil })
+}
+
+func (e *envFlags) int(p *int, name, env string, def int, usage string) {
+	e.fs.IntVar(p, name, def, usage+" ($"+env+")")
+	e.lookup(env, func(v string) (err error) { *p, err = strconv.Atoi(v); return err })
+}
+
+func (e *envFlags) int64(p *int64, name, env string, def int64, usage string) {
+	e.fs.Int64Var(p, name, def, usage+" ($"+env+")")
+	e.lookup(env, func(v string) (err error) { *p, err = strconv.ParseInt(v, 10, 64); return err })
+}
+
+func (e *envFlags) duration(p *time.Duration, name, env string, def time.Duration, usage string) {
+	e.fs.DurationVar(p, name, def, usage+" ($"+env+")")
+	e.lookup(env, func(v string) (err error) { *p, err = time.ParseDuration(v); return err })
+}
+
+func (e *envFlags) bool(p *bool, name, env string, def bool, usage string) {
+	e.fs.BoolVar(p, name, def, usage+" ($"+env+")")
+	e.lookup(env, func(v string) (err error) { *p, err = strconv.ParseBool(v); return err })
+}
+
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	var c serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	e := &envFlags{fs: fs, getenv: getenv}
+	e.string(&c.addr, "addr", "CONFLICTGRAPH_ADDR", "localhost:8080", "`host:port` to listen on; port 0 picks a free one")
+	e.string(&c.backend, "backend", "CONFLICTGRAPH_BACKEND", "embedded", "graph store: embedded (in memory, with the seed graph) or neo4j")
+	e.string(&c.corsOrigins, "cors-origins", "CONFLICTGRAPH_CORS_ORIGINS", strings.Join(server.DefaultCORSOrigins, ","), "comma-separated browser origins allowed to call the API, or * for any")
+	e.string(&c.logFormat, "log-format", "CONFLICTGRAPH_LOG_FORMAT", "text", "log format: text or json")
+	e.string(&c.logLevel, "log-level", "CONFLICTGRAPH_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+
+	l := &c.limits
+	e.int(&l.MaxDepth, "max-depth", "CONFLICTGRAPH_MAX_DEPTH", server.DefaultMaxDepth, "how deep a query's fields may nest (QUERY_TOO_DEEP)")
+	e.int(&l.MaxComplexity, "max-complexity", "CONFLICTGRAPH_MAX_COMPLEXITY", server.DefaultMaxComplexity, "a query's largest complexity, lists counted per item asked for (QUERY_TOO_COMPLEX)")
+	e.int(&l.MaxAliases, "max-aliases", "CONFLICTGRAPH_MAX_ALIASES", server.DefaultMaxAliases, "aliased fields per query (TOO_MANY_ALIASES)")
+	e.int(&l.MaxRootFields, "max-root-fields", "CONFLICTGRAPH_MAX_ROOT_FIELDS", server.DefaultMaxRootFields, "top-level fields per query (TOO_MANY_ROOT_FIELDS)")
+	e.int(&l.MaxTokens, "max-tokens", "CONFLICTGRAPH_MAX_TOKENS", server.DefaultMaxTokens, "tokens per query document (QUERY_TOO_LARGE)")
+	e.int64(&l.MaxBodyBytes, "max-body-bytes", "CONFLICTGRAPH_MAX_BODY_BYTES", server.DefaultMaxBodyBytes, "bytes per request body (HTTP 413)")
+	e.duration(&l.RequestTimeout, "request-timeout", "CONFLICTGRAPH_REQUEST_TIMEOUT", server.DefaultRequestTimeout, "deadline of each /graphql and /export request, store calls included (TIMEOUT)")
+	e.bool(&c.disableIntrospection, "disable-introspection", "CONFLICTGRAPH_DISABLE_INTROSPECTION", false, "hide the schema from clients (the playground needs it)")
+	e.duration(&c.readTimeout, "read-timeout", "CONFLICTGRAPH_READ_TIMEOUT", 30*time.Second, "longest time to read a request, headers and body")
+	e.duration(&c.writeTimeout, "write-timeout", "CONFLICTGRAPH_WRITE_TIMEOUT", 60*time.Second, "longest time from the end of the request headers to the end of the response; longer than --request-timeout")
+	e.duration(&c.idleTimeout, "idle-timeout", "CONFLICTGRAPH_IDLE_TIMEOUT", 120*time.Second, "how long a keep-alive connection may wait for its next request")
+	e.duration(&c.shutdownTimeout, "shutdown-timeout", "CONFLICTGRAPH_SHUTDOWN_TIMEOUT", 15*time.Second, "on SIGINT or SIGTERM, how long in-flight requests may take to finish")
+	c.neo4j.register(fs, getenv)
+	if e.err != nil {
+		return c, e.err
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return c, err
+	}
+	return c, c.check()
+}
+
+// check refuses limits and timeouts that cannot work.
+func (c serveConfig) check() error {
+	l := c.limits
+	for name, v := range map[string]int64{
+		"--max-depth": int64(l.MaxDepth), "--max-complexity": int64(l.MaxComplexity), "--max-aliases": int64(l.MaxAliases),
+		"--max-root-fields": int64(l.MaxRootFields), "--max-tokens": int64(l.MaxTokens), "--max-body-bytes": l.MaxBodyBytes,
+		"--request-timeout": int64(l.RequestTimeout), "--read-timeout": int64(c.readTimeout), "--write-timeout": int64(c.writeTimeout),
+		"--idle-timeout": int64(c.idleTimeout), "--shutdown-timeout": int64(c.shutdownTimeout),
+	} {
+		if v <= 0 {
+			return usageError{fmt.Sprintf("%s must be positive", name)}
+		}
+	}
+	if l.RequestTimeout >= c.writeTimeout {
+		return usageError{fmt.Sprintf("--request-timeout (%s) must be shorter than --write-timeout (%s), or a slow request loses its TIMEOUT answer", l.RequestTimeout, c.writeTimeout)}
+	}
+	return nil
+}
+
+func newLogger(c serveConfig, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, usageError{fmt.Sprintf("log level %q is not debug, info, warn or error", c.logLevel)}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageError{fmt.Sprintf("log format %q is not text or json", c.logFormat)}
+}
+
+// openStore returns the configured backend and its readiness check.
+func openStore(ctx context.Context, c serveConfig, log *slog.Logger) (domain.Store, func(context.Context) error, error) {
+	switch c.backend {
+	case "embedded":
+		start := time.Now()
+		s, err := seed.Default()
+		if err != nil {
+			return nil, nil, fmt.Errorf("load seed %s: %w", seed.DataRoot, err)
+		}
+		st := embedded.New()
+		if err := st.Load(ctx, s.Graph); err != nil {
+			return nil, nil, fmt.Errorf("load seed into the embedded store: %w", err)
+		}
+		log.Info("seed graph loaded", "backend", c.backend, "entities", len(s.Graph.Entities),
+			"relationships", len(s.Graph.Relationships), "sources", len(s.Graph.Sources), "took", time.Since(start))
+		return st, st.Ping, nil
+	case "neo4j":
+		return openNeo4j(ctx, c.neo4j, log)
+	}
+	return nil, nil, usageError{fmt.Sprintf("unknown backend %q; available: embedded, neo4j", c.backend)}
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	c, err := parseServe(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(c, stderr)
+	if err != nil {
+		return err
+	}
+	var origins []string
+	for _, o := range strings.Split(c.corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	if err := server.ValidateOrigins(origins); err != nil {
+		return usageError{err.Error()}
+	}
+	st, ready, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	h, err := server.New(server.Config{Store: st, Logger: log, CORSOrigins: origins, Ready: ready,
+		Limits: c.limits, DisableIntrospection: c.disableIntrospection})
+	if err != nil {
+		return errors.Join(err, st.Close(context.WithoutCancel(ctx)))
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return errors.Join(fmt.Errorf("listen on %s: %w", c.addr, err), st.Close(context.WithoutCancel(ctx)))
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "graphql", "http://"+ln.Addr().String()+"/graphql",
+		"playground", "http://"+ln.Addr().String()+"/", "cors_origins", origins)
+	return serveUntilDone(ctx, c, h, st, ln, log)
+}
+
+// serveUntilDone serves h on ln until ctx ends (SIGINT or SIGTERM), then
+// stops accepting connections, lets in-flight requests finish within the
+// shutdown timeout, and closes the store. A drain cut short by the timeout
+// is logged, not an error: the process still exits 0.
+func serveUntilDone(ctx context.Context, c serveConfig, h http.Handler, st domain.Store, ln net.Listener, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: min(10*time.Second, c.readTimeout),
+		ReadTimeout:       c.readTimeout,
+		WriteTimeout:      c.writeTimeout,
+		IdleTimeout:       c.idleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	srv.RegisterOnShutdown(func() { log.Info("stopped accepting connections; draining in-flight requests") })
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	var serveErr error
+	select {
+	case err := <-errc:
+		serveErr = fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+		log.Info("shutting down", "drain_timeout", c.shutdownTimeout)
+		drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.shutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(drainCtx); err != nil {
+			log.Warn("drain timeout passed; closing the connections still open", "err", err)
+			_ = srv.Close()
+		}
+	}
+	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := st.Close(closeCtx); err != nil {
+		return errors.Join(serveErr, fmt.Errorf("close the store: %w", err))
+	}
+	if serveErr != nil {
+		return serveErr
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/embedded"
+	"github.com/conflictgraph/conflictgraph/server"
+	"github.com/conflictgraph/conflictgraph/storetest"
+)
+
+// heldStore holds every Search until release is closed (or the request's
+// context ends), telling entered when the first one arrives, and records
+// that it was closed.
+type heldStore struct {
+	domain.Store
+	once    sync.Once
+	entered chan struct{}
+	release chan struct{}
+	closed  atomic.Bool
+}
+
+func newHeldStore(t *testing.T) *heldStore {
+	t.Helper()
+	st := embedded.New()
+	storetest.MustLoad(t, st, storetest.Fixture())
+	return &heldStore{Store: st, entered: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (h *heldStore) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Entity, error) {
+	h.once.Do(func() { close(h.entered) })
+	select {
+	case <-h.release:
+		return h.Store.Search(ctx, q)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (h *heldStore) Close(ctx context.Context) error {
+	h.closed.Store(true)
+	return h.Store.Close(ctx)
+}
+
+// logSignal is a log destination that closes seen once the log holds want.
+type logSignal struct {
+	mu   sync.Mutex
+	buf  strings.Builder
+	want string
+	seen chan struct{}
+}
+
+func (l *logSignal) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Write(p)
+	if l.seen != nil && strings.Contains(l.buf.String(), l.want) {
+		close(l.seen)
+		l.seen = nil
+	}
+	return len(p), nil
+}
+
+func (l *logSignal) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// startDraining serves st the way serve does, with the flags given, and
+// starts one search that the store holds. It returns what serveUntilDone
+// returned, through done; the search's outcome, through answer; and the
+// listener's address.
+func startDraining(t *testing.T, st *heldStore, logs *logSignal, args ...string) (cancel func(), addr string, done chan error, answer chan string) {
+	t.Helper()
+	c, err := parseServe(args, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	h, err := server.New(server.Config{Store: st, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	done = make(chan error, 1)
+	go func() { done <- serveUntilDone(ctx, c, h, st, ln, log) }()
+
+	answer = make(chan string, 1)
+	go func() {
+		client := &http.Client{Transport: &http.Transport{}}
+		resp, err := client.Post("http://"+ln.Addr().String()+"/graphql", "application/json",
+			strings.NewReader(`{"query": "{ search(text: \"front\") { id } }"}`))
+		if err != nil {
+			answer <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		answer <- resp.Status + " " + string(body)
+	}()
+	select { // the search is in flight, held in the store
+	case <-st.entered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the search never reached the store")
+	}
+	return cancel, ln.Addr().String(), done, answer
+}
+
+func TestShutdownLetsAnInFlightRequestFinish(t *testing.T) {
+	st := newHeldStore(t)
+	logs := &logSignal{want: "stopped accepting connections", seen: make(chan struct{})}
+	draining := logs.seen
+	stop, addr, done, answer := startDraining(t, st, logs, "--shutdown-timeout", "1m")
+
+	stop() // what SIGTERM does through signal.NotifyContext
+	select {
+	case <-draining:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server never logged that it stopped accepting connections")
+	}
+	if conn, err := net.Dial("tcp", addr); err == nil {
+		conn.Close()
+		t.Error("a new connection was accepted while draining")
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("serve returned (%v) with a request in flight", err)
+	default:
+	}
+
+	close(st.release)
+	got := <-answer
+	var resp struct {
+		Data struct{ Search []struct{ ID string } }
+	}
+	if !strings.HasPrefix(got, "200 OK ") || json.Unmarshal([]byte(strings.TrimPrefix(got, "200 OK ")), &resp) != nil || len(resp.Data.Search) == 0 {
+		t.Errorf("the in-flight request: %s", got)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("serve returned %v, want nil (exit 0)", err)
+	}
+	if !st.closed.Load() {
+		t.Error("the store was not closed")
+	}
+	if !strings.Contains(logs.String(), "msg=stopped") {
+		t.Errorf("log:\n%s", logs)
+	}
+}
+
+func TestShutdownCutsARequestPastTheDrainTimeout(t *testing.T) {
+	st := newHeldStore(t)
+	defer close(st.release)
+	logs := &logSignal{}
+	stop, _, done, answer := startDraining(t, st, logs, "--shutdown-timeout", "10ms")
+
+	stop()
+	if err := <-done; err != nil {
+		t.Errorf("serve returned %v, want nil (exit 0)", err)
+	}
+	if got := <-answer; !strings.HasPrefix(got, "error: ") {
+		t.Errorf("the request past the drain timeout was answered: %s", got)
+	}
+	if !st.closed.Load() {
+		t.Error("the store was not closed")
+	}
+	if !strings.Contains(logs.String(), "drain timeout passed") {
+		t.Errorf("log:\n%s", logs)
+	}
+}
+
+func TestServeFlagsAndEnvironment(t *testing.T) {
+	c, err := parseServe([]string{"--max-depth", "7", "--request-timeout", "3s"},
+		env(map[string]string{"CONFLICTGRAPH_MAX_DEPTH": "9", "CONFLICTGRAPH_MAX_ALIASES": "4", "CONFLICTGRAPH_SHUTDOWN_TIMEOUT": "2s",
+			"CONFLICTGRAPH_DISABLE_INTROSPECTION": "true", "CONFLICTGRAPH_MAX_BODY_BYTES": "2048"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := server.Limits{MaxDepth: 7, MaxComplexity: server.DefaultMaxComplexity, MaxAliases: 4, MaxRootFields: server.DefaultMaxRootFields,
+		MaxTokens: server.DefaultMaxTokens, MaxBodyBytes: 2048, RequestTimeout: 3 * time.Second}
+	if c.limits != want || c.shutdownTimeout != 2*time.Second || !c.disableIntrospection || c.writeTimeout != time.Minute {
+		t.Errorf("parsed %+v", c)
+	}
+
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--max-depth", "0"}, nil, "--max-depth must be positive"},
+		{nil, map[string]string{"CONFLICTGRAPH_MAX_COMPLEXITY": "lots"}, `$CONFLICTGRAPH_MAX_COMPLEXITY="lots"`},
+		{nil, map[string]string{"CONFLICTGRAPH_REQUEST_TIMEOUT": "15"}, `$CONFLICTGRAPH_REQUEST_TIMEOUT="15"`},
+		{[]string{"--request-timeout", "2m"}, nil, "--request-timeout (2m0s) must be shorter than --write-timeout (1m0s)"},
+		{[]string{"--shutdown-timeout", "-1s"}, nil, "--shutdown-timeout must be positive"},
+	} {
+		_, err := parseServe(tt.args, env(tt.env), io.Discard)
+		var u usageError
+		if !errors.As(err, &u) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q %v: err = %v, want a usage error saying %q", tt.args, tt.env, err, tt.want)
+		}
+	}
+}
