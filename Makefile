@@ -1,0 +1,68 @@
+# Developer entry points. `make test` is what CI runs (through .ci/run).
+GO ?= go
+
+.PHONY: serve test test-embedded vet generate check neo4j neo4j-stop fuzz loadtest
+
+## serve: run the server on the embedded graph at http://localhost:8080/
+serve:
+	$(GO) run ./cmd/conflictgraph serve
+
+## test: vet, then every test with the race detector, on both backends. Uses
+## the Neo4j of NEO4J_URI, or starts one (and stops it afterwards).
+test: vet
+	scripts/neo4j run -- $(GO) test -race -count=1 ./...
+
+## test-embedded: the tests without Neo4j (its tests skip, saying how to run them)
+test-embedded: vet
+	$(GO) test -race -count=1 ./...
+
+## neo4j: start a Neo4j 5 in the background and print its NEO4J_URI
+neo4j:
+	@scripts/neo4j start
+
+## neo4j-stop: stop it and delete its data
+neo4j-stop:
+	@scripts/neo4j stop
+
+vet:
+	$(GO) vet ./...
+
+## fuzz: run each fuzz target for a fixed number of executions, about ten
+## seconds each on two cores: hostile documents, variables and bodies against
+## the HTTP handler, and the PartialDate and cursor parsers. A crasher is saved
+## under the package's testdata/fuzz/ and then replayed by every `go test`.
+## Budgets are counts, not durations: with a duration, Go 1.26's fuzz
+## coordinator can fail a clean run with "context deadline exceeded" as the
+## time runs out (golang/go#75804, fixed in Go 1.27). FUZZTIME, when set,
+## overrides every target's budget (e.g. FUZZTIME=1000000x, or 5m locally).
+FUZZTIME ?=
+FUZZ_TARGETS = server:FuzzGraphQL:10000x server:FuzzRequestBody:40000x \
+	domain:FuzzParsePartialDate:500000x graph:FuzzDecodeCursor:200000x
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; rest=$${t#*:}; fn=$${rest%%:*}; budget=$${rest#*:}; \
+	  budget=$${FUZZTIME:-$$budget}; echo "fuzz $$fn (./$$pkg) for $$budget"; \
+	  $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $$budget -fuzzminimizetime 500x ./$$pkg; \
+	done
+
+## loadtest: build the server and the load test, start the server (embedded
+## backend) on a free loopback port, run LOADTEST_CLIENTS clients for
+## LOADTEST_DURATION, stop the server. Fails on any error or growing memory.
+LOADTEST_CLIENTS ?= 48
+LOADTEST_DURATION ?= 45s
+LOADTEST_BIN ?= $(or $(TMPDIR),/tmp)/conflictgraph-loadtest
+loadtest:
+	mkdir -p $(LOADTEST_BIN)
+	$(GO) build -o $(LOADTEST_BIN)/conflictgraph ./cmd/conflictgraph
+	$(GO) build -o $(LOADTEST_BIN)/loadtest ./cmd/loadtest
+	$(LOADTEST_BIN)/loadtest -server $(LOADTEST_BIN)/conflictgraph -clients $(LOADTEST_CLIENTS) -duration $(LOADTEST_DURATION)
+
+## generate: regenerate the gqlgen code after editing schema.graphqls or gqlgen.yml
+generate:
+	$(GO) generate ./...
+
+## check: what CI adds to the tests: formatting and generated code in step
+check:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) generate ./...
+	@git diff --exit-code -- graph || { echo "generated code is stale: run make generate and commit"; exit 1; }
