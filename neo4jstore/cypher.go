@@ -44,11 +44,16 @@ const (
 MATCH (s:Source)
 RETURN count(s) > 0 AS seeded`
 
-	// cypherReset empties the database in batches, so a large graph does
-	// not need one huge transaction.
-	cypherReset = `
+	// cypherResetRelationships and cypherResetNodes empty the database in
+	// batches, relationships first: a batch of nodes deleted with their
+	// relationships can hold a hub's tens of thousands of links and exceed
+	// the transaction memory pool.
+	cypherResetRelationships = `
+MATCH ()-[r]->()
+CALL (r) { DELETE r } IN TRANSACTIONS OF 2000 ROWS`
+	cypherResetNodes = `
 MATCH (n)
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`
+CALL (n) { DELETE n } IN TRANSACTIONS OF 2000 ROWS`
 
 	cypherSourcesByIDs = `
 UNWIND $ids AS id

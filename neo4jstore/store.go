@@ -238,11 +238,16 @@ func (s *Store) Reset(ctx context.Context) error {
 	// only a session's Run gives.
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.cfg.Database})
 	defer session.Close(context.WithoutCancel(ctx))
-	res, err := session.Run(ctx, cypherReset, nil)
-	if err == nil {
-		_, err = res.Consume(ctx)
+	for _, cypher := range []string{cypherResetRelationships, cypherResetNodes} {
+		res, err := session.Run(ctx, cypher, nil)
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		if err != nil {
+			return translate(err)
+		}
 	}
-	return translate(err)
+	return nil
 }
 
 // Seeded reports whether the database holds a graph (at least one source):

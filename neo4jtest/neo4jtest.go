@@ -38,10 +38,11 @@ func URI(t testing.TB) string {
 // Server is a Neo4j started by a test, from the project's launcher, on its
 // own port and data directory.
 type Server struct {
-	URI  string
-	port int
-	dir  string
-	cmd  *exec.Cmd
+	URI     string
+	port    int
+	dir     string
+	options []string
+	cmd     *exec.Cmd
 	// stdin is the launcher's; closing it stops the server even if the
 	// test binary dies.
 	stdin io.WriteCloser
@@ -49,8 +50,10 @@ type Server struct {
 }
 
 // Start launches a private Neo4j and stops it when the test ends; the first
-// start builds the launcher with Maven if it is not built yet.
-func Start(t testing.TB) *Server {
+// start builds the launcher with Maven if it is not built yet. Options go to
+// the launcher as they are (say "--tx-memory", "64m"), for tests that need a
+// server set up unlike the shared one.
+func Start(t testing.TB, options ...string) *Server {
 	t.Helper()
 	URI(t) // the same skip-or-fail rule: no Neo4j wanted, none started
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -59,7 +62,7 @@ func Start(t testing.TB) *Server {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	s := &Server{port: port, dir: t.TempDir(), URI: fmt.Sprintf("bolt://127.0.0.1:%d", port)}
+	s := &Server{port: port, dir: t.TempDir(), options: options, URI: fmt.Sprintf("bolt://127.0.0.1:%d", port)}
 	if err := s.start(t); err != nil {
 		t.Fatal(err)
 	}
@@ -69,13 +72,14 @@ func Start(t testing.TB) *Server {
 
 // launcherCommand runs the project's launcher through scripts/neo4j, which
 // builds it first if needed and then becomes the java process.
-func launcherCommand(dir string, port int) ([]string, error) {
+func launcherCommand(dir string, port int, options []string) ([]string, error) {
 	root, err := repoRoot()
 	if err != nil {
 		return nil, err
 	}
-	return []string{filepath.Join(root, "scripts", "neo4j"), "exec",
-		"--data-dir", dir, "--port", fmt.Sprint(port), "--exit-on-stdin-close"}, nil
+	args := []string{filepath.Join(root, "scripts", "neo4j"), "exec",
+		"--data-dir", dir, "--port", fmt.Sprint(port), "--exit-on-stdin-close"}
+	return append(args, options...), nil
 }
 
 func repoRoot() (string, error) {
@@ -98,7 +102,7 @@ func repoRoot() (string, error) {
 func (s *Server) start(t testing.TB) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	args, err := launcherCommand(s.dir, s.port)
+	args, err := launcherCommand(s.dir, s.port, s.options)
 	if err != nil {
 		return err
 	}
