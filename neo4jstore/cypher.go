@@ -123,12 +123,28 @@ CALL (i) {
 RETURN i, total, page
 ORDER BY i`
 
-	// cypherNeighbors takes one breadth-first step from the frontier.
+	// cypherNeighbors takes one breadth-first step from the frontier $ids:
+	// the smallest $room ids not yet $seen. Only what the limit can keep
+	// (and one more, to tell a cut) leaves the server, not a hub's every
+	// neighbour.
 	cypherNeighbors = `
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})%s(o:Entity)
-WHERE ` + relFilter + `
-RETURN DISTINCT o.id AS id`
+WHERE ` + relFilter + ` AND NOT o.id IN $seen
+WITH DISTINCT o.id AS id
+ORDER BY id
+LIMIT $room
+RETURN id`
+
+	// cypherNeighborBeyond tells whether one step from the frontier $ids
+	// reaches an entity not yet $seen: once the limit is full, that is all
+	// a farther level can change (truncated). It stops at the first.
+	cypherNeighborBeyond = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})%s(o:Entity)
+WHERE ` + relFilter + ` AND NOT o.id IN $seen
+RETURN o.id AS id
+LIMIT 1`
 
 	// cypherInduced returns the relationships among a set of entities.
 	cypherInduced = `

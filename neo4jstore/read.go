@@ -39,6 +39,23 @@ func scanAll[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher str
 	return out, nil
 }
 
+// column runs cypher and reads one value of type T from each record.
+func column[T neo4j.RecordValue](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string) ([]T, error) {
+	records, err := run(ctx, tx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(records))
+	for _, rec := range records {
+		v, _, err := neo4j.GetRecordValue[T](rec, key)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", key, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // inOrder arranges found values in the order of ids, nil where missing.
 func inOrder[T any](ids []string, found []*T, id func(*T) string) []*T {
 	byID := make(map[string]*T, len(found))
@@ -237,7 +254,8 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		return nil, err
 	}
 	params := filterParams(q.Filter)
-	step := fmt.Sprintf(cypherNeighbors, relPatterns[direction(q.Filter.Direction)])
+	pattern := relPatterns[direction(q.Filter.Direction)]
+	step, beyond := fmt.Sprintf(cypherNeighbors, pattern), fmt.Sprintf(cypherNeighborBeyond, pattern)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.Subgraph, error) {
 		records, err := run(ctx, tx, cypherEntityExists, map[string]any{"id": q.ID})
 		if err != nil {
@@ -246,35 +264,34 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		if found, _, _ := neo4j.GetRecordValue[bool](records[0], "found"); !found {
 			return nil, domain.NotFoundf("no entity has id %q", q.ID)
 		}
-		seen := map[string]bool{q.ID: true}
+		seen := []string{q.ID}
 		levels := [][]string{{q.ID}}
 		sub := &domain.Subgraph{}
-		for d := 1; d <= q.Depth && len(levels[d-1]) > 0 && !sub.Truncated; d++ {
-			// Once the closer levels fill the limit, a farther entity
-			// could only be cut: it is enough to learn whether one exists.
-			full := len(seen) >= q.Limit
-			params["ids"] = levels[d-1]
-			records, err := run(ctx, tx, step, params)
-			if err != nil {
-				return nil, err
-			}
-			var next []string
-			for _, rec := range records {
-				id, _, err := neo4j.GetRecordValue[string](rec, "id")
+		for d := 1; d <= q.Depth && len(levels[d-1]) > 0; d++ {
+			params["ids"], params["seen"] = levels[d-1], seen
+			room := q.Limit - len(seen)
+			if room <= 0 {
+				// The closer levels fill the limit: a farther entity
+				// could only be cut, so it is enough to learn whether
+				// one exists.
+				records, err := run(ctx, tx, beyond, params)
 				if err != nil {
 					return nil, err
 				}
-				if seen[id] {
-					continue
-				}
-				if full {
-					sub.Truncated = true
-					break
-				}
-				seen[id] = true
-				next = append(next, id)
+				sub.Truncated = len(records) > 0
+				break
+			}
+			// One more than fits tells KeepClosest the level overflows.
+			params["room"] = room + 1
+			next, err := column[string](ctx, tx, step, params, "id")
+			if err != nil {
+				return nil, err
 			}
 			levels = append(levels, next)
+			if len(next) > room {
+				break
+			}
+			seen = append(seen, next...)
 		}
 		ids, cut := domain.KeepClosest(levels, q.Limit)
 		sub.Truncated = sub.Truncated || cut

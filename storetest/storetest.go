@@ -372,6 +372,8 @@ func testSearch(t *testing.T, st domain.Store) {
 func testNeighborhood(t *testing.T, st domain.Store) {
 	loaded(t, st)
 	ctx := context.Background()
+	depth2Rels := []string{"ambush.occurred-in.atlantis", "front.attacked.atlantis", "front.fights.atlantis", "front.fights.front",
+		"front.operates-in.lemuria", "front.perpetrated.ambush", "lemuria.supports.union", "union.formed-from.front"}
 	tests := []struct {
 		name     string
 		q        domain.NeighborhoodQuery
@@ -389,6 +391,13 @@ func testNeighborhood(t *testing.T, st domain.Store) {
 		{"limit truncates the farthest", domain.NeighborhoodQuery{ID: "union", Depth: 2, Limit: 3},
 			[]string{"front", "lemuria", "union"},
 			[]string{"front.fights.front", "front.operates-in.lemuria", "lemuria.supports.union", "union.formed-from.front"}, true},
+		{"limit keeps the smallest ids of the level it cuts", domain.NeighborhoodQuery{ID: "union", Depth: 2, Limit: 4},
+			[]string{"ambush", "front", "lemuria", "union"},
+			[]string{"front.fights.front", "front.operates-in.lemuria", "front.perpetrated.ambush", "lemuria.supports.union", "union.formed-from.front"}, true},
+		{"a limit met exactly cuts nothing", domain.NeighborhoodQuery{ID: "union", Depth: 2, Limit: 5},
+			[]string{"ambush", "atlantis", "front", "lemuria", "union"}, depth2Rels, false},
+		{"a full limit with more one level on is a cut", domain.NeighborhoodQuery{ID: "union", Depth: 3, Limit: 5},
+			[]string{"ambush", "atlantis", "front", "lemuria", "union"}, depth2Rels, true},
 		{"asOf removes a link", domain.NeighborhoodQuery{ID: "union", Depth: 1, Limit: 100, Filter: domain.RelationshipFilter{AsOf: domain.MustPartialDate("2019")}},
 			[]string{"front", "union"},
 			[]string{"union.formed-from.front"}, false}, // the self-loop starts in 2020
