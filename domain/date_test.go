@@ -61,10 +61,34 @@ func TestHoldsAt(t *testing.T) {
 	}
 }
 
-func TestFoldAndMatchRank(t *testing.T) {
-	if got := domain.Fold("  Assimi   GOÏTA’s  "); got != "assimi goita's" {
-		t.Errorf("Fold = %q", got)
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"  Assimi   GOÏTA’s  ", "assimi goita's"},
+		{"mali", "mali"}, // already folded: returned as it is
+		{"jama'at nusrat al-islam", "jama'at nusrat al-islam"},
+		{"MINUSMA", "minusma"},
+		{" leading", "leading"},
+		{"trailing ", "trailing"},
+		{"two  spaces", "two spaces"},
+		{"tab\tand\nnewline", "tab and newline"},
+		{"`quoted`", "'quoted'"},
+		{"Kéïta", "keita"},
+		{"Front de Libération du Macina – FLM", "front de liberation du macina - flm"},
+		{"“Wagner”", `"wagner"`},
+		{"東京", "東京"},
+		{"", ""},
 	}
+	for _, tt := range tests {
+		if got := domain.Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := domain.Fold(tt.want); got != tt.want {
+			t.Errorf("Fold(%q) = %q: folding twice must change nothing", tt.want, got)
+		}
+	}
+}
+
+func TestMatchRank(t *testing.T) {
 	e := &domain.Entity{ID: "jnim", Name: "Jama'at Nusrat al-Islam wal-Muslimin", Aliases: []string{"JNIM", "Union for Supporting Islam and Muslims"}}
 	tests := []struct {
 		text string

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -12,9 +13,17 @@ import (
 // Fold prepares text for matching: lower case, diacritics removed ("Kéïta"
 // becomes "keita"), typographic quotes made plain and runs of space joined.
 func Fold(s string) string {
+	if folded(s) {
+		return s
+	}
+	// Only text beyond ASCII can hold diacritics to decompose.
+	if !ascii(s) {
+		s = norm.NFD.String(s)
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	space := false
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
@@ -35,6 +44,36 @@ func Fold(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// folded reports whether Fold would return s as it is: ASCII with no
+// upper case, no backtick and single inner spaces. Most names and every
+// search text already folded are, and are returned without a copy.
+func folded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c >= 'A' && c <= 'Z', c == '`':
+			return false
+		case c == ' ':
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				return false
+			}
+		case c < ' ' || c == 0x7f:
+			// Control characters: tabs and newlines are spaces to
+			// join, and the rest are left to the full path.
+			return false
+		}
+	}
+	return true
 }
 
 // Tokens splits folded text into words of letters and digits.
