@@ -218,7 +218,13 @@ func serveUntilDone(ctx context.Context, c serveConfig, h http.Handler, st domai
 		IdleTimeout:       c.idleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	srv.RegisterOnShutdown(func() { log.Info("stopped accepting connections; draining in-flight requests") })
+	// net/http runs shutdown hooks in goroutines of their own: drained is
+	// awaited so that this line always comes before "stopped".
+	drained := make(chan struct{})
+	srv.RegisterOnShutdown(func() {
+		log.Info("stopped accepting connections; draining in-flight requests")
+		close(drained)
+	})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	var serveErr error
@@ -233,6 +239,7 @@ func serveUntilDone(ctx context.Context, c serveConfig, h http.Handler, st domai
 			log.Warn("drain timeout passed; closing the connections still open", "err", err)
 			_ = srv.Close()
 		}
+		<-drained
 	}
 	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()

@@ -159,8 +159,20 @@ func TestShutdownLetsAnInFlightRequestFinish(t *testing.T) {
 	if !st.closed.Load() {
 		t.Error("the store was not closed")
 	}
-	if !strings.Contains(logs.String(), "msg=stopped") {
-		t.Errorf("log:\n%s", logs)
+	wantLogOrder(t, logs.String(), "msg=\"shutting down\"", "msg=\"stopped accepting connections", "msg=stopped\n")
+}
+
+// wantLogOrder checks that each of lines appears in the log, in that order.
+func wantLogOrder(t *testing.T, log string, lines ...string) {
+	t.Helper()
+	at := 0
+	for _, l := range lines {
+		i := strings.Index(log[at:], l)
+		if i < 0 {
+			t.Errorf("log lacks %q after byte %d:\n%s", l, at, log)
+			return
+		}
+		at += i + len(l)
 	}
 }
 
@@ -180,9 +192,8 @@ func TestShutdownCutsARequestPastTheDrainTimeout(t *testing.T) {
 	if !st.closed.Load() {
 		t.Error("the store was not closed")
 	}
-	if !strings.Contains(logs.String(), "drain timeout passed") {
-		t.Errorf("log:\n%s", logs)
-	}
+	wantLogOrder(t, logs.String(), "msg=\"shutting down\"", "drain timeout passed", "msg=stopped\n")
+	wantLogOrder(t, logs.String(), "msg=\"stopped accepting connections", "msg=stopped\n")
 }
 
 func TestServeFlagsAndEnvironment(t *testing.T) {
