@@ -41,7 +41,7 @@ FUZZ_TARGETS = server:FuzzGraphQL:10000x server:FuzzRequestBody:40000x \
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; rest=$${t#*:}; fn=$${rest%%:*}; budget=$${rest#*:}; \
-	  budget=$${FUZZTIME:-$$budget}; echo "fuzz $$fn (./$$pkg) for $$budget"; \
+	  fz='$(FUZZTIME)'; budget=$${fz:-$$budget}; echo "fuzz $$fn (./$$pkg) for $$budget"; \
 	  $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $$budget -fuzzminimizetime 500x ./$$pkg; \
 	done
 
