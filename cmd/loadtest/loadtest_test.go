@@ -77,7 +77,8 @@ func TestTrafficGoesToLoopbackOnly(t *testing.T) {
 			t.Errorf("%s accepted", bad)
 		}
 	}
-	for _, args := range [][]string{{"-url", "http://127.0.0.1:1", "-clients", "1000"}, {"-url", "http://127.0.0.1:1", "-duration", "1h"}, {}, {"-url", "http://10.1.1.1"}} {
+	for _, args := range [][]string{{"-url", "http://127.0.0.1:1", "-clients", "1000"}, {"-url", "http://127.0.0.1:1", "-duration", "1h"}, {}, {"-url", "http://10.1.1.1"},
+		{"-server", "bin", "-backend", "mysql"}, {"-url", "http://127.0.0.1:1", "-backend", "neo4j"}} {
 		if _, err := parseConfig(args, io.Discard); err == nil {
 			t.Errorf("%q accepted", args)
 		}

@@ -4,11 +4,13 @@
 // and the server's memory over time (sampled from its /metrics).
 //
 //	loadtest -server PATH [-clients 48] [-duration 45s]   start PATH serve on a free loopback port, then stop it
+//	loadtest -server PATH -backend neo4j [...]            the same on the Neo4j of NEO4J_URI (seed it first)
 //	loadtest -url http://127.0.0.1:8080 [...]             use a server already running on loopback
 //
 // It exits 1 when any request fails, when the server's memory grows
 // steadily, or when the server it started does not stop cleanly; 2 on a
-// usage mistake. `make loadtest` builds both programs and runs it.
+// usage mistake. `make loadtest` builds both programs and runs it; `make
+// loadtest-neo4j` does so on a Neo4j it starts and seeds.
 package main
 
 import (
@@ -52,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	base := cfg.url
 	var srv *child
 	if cfg.server != "" {
-		if srv, err = startServer(ctx, cfg.server, stderr); err != nil {
+		if srv, err = startServer(ctx, cfg.server, cfg.backend, stderr); err != nil {
 			return err
 		}
 		defer srv.stop() // on an early return; stop is idempotent

@@ -19,6 +19,7 @@ import (
 // config is what the command line asks for.
 type config struct {
 	server      string        // conflictgraph binary to start; "" to use url
+	backend     string        // the started server's store: embedded or neo4j
 	url         string        // base URL of a running server, on loopback
 	clients     int           // concurrent clients
 	duration    time.Duration // how long they send requests
@@ -39,7 +40,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	c := config{args: args}
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.server, "server", "", "conflictgraph `binary` to start with the embedded backend on a free loopback port (and stop at the end)")
+	fs.StringVar(&c.server, "server", "", "conflictgraph `binary` to start on a free loopback port (and stop at the end)")
+	fs.StringVar(&c.backend, "backend", "embedded", "the started server's store: embedded, or neo4j (the Neo4j of NEO4J_URI, seeded beforehand)")
 	fs.StringVar(&c.url, "url", "", "base `URL` of a server already running on loopback, e.g. http://127.0.0.1:8080")
 	fs.IntVar(&c.clients, "clients", 48, fmt.Sprintf("concurrent clients (1..%d)", maxClients))
 	fs.DurationVar(&c.duration, "duration", 45*time.Second, fmt.Sprintf("how long the clients send requests (at most %s)", maxDuration))
@@ -57,6 +59,10 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 		return c, usageError{fmt.Sprintf("loadtest takes no arguments, got %q", fs.Args())}
 	case (c.server == "") == (c.url == ""):
 		return c, usageError{"give -server (a conflictgraph binary to start) or -url (a server running on loopback), not both"}
+	case c.backend != "embedded" && c.backend != "neo4j":
+		return c, usageError{fmt.Sprintf("-backend must be embedded or neo4j, got %q", c.backend)}
+	case c.backend != "embedded" && c.server == "":
+		return c, usageError{"-backend is for the server -server starts; a server given by -url runs on its own backend"}
 	case c.clients < 1 || c.clients > maxClients:
 		return c, usageError{fmt.Sprintf("-clients must be between 1 and %d", maxClients)}
 	case c.duration <= 0 || c.duration > maxDuration:
@@ -99,10 +105,11 @@ type child struct {
 	stopErr  error
 }
 
-// startServer runs `bin serve` with the embedded backend on a free loopback
-// port and returns once it listens.
-func startServer(ctx context.Context, bin string, stderr io.Writer) (*child, error) {
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--backend", "embedded", "--log-format", "json")
+// startServer runs `bin serve` with the backend on a free loopback port and
+// returns once it listens. A neo4j server takes NEO4J_URI and the rest of
+// its settings from the environment.
+func startServer(ctx context.Context, bin, backend string, stderr io.Writer) (*child, error) {
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--backend", backend, "--log-format", "json")
 	logs, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
@@ -116,7 +123,7 @@ func startServer(ctx context.Context, bin string, stderr io.Writer) (*child, err
 	select {
 	case a := <-addr:
 		c.url = "http://" + a
-		fmt.Fprintf(stderr, "loadtest: started %s serve on %s (pid %d)\n", bin, a, cmd.Process.Pid)
+		fmt.Fprintf(stderr, "loadtest: started %s serve --backend %s on %s (pid %d)\n", bin, backend, a, cmd.Process.Pid)
 		return c, nil
 	case <-c.done:
 		err = errors.New("it stopped before listening")
