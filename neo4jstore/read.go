@@ -20,16 +20,12 @@ func collect[T any](ctx context.Context, s *Store, cypher string, params map[str
 }
 
 func scanAll[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string, scan func(map[string]any) (*T, error)) ([]*T, error) {
-	records, err := run(ctx, tx, cypher, params)
+	maps, err := column[map[string]any](ctx, tx, cypher, params, key)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*T, 0, len(records))
-	for _, rec := range records {
-		m, _, err := neo4j.GetRecordValue[map[string]any](rec, key)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", key, err)
-		}
+	out := make([]*T, 0, len(maps))
+	for _, m := range maps {
 		v, err := scan(m)
 		if err != nil {
 			return nil, err
