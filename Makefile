@@ -1,7 +1,7 @@
 # Developer entry points. `make test` is what CI runs (through .ci/run).
 GO ?= go
 
-.PHONY: serve test test-embedded vet generate check neo4j neo4j-stop fuzz loadtest loadtest-neo4j
+.PHONY: serve test test-embedded vet generate check neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-build
 
 ## serve: run the server on the embedded graph at http://localhost:8080/
 serve:
@@ -51,21 +51,20 @@ fuzz:
 LOADTEST_CLIENTS ?= 48
 LOADTEST_DURATION ?= 45s
 LOADTEST_BIN ?= $(or $(TMPDIR),/tmp)/conflictgraph-loadtest
-loadtest:
-	mkdir -p $(LOADTEST_BIN)
-	$(GO) build -o $(LOADTEST_BIN)/conflictgraph ./cmd/conflictgraph
-	$(GO) build -o $(LOADTEST_BIN)/loadtest ./cmd/loadtest
+loadtest: loadtest-build
 	$(LOADTEST_BIN)/loadtest -server $(LOADTEST_BIN)/conflictgraph -clients $(LOADTEST_CLIENTS) -duration $(LOADTEST_DURATION)
 
 ## loadtest-neo4j: the same on the production backend: starts a Neo4j (or
 ## uses NEO4J_URI's), seeds it, and runs the load test against a server on it.
 ## The memory watched is the server's, not Neo4j's.
-loadtest-neo4j:
+loadtest-neo4j: loadtest-build
+	scripts/neo4j run -- sh -c '$(LOADTEST_BIN)/conflictgraph seed --reset && \
+	  $(LOADTEST_BIN)/loadtest -server $(LOADTEST_BIN)/conflictgraph -backend neo4j -clients $(LOADTEST_CLIENTS) -duration $(LOADTEST_DURATION)'
+
+loadtest-build:
 	mkdir -p $(LOADTEST_BIN)
 	$(GO) build -o $(LOADTEST_BIN)/conflictgraph ./cmd/conflictgraph
 	$(GO) build -o $(LOADTEST_BIN)/loadtest ./cmd/loadtest
-	scripts/neo4j run -- sh -c '$(LOADTEST_BIN)/conflictgraph seed --reset && \
-	  $(LOADTEST_BIN)/loadtest -server $(LOADTEST_BIN)/conflictgraph -backend neo4j -clients $(LOADTEST_CLIENTS) -duration $(LOADTEST_DURATION)'
 
 ## generate: regenerate the gqlgen code after editing schema.graphqls or gqlgen.yml
 generate:
