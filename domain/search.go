@@ -91,36 +91,46 @@ const (
 	RankTokens        // every word of the text starts a word of the name or an alias
 )
 
+// FoldedNames holds an entity's id, name and aliases folded once, so that
+// a store that keeps them need not fold them again for every search.
+type FoldedNames struct {
+	ID, Name string
+	Aliases  []string
+}
+
+// FoldNames folds e's id, name and aliases.
+func FoldNames(e *Entity) FoldedNames {
+	n := FoldedNames{ID: Fold(e.ID), Name: Fold(e.Name), Aliases: make([]string, len(e.Aliases))}
+	for i, a := range e.Aliases {
+		n.Aliases[i] = Fold(a)
+	}
+	return n
+}
+
 // MatchRank ranks how well entity e matches already-folded search text; ok
 // is false when it does not match at all. Both backends rank with it, so a
 // search gives the same order everywhere.
 func MatchRank(e *Entity, folded string) (rank int, ok bool) {
+	return FoldNames(e).Rank(folded)
+}
+
+// Rank is MatchRank over names already folded.
+func (n FoldedNames) Rank(folded string) (rank int, ok bool) {
 	if folded == "" {
 		return 0, false
 	}
-	name := Fold(e.Name)
-	if name == folded || Fold(e.ID) == folded {
+	if n.Name == folded || n.ID == folded {
 		return RankExact, true
 	}
-	names := make([]string, 0, 1+len(e.Aliases))
-	names = append(names, name)
-	for _, a := range e.Aliases {
-		a = Fold(a)
-		if a == folded {
-			return RankAlias, true
-		}
-		names = append(names, a)
+	if slices.Contains(n.Aliases, folded) {
+		return RankAlias, true
 	}
-	for _, n := range names {
-		if strings.HasPrefix(n, folded) {
-			return RankPrefix, true
-		}
+	if strings.HasPrefix(n.Name, folded) || slices.ContainsFunc(n.Aliases, func(a string) bool { return strings.HasPrefix(a, folded) }) {
+		return RankPrefix, true
 	}
 	if words := Tokens(folded); len(words) > 0 {
-		for _, n := range names {
-			if tokensPrefix(words, Tokens(n)) {
-				return RankTokens, true
-			}
+		if tokensPrefix(words, Tokens(n.Name)) || slices.ContainsFunc(n.Aliases, func(a string) bool { return tokensPrefix(words, Tokens(a)) }) {
+			return RankTokens, true
 		}
 	}
 	return 0, false
@@ -148,6 +158,12 @@ func tokensPrefix(query, name []string) bool {
 // folded name, then id. It returns at most first. Every backend ranks
 // with it, whatever found its candidates.
 func RankMatches(candidates []*Entity, folded string, kinds []EntityKind, first int) []*Entity {
+	return RankFolded(candidates, FoldNames, folded, kinds, first)
+}
+
+// RankFolded is RankMatches for a store that keeps its entities' names
+// folded: names gives them for a candidate.
+func RankFolded(candidates []*Entity, names func(*Entity) FoldedNames, folded string, kinds []EntityKind, first int) []*Entity {
 	type hit struct {
 		e    *Entity
 		rank int
@@ -158,8 +174,9 @@ func RankMatches(candidates []*Entity, folded string, kinds []EntityKind, first 
 		if len(kinds) > 0 && !slices.Contains(kinds, e.Kind) {
 			continue
 		}
-		if rank, ok := MatchRank(e, folded); ok {
-			hits = append(hits, hit{e, rank, Fold(e.Name)})
+		n := names(e)
+		if rank, ok := n.Rank(folded); ok {
+			hits = append(hits, hit{e, rank, n.Name})
 		}
 	}
 	slices.SortFunc(hits, func(a, b hit) int {

@@ -9,11 +9,13 @@ import (
 
 // nameIndex finds the entities a search text can match: by exact folded
 // name, alias or id, by prefix of a name or alias, and by prefix of one of
-// their words. domain.MatchRank then ranks the candidates.
+// their words. domain.RankFolded then ranks the candidates with the names
+// folded here once.
 type nameIndex struct {
-	exact  map[string][]string // folded name, alias or id -> entity ids
-	names  []keyed             // folded names and aliases, sorted
-	tokens []keyed             // words of names and aliases, sorted
+	folded map[string]domain.FoldedNames // entity id -> its names, folded
+	exact  map[string][]string           // folded name, alias or id -> entity ids
+	names  []keyed                       // folded names and aliases, sorted
+	tokens []keyed                       // words of names and aliases, sorted
 }
 
 type keyed struct {
@@ -29,13 +31,11 @@ func compareKeyed(a, b keyed) int {
 }
 
 func newNameIndex(ids []string, entities map[string]*domain.Entity) *nameIndex {
-	n := &nameIndex{exact: map[string][]string{}}
+	n := &nameIndex{folded: make(map[string]domain.FoldedNames, len(ids)), exact: map[string][]string{}}
 	for _, id := range ids {
-		e := entities[id]
-		keys := []string{domain.Fold(e.ID), domain.Fold(e.Name)}
-		for _, a := range e.Aliases {
-			keys = append(keys, domain.Fold(a))
-		}
+		f := domain.FoldNames(entities[id])
+		n.folded[id] = f
+		keys := append([]string{f.ID, f.Name}, f.Aliases...)
 		slices.Sort(keys)
 		for _, k := range slices.Compact(keys) {
 			n.exact[k] = append(n.exact[k], id)
@@ -50,6 +50,9 @@ func newNameIndex(ids []string, entities map[string]*domain.Entity) *nameIndex {
 	n.tokens = slices.Compact(n.tokens)
 	return n
 }
+
+// foldedNames gives an indexed entity's folded names, for domain.RankFolded.
+func (n *nameIndex) foldedNames(e *domain.Entity) domain.FoldedNames { return n.folded[e.ID] }
 
 // candidates returns, without duplicates, the ids of entities that may match
 // the folded text: a superset of those domain.MatchRank accepts.

@@ -241,7 +241,7 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 	}
 	folded := domain.Fold(q.Text)
 	candidates := x.names.candidates(folded)
-	return domain.RankMatches(lookup(x.entities, candidates), folded, q.Kinds, q.First), nil
+	return domain.RankFolded(lookup(x.entities, candidates), x.names.foldedNames, folded, q.Kinds, q.First), nil
 }
 
 // Neighborhood implements domain.Store: a breadth-first walk from q.ID that
