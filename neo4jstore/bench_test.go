@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conflictgraph/conflictgraph/neo4jstore"
 	"github.com/conflictgraph/conflictgraph/neo4jtest"
 	"github.com/conflictgraph/conflictgraph/storetest"
 )
@@ -15,11 +14,7 @@ import (
 //
 //	scripts/neo4j run -- go test -run '^$' -bench GraphQueries -benchtime 20x ./neo4jstore/
 func BenchmarkGraphQueries(b *testing.B) {
-	st, err := neo4jstore.New(neo4jstore.Config{URI: neo4jtest.URI(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := connect(b, neo4jtest.URI(b))
 	ctx := context.Background()
 	if err := st.Migrate(ctx); err != nil {
 		b.Fatal(err)

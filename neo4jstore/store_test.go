@@ -16,14 +16,21 @@ import (
 
 var migrateOnce sync.Once
 
+// connect opens a store on the Neo4j at uri, closed when the test ends.
+func connect(tb testing.TB, uri string) *neo4jstore.Store {
+	tb.Helper()
+	st, err := neo4jstore.New(neo4jstore.Config{URI: uri})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close(context.Background()) })
+	return st
+}
+
 // open connects to the Neo4j of NEO4J_URI, migrated once per test binary.
 func open(t *testing.T) *neo4jstore.Store {
 	t.Helper()
-	st, err := neo4jstore.New(neo4jstore.Config{URI: neo4jtest.URI(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
+	st := connect(t, neo4jtest.URI(t))
 	var migrateErr error
 	migrateOnce.Do(func() { migrateErr = st.Migrate(context.Background()) })
 	if migrateErr != nil {
@@ -146,12 +153,7 @@ func TestConfigErrors(t *testing.T) {
 // reset of the 100k-link benchmark graph.
 func TestResetWithinTransactionMemory(t *testing.T) {
 	t.Parallel() // its own server: it need not wait for the shared one's tests
-	neo := neo4jtest.Start(t, "--tx-memory", "12m")
-	st, err := neo4jstore.New(neo4jstore.Config{URI: neo.URI})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := connect(t, neo4jtest.Start(t, "--tx-memory", "12m").URI)
 	ctx := context.Background()
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
