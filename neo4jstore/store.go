@@ -99,7 +99,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, stmt := range schemaStatements(schemaCypher) {
-		if _, err := s.exec(ctx, stmt, nil); err != nil {
+		if _, err := s.exec(ctx, stmt, nil); err != nil && !createdConcurrently(err) {
 			return fmt.Errorf("migrate: %s: %w", firstLine(stmt), err)
 		}
 	}
@@ -107,6 +107,15 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: wait for indexes: %w", err)
 	}
 	return nil
+}
+
+// createdConcurrently reports whether a CREATE ... IF NOT EXISTS failed only
+// because another migration created the same rule between the statement's
+// check and its commit, as happens when servers start together: the rule is
+// in place, which is all the statement asks.
+func createdConcurrently(err error) bool {
+	var neoErr *neo4j.Neo4jError
+	return errors.As(err, &neoErr) && neoErr.Code == "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
 }
 
 // dropOutdatedRelationshipIndex drops the relationship_id index when it

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/conflictgraph/conflictgraph/domain"
 	"github.com/conflictgraph/conflictgraph/neo4jstore"
 	"github.com/conflictgraph/conflictgraph/neo4jtest"
@@ -168,5 +170,61 @@ func TestResetWithinTransactionMemory(t *testing.T) {
 	}
 	if len(g.Entities)+len(g.Relationships)+len(g.Sources) != 0 {
 		t.Errorf("after reset: %d entities, %d relationships, %d sources", len(g.Entities), len(g.Relationships), len(g.Sources))
+	}
+}
+
+// TestConcurrentMigrations applies the schema to an empty database from
+// several stores at once, as servers started together (or a server and
+// `conflictgraph seed`) do: each must succeed, and the schema be whole. The
+// race is narrow, so it is run several times over, from an empty schema.
+func TestConcurrentMigrations(t *testing.T) {
+	t.Parallel() // its own server, like TestResetWithinTransactionMemory
+	uri := neo4jtest.Start(t).URI
+	ctx := context.Background()
+	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer driver.Close(ctx)
+	query := func(cypher string) []*neo4j.Record {
+		t.Helper()
+		res, err := neo4j.ExecuteQuery(ctx, driver, cypher, nil, neo4j.EagerResultTransformer)
+		if err != nil {
+			t.Fatalf("%s: %v", cypher, err)
+		}
+		return res.Records
+	}
+	const migrators = 4
+	stores := make([]*neo4jstore.Store, migrators)
+	for i := range stores {
+		stores[i] = connect(t, uri)
+	}
+	for round := range 5 {
+		for _, r := range query("SHOW CONSTRAINTS YIELD name RETURN name") {
+			query("DROP CONSTRAINT `" + r.Values[0].(string) + "`")
+		}
+		for _, r := range query("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name") {
+			query("DROP INDEX `" + r.Values[0].(string) + "`")
+		}
+		start := make(chan struct{})
+		errs := make([]error, migrators)
+		var wg sync.WaitGroup
+		for i, st := range stores {
+			wg.Go(func() {
+				<-start
+				errs[i] = st.Migrate(ctx)
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("round %d, migrator %d: %v", round, i, err)
+			}
+		}
+		n := query("SHOW CONSTRAINTS YIELD name RETURN count(*)")[0].Values[0].(int64)
+		if want := int64(2 + len(domain.RelationTypes)); n != want {
+			t.Errorf("round %d: %d constraints, want %d (entity, source and one per relationship type)", round, n, want)
+		}
 	}
 }
