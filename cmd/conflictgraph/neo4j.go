@@ -44,11 +44,16 @@ func (n *neo4jFlags) open() (*neo4jstore.Store, error) {
 // the server comes up and reports not ready until Neo4j answers, and the
 // schema is applied as soon as it does.
 func openNeo4j(ctx context.Context, n neo4jFlags, log *slog.Logger) (domain.Store, func(context.Context) error, error) {
-	st, err := n.open()
+	neo, err := n.open()
 	if err != nil {
 		return nil, nil, err
 	}
-	go migrateWhenReachable(ctx, st, log)
+	migrateCtx, stopMigrating := context.WithCancel(ctx)
+	st := &migratingStore{Store: neo, stopMigrating: stopMigrating, migrated: make(chan struct{})}
+	go func() {
+		defer close(st.migrated)
+		migrateWhenReachable(migrateCtx, neo, log)
+	}()
 	ready := func(ctx context.Context) error {
 		seeded, err := st.Seeded(ctx)
 		if err != nil {
@@ -63,6 +68,26 @@ func openNeo4j(ctx context.Context, n neo4jFlags, log *slog.Logger) (domain.Stor
 	return st, ready, nil
 }
 
+// migratingStore is a Neo4j store whose schema is being applied in the
+// background. Close ends that migration before it closes the driver, which
+// must not be closed under a running transaction.
+type migratingStore struct {
+	*neo4jstore.Store
+	stopMigrating context.CancelFunc
+	migrated      chan struct{} // closed when the migration has ended
+}
+
+// Close implements domain.Store.
+func (s *migratingStore) Close(ctx context.Context) error {
+	s.stopMigrating()
+	select {
+	case <-s.migrated:
+	case <-ctx.Done():
+		return fmt.Errorf("stop the schema migration: %w", ctx.Err())
+	}
+	return s.Store.Close(ctx)
+}
+
 // migrateWhenReachable applies the schema, retrying with backoff while
 // Neo4j is away, until it succeeds or ctx ends.
 func migrateWhenReachable(ctx context.Context, st *neo4jstore.Store, log *slog.Logger) {
@@ -72,6 +97,9 @@ func migrateWhenReachable(ctx context.Context, st *neo4jstore.Store, log *slog.L
 		if err == nil {
 			log.Info("neo4j schema is in place")
 			return
+		}
+		if ctx.Err() != nil {
+			return // shutting down: the next start applies the schema
 		}
 		log.Warn("neo4j schema not applied yet; retrying", "err", err, "retry_in", wait)
 		select {

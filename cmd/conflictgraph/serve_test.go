@@ -227,3 +227,50 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestShutdownWhileTheSchemaMigrationHangs stops a Neo4j server whose
+// background schema migration is stuck on a host that accepts connections
+// and never answers (a hung machine, a half-open firewall): the migration
+// ends before the driver is closed, serve returns nil, and "stopped" is the
+// last thing it logs.
+func TestShutdownWhileTheSchemaMigrationHangs(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 16)
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- conn // held open, never answered
+		}
+	}()
+	defer func() {
+		for len(accepted) > 0 {
+			(<-accepted).Close()
+		}
+	}()
+
+	_, logs, stop := startServe(t, []string{"--backend", "neo4j"},
+		map[string]string{"NEO4J_URI": "bolt://" + ln.Addr().String()})
+	select {
+	case conn := <-accepted:
+		accepted <- conn
+	case <-time.After(30 * time.Second):
+		t.Fatal("the schema migration never connected")
+	}
+	if err := stop(); err != nil {
+		t.Errorf("serve returned %v, want nil", err)
+	}
+	log := logs.String()
+	if !strings.HasSuffix(log, "msg=stopped\n") {
+		t.Errorf("serve logged after it stopped:\n%s", log)
+	}
+	if strings.Contains(log, "schema not applied yet") {
+		t.Errorf("a migration cut short by shutdown was logged as a failure:\n%s", log)
+	}
+}
