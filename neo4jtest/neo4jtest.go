@@ -42,11 +42,16 @@ type Server struct {
 	port    int
 	dir     string
 	options []string
-	cmd     *exec.Cmd
+	// log collects the launcher's output across restarts; a failed test
+	// shows its end, a passing one keeps the test output quiet.
+	log string
+	cmd *exec.Cmd
 	// stdin is the launcher's; closing it stops the server even if the
 	// test binary dies.
 	stdin io.WriteCloser
-	mu    sync.Mutex
+	// drained closes when the launcher's stdout has closed.
+	drained chan struct{}
+	mu      sync.Mutex
 }
 
 // Start launches a private Neo4j and stops it when the test ends; the first
@@ -62,12 +67,28 @@ func Start(t testing.TB, options ...string) *Server {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	s := &Server{port: port, dir: t.TempDir(), options: options, URI: fmt.Sprintf("bolt://127.0.0.1:%d", port)}
+	s := &Server{port: port, dir: t.TempDir(), options: options, URI: fmt.Sprintf("bolt://127.0.0.1:%d", port),
+		log: filepath.Join(t.TempDir(), "launcher.log")}
+	t.Cleanup(func() {
+		_ = s.Stop()
+		if t.Failed() {
+			t.Logf("end of the private neo4j's log (%s):\n%s", s.URI, tail(s.log, 30))
+		}
+	})
 	if err := s.start(t); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = s.Stop() })
 	return s
+}
+
+// tail returns the last n lines of the file at path, or why it cannot.
+func tail(path string, n int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // launcherCommand runs the project's launcher through scripts/neo4j, which
@@ -106,8 +127,13 @@ func (s *Server) start(t testing.TB) error {
 	if err != nil {
 		return err
 	}
+	logFile, err := os.OpenFile(s.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close() // the launcher has its own copy
 	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Stderr = os.Stderr
+	cmd.Stderr = logFile
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return err
@@ -120,31 +146,34 @@ func (s *Server) start(t testing.TB) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start neo4j: %w", err)
 	}
-	ready := make(chan error, 1)
+	// The launcher prints its URI when ready; stdout is then drained until
+	// it closes, and Wait comes only after that, as os/exec requires.
+	ready := make(chan struct{})
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			if strings.HasPrefix(sc.Text(), "NEO4J_URI=") {
-				ready <- nil
+				close(ready)
 				io.Copy(io.Discard, stdout)
 				return
 			}
 		}
-		ready <- fmt.Errorf("neo4j exited before it was ready")
 	}()
 	select {
-	case err := <-ready:
-		if err != nil {
-			_ = cmd.Wait()
-			return err
-		}
+	case <-ready:
+	case <-drained:
+		_ = cmd.Wait()
+		return fmt.Errorf("neo4j exited before it was ready")
 	case <-time.After(10 * time.Minute):
 		_ = cmd.Process.Kill()
+		<-drained
 		_ = cmd.Wait()
 		return fmt.Errorf("neo4j was not ready after 10 minutes")
 	}
 	t.Logf("private neo4j on %s ready in %s", s.URI, time.Since(begin).Round(time.Millisecond))
-	s.cmd, s.stdin = cmd, stdin
+	s.cmd, s.stdin, s.drained = cmd, stdin, drained
 	return nil
 }
 
@@ -157,14 +186,13 @@ func (s *Server) Stop() error {
 		return nil
 	}
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
 	select {
-	case <-done:
+	case <-s.drained:
 	case <-time.After(time.Minute):
 		_ = s.cmd.Process.Kill()
-		<-done
+		<-s.drained
 	}
+	_ = s.cmd.Wait()
 	s.stdin.Close()
 	s.cmd = nil
 	return nil
