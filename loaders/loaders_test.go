@@ -83,8 +83,10 @@ func TestStoreRoundTripsAreBoundedByDepth(t *testing.T) {
 	h, err := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		// A generous wait keeps the test about batching, not scheduling:
 		// under -race, with Neo4j and other packages busy on two cores, the
-		// goroutines of one level can take tens of milliseconds to arrive.
-		Loaders: loaders.Options{Wait: 250 * time.Millisecond}})
+		// goroutines of one level can take tens of milliseconds to arrive,
+		// and a stall of the loaded machine longer still. A second leaves a
+		// wide margin for about three seconds of test time.
+		Loaders: loaders.Options{Wait: time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
