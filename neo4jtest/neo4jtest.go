@@ -165,11 +165,13 @@ func (s *Server) start(t testing.TB) error {
 	case <-ready:
 	case <-drained:
 		_ = cmd.Wait()
+		stdin.Close()
 		return fmt.Errorf("neo4j exited before it was ready")
 	case <-time.After(10 * time.Minute):
 		_ = cmd.Process.Kill()
 		<-drained
 		_ = cmd.Wait()
+		stdin.Close()
 		return fmt.Errorf("neo4j was not ready after 10 minutes")
 	}
 	t.Logf("private neo4j on %s ready in %s", s.URI, time.Since(begin).Round(time.Millisecond))
