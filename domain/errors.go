@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error so that every transport can present it the same
@@ -18,6 +19,11 @@ const (
 	CodeUnavailable Code = "UNAVAILABLE" // the backend cannot be reached now; retry later
 	CodeTimeout     Code = "TIMEOUT"     // the request's deadline passed
 	CodeInternal    Code = "INTERNAL"    // a bug or an unexpected backend answer
+	// CodeUnauthenticated: the request needs an API key and has none, or
+	// one the server does not know (or that was revoked).
+	CodeUnauthenticated Code = "UNAUTHENTICATED"
+	// CodeForbidden: the request's API key has too low a role.
+	CodeForbidden Code = "FORBIDDEN"
 )
 
 // Error is the project's one error type: a code for machines, a message for
@@ -29,6 +35,9 @@ type Error struct {
 	// Limit is set on an INVALID error for an argument past a maximum the
 	// API sets, so clients can tell a limit from other bad input.
 	Limit *Limit
+	// Problems locates an INVALID input's faults by field, for transports
+	// that point at the argument (the first is the one to fix first).
+	Problems []Problem
 }
 
 // Limit is a maximum one request may not exceed and the value it asked for.
@@ -65,6 +74,10 @@ var (
 	ErrUnavailable = &Error{Code: CodeUnavailable}
 	ErrTimeout     = &Error{Code: CodeTimeout}
 	ErrInternal    = &Error{Code: CodeInternal}
+	// ErrUnauthenticated matches every UNAUTHENTICATED error.
+	ErrUnauthenticated = &Error{Code: CodeUnauthenticated}
+	// ErrForbidden matches every FORBIDDEN error.
+	ErrForbidden = &Error{Code: CodeForbidden}
 )
 
 // Invalidf returns an INVALID error whose message says what is wrong with the
@@ -81,6 +94,38 @@ func LimitExceeded(argument string, min, max, value int) error {
 		Message: fmt.Sprintf("%s must be between %d and %d, got %d", argument, min, max, value),
 		Limit:   &Limit{Argument: argument, Max: max, Value: value},
 	}
+}
+
+// InvalidField returns an INVALID error about one field of the input, which
+// transports point at (GraphQL's extensions.field).
+func InvalidField(field, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Code: CodeInvalid, Message: field + ": " + msg, Problems: []Problem{{Field: field, Message: msg}}}
+}
+
+// Conflictf returns a CONFLICT error: the write contradicts what is stored
+// (a stale expected revision, an id taken).
+func Conflictf(format string, args ...any) error {
+	return &Error{Code: CodeConflict, Message: fmt.Sprintf(format, args...)}
+}
+
+// UnderField returns err with every problem's field moved under prefix
+// ("citations[0]" under "input" is "input.citations[0]"), so a transport can
+// name the argument a user sent; other errors come back as they are.
+func UnderField(err error, prefix string) error {
+	var e *Error
+	if !errors.As(err, &e) || len(e.Problems) == 0 {
+		return err
+	}
+	c := *e
+	c.Problems = make([]Problem, len(e.Problems))
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		c.Problems[i] = Problem{Field: joinPath(prefix, p.Field), Message: p.Message}
+		msgs[i] = c.Problems[i].String()
+	}
+	c.Message = strings.Join(msgs, "; ")
+	return &c
 }
 
 // NotFoundf returns a NOT_FOUND error naming what was missing.

@@ -3,7 +3,6 @@ package seed
 import (
 	"fmt"
 	"io/fs"
-	"math"
 	"path"
 	"regexp"
 	"slices"
@@ -14,17 +13,6 @@ import (
 
 	"github.com/conflictgraph/conflictgraph/domain"
 )
-
-// slug is the shape of seed ids: lower-case words joined by hyphens.
-var slug = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
-// relID is the shape of a declared relationship id: slugs joined by dots.
-var relID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+$`)
-
-var currency = regexp.MustCompile(`^[A-Z]{3}$`)
-
-// maxQuote bounds a quote: a sentence or less, not a paragraph.
-const maxQuote = 600
 
 // where locates a value in a seed file.
 type where struct {
@@ -57,6 +45,9 @@ type parser struct {
 	cites []citeRef
 	ids   map[string]where // every id declared so far, for uniqueness
 	refs  []refCheck       // entity references resolved after all files
+	// lines maps the field paths of the record being read to their lines,
+	// so the domain's problems with it are reported where they are.
+	lines map[string]int
 }
 
 type refCheck struct {
@@ -164,6 +155,7 @@ func (p *parser) pairs(w where, m *yaml.Node, fn func(key string, v *yaml.Node) 
 		k, v := m.Content[i], m.Content[i+1]
 		kw := w
 		kw.line, kw.field = k.Line, joinField(w.field, k.Value)
+		p.at(kw.field, k.Line)
 		if seen[k.Value] {
 			p.fail(kw, "field given twice")
 			continue
@@ -171,6 +163,15 @@ func (p *parser) pairs(w where, m *yaml.Node, fn func(key string, v *yaml.Node) 
 		seen[k.Value] = true
 		if !fn(k.Value, v) {
 			p.fail(kw, "unknown field")
+		}
+	}
+}
+
+// at records the line of a field of the record being read.
+func (p *parser) at(field string, line int) {
+	if p.lines != nil {
+		if _, ok := p.lines[field]; !ok {
+			p.lines[field] = line
 		}
 	}
 }
@@ -203,6 +204,7 @@ func (p *parser) strs(w where, n *yaml.Node) []string {
 	for i, item := range p.sequence(w, n) {
 		iw := w
 		iw.line, iw.field = item.Line, fmt.Sprintf("%s[%d]", w.field, i)
+		p.at(iw.field, item.Line)
 		if s := p.str(iw, item); s != "" {
 			out = append(out, s)
 		} else {
@@ -227,8 +229,8 @@ func (p *parser) date(w where, n *yaml.Node) domain.PartialDate {
 func (p *parser) count(w where, n *yaml.Node) *int {
 	s := p.str(w, n)
 	v, err := strconv.Atoi(strings.ReplaceAll(s, "_", ""))
-	if err != nil || v < 0 {
-		p.fail(w, "expected a whole number of 0 or more, got %q", s)
+	if err != nil {
+		p.fail(w, "expected a whole number, got %q", s)
 		return nil
 	}
 	return &v
@@ -237,19 +239,11 @@ func (p *parser) count(w where, n *yaml.Node) *int {
 func (p *parser) number(w where, n *yaml.Node) float64 {
 	s := p.str(w, n)
 	v, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
-	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-		p.fail(w, "expected a number of 0 or more, got %q", s)
+	if err != nil {
+		p.fail(w, "expected a number, got %q", s)
 		return 0
 	}
 	return v
-}
-
-func (p *parser) qualifier(w where, n *yaml.Node) domain.Qualifier {
-	q := domain.Qualifier(p.str(w, n))
-	if !q.Valid() {
-		p.fail(w, "qualifier %q is not one of %v", q, domain.Qualifiers)
-	}
-	return q
 }
 
 // declare records a new id and reports a clash with any earlier one.
@@ -261,11 +255,41 @@ func (p *parser) declare(w where, id string) {
 	p.ids[id] = w
 }
 
+// begin starts reading a record: its fields' lines are recorded from here.
+func (p *parser) begin() { p.lines = map[string]int{} }
+
+// check reports the domain's problems with the record just read, each at
+// the line of its field (or of the nearest field above it, or of the
+// record), and stops recording lines.
+func (p *parser) check(w where, list []domain.Problem) {
+	for _, prob := range list {
+		line := w.line
+		for f := prob.Field; f != ""; f = parentField(f) {
+			if l, ok := p.lines[f]; ok {
+				line = l
+				break
+			}
+		}
+		p.probs.add(w.file, line, w.subject, prob.Field, "%s", prob.Message)
+	}
+	p.lines = nil
+}
+
+// parentField is the path above f: "citations[0].quote" is under
+// "citations[0]", which is under "citations".
+func parentField(f string) string {
+	if i := strings.LastIndexAny(f, ".["); i >= 0 {
+		return f[:i]
+	}
+	return ""
+}
+
 func (p *parser) citations(w where, n *yaml.Node) []domain.Citation {
 	var out []domain.Citation
 	for i, item := range p.sequence(w, n) {
 		cw := w
 		cw.line, cw.field = item.Line, fmt.Sprintf("%s[%d]", w.field, i)
+		p.at(cw.field, item.Line)
 		var c domain.Citation
 		quoteAt, sourceAt := cw, cw
 		p.pairs(cw, item, func(key string, v *yaml.Node) bool {
@@ -282,31 +306,20 @@ func (p *parser) citations(w where, n *yaml.Node) []domain.Citation {
 			}
 			return true
 		})
-		switch {
-		case c.SourceID == "":
-			p.fail(cw, "a citation needs a source")
-		case c.Quote == "":
-			p.fail(cw, "a citation needs a verbatim quote")
-		case len(c.Quote) > maxQuote:
-			p.fail(quoteAt, "quote is %d characters; cite a sentence or less (at most %d)", len(c.Quote), maxQuote)
-		}
 		out = append(out, c)
 		p.cites = append(p.cites, citeRef{where: quoteAt, sourceAt: sourceAt, sourceID: c.SourceID, quote: c.Quote})
-	}
-	if len(out) == 0 {
-		p.fail(w, "at least one citation is required")
 	}
 	return out
 }
 
 func (p *parser) source(w where, n *yaml.Node) {
 	s := &domain.Source{}
+	p.begin()
 	p.pairs(w, n, func(key string, v *yaml.Node) bool {
 		fw := where{file: w.file, line: v.Line, subject: w.subject, field: key}
 		switch key {
 		case "id":
 			s.ID = p.str(fw, v)
-			w.subject = fmt.Sprintf("source %q", s.ID)
 		case "title":
 			s.Title = p.str(fw, v)
 		case "publisher":
@@ -323,56 +336,38 @@ func (p *parser) source(w where, n *yaml.Node) {
 		return true
 	})
 	w.subject = fmt.Sprintf("source %q", s.ID)
-	p.required(w, map[string]string{"id": s.ID, "title": s.Title, "publisher": s.Publisher, "document": s.Document})
+	list := domain.ValidateSource(s)
+	if s.Document == "" {
+		// Seed sources are documents the quotes are checked against.
+		list = append(list, domain.Problem{Field: "document", Message: "required field is missing: the file name of the document the quotes come from"})
+	}
+	p.check(w, list)
 	if s.ID != "" {
-		if !slug.MatchString(s.ID) {
-			p.fail(withField(w, "id"), "ids are lower-case words joined by hyphens, got %q", s.ID)
-		}
 		p.declare(w, s.ID)
 	}
 	p.graph.Sources = append(p.graph.Sources, s)
 }
 
-func withField(w where, f string) where { w.field = f; return w }
-
-func (p *parser) required(w where, fields map[string]string) {
-	names := make([]string, 0, len(fields))
-	for k := range fields {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
-		if fields[k] == "" {
-			p.fail(withField(w, k), "required field is missing")
-		}
-	}
-}
-
 func (p *parser) entity(w where, n *yaml.Node) {
 	e := &domain.Entity{}
-	// Read id and kind first, so that later problems name the entity and
-	// the kind-specific fields can be checked whatever the key order.
+	// Read the id first, so that problems found while reading name the
+	// entity whatever the key order.
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			switch n.Content[i].Value {
-			case "id":
+			if n.Content[i].Value == "id" {
 				e.ID = strings.TrimSpace(n.Content[i+1].Value)
-			case "kind":
-				e.Kind = domain.EntityKind(strings.TrimSpace(n.Content[i+1].Value))
 			}
 		}
 	}
 	w.subject = fmt.Sprintf("entity %q", e.ID)
-	allowed := domain.KindFields[e.Kind]
+	p.begin()
 	p.pairs(w, n, func(key string, v *yaml.Node) bool {
 		fw := where{file: w.file, line: v.Line, subject: w.subject, field: key}
-		if f := domain.Field(key); slices.Contains(allKindFields, f) && !slices.Contains(allowed, f) {
-			p.fail(fw, "%s entities have no field %q (they have %v)", e.Kind, key, allowed)
-			return true
-		}
 		switch key {
-		case "id", "kind":
+		case "id":
 			p.str(fw, v)
+		case "kind":
+			e.Kind = domain.EntityKind(p.str(fw, v))
 		case "name":
 			e.Name = p.str(fw, v)
 		case "aliases":
@@ -385,14 +380,8 @@ func (p *parser) entity(w where, n *yaml.Node) {
 			e.Figures = p.figures(fw, v)
 		case "category":
 			e.Category = domain.Category(p.str(fw, v))
-			if !slices.Contains(domain.KindCategories[e.Kind], e.Category) {
-				p.fail(fw, "category %q is not one of %v", e.Category, domain.KindCategories[e.Kind])
-			}
 		case "iso3":
 			e.ISO3 = p.str(fw, v)
-			if !currency.MatchString(e.ISO3) {
-				p.fail(fw, "iso3 must be three capital letters, got %q", e.ISO3)
-			}
 		case "role":
 			e.Role = p.str(fw, v)
 		case "date":
@@ -418,51 +407,19 @@ func (p *parser) entity(w where, n *yaml.Node) {
 		}
 		return true
 	})
-	p.required(w, map[string]string{"id": e.ID, "kind": string(e.Kind), "name": e.Name})
-	if e.Kind != "" && !e.Kind.Valid() {
-		p.fail(withField(w, "kind"), "kind %q is not one of %v", e.Kind, domain.EntityKinds)
-	}
+	p.check(w, domain.ValidateEntity(e))
 	if e.ID != "" {
-		if !slug.MatchString(e.ID) {
-			p.fail(withField(w, "id"), "ids are lower-case words joined by hyphens, got %q", e.ID)
-		}
 		p.declare(w, e.ID)
-	}
-	if e.Citations == nil {
-		p.fail(withField(w, "citations"), "at least one citation is required")
-	}
-	if !e.Started.IsZero() && !e.Ended.IsZero() && e.Ended.Last() < e.Started.First() {
-		p.fail(withField(w, "ended"), "ends (%s) before it starts (%s)", e.Ended, e.Started)
-	}
-	// Aliases may differ from the name by diacritics only ("Goita" for
-	// "Goïta"), which readers and exports want, but not by case alone.
-	seen := map[string]bool{strings.ToLower(e.Name): true}
-	for i, a := range e.Aliases {
-		if seen[strings.ToLower(a)] {
-			p.fail(withField(w, fmt.Sprintf("aliases[%d]", i)), "alias %q repeats the name or another alias", a)
-		}
-		seen[strings.ToLower(a)] = true
 	}
 	p.graph.Entities = append(p.graph.Entities, e)
 }
-
-var allKindFields = func() []domain.Field {
-	var out []domain.Field
-	for _, fs := range domain.KindFields {
-		for _, f := range fs {
-			if !slices.Contains(out, f) {
-				out = append(out, f)
-			}
-		}
-	}
-	return out
-}()
 
 func (p *parser) figures(w where, n *yaml.Node) []domain.Figure {
 	var out []domain.Figure
 	for i, item := range p.sequence(w, n) {
 		fw := w
 		fw.line, fw.field = item.Line, fmt.Sprintf("%s[%d]", w.field, i)
+		p.at(fw.field, item.Line)
 		f := domain.Figure{Qualifier: domain.QualifierExact}
 		hasValue := false
 		p.pairs(fw, item, func(key string, v *yaml.Node) bool {
@@ -476,7 +433,7 @@ func (p *parser) figures(w where, n *yaml.Node) []domain.Figure {
 			case "unit":
 				f.Unit = p.str(kw, v)
 			case "qualifier":
-				f.Qualifier = p.qualifier(kw, v)
+				f.Qualifier = domain.Qualifier(p.str(kw, v))
 			case "date":
 				f.Date = p.date(kw, v)
 			case "citations":
@@ -486,24 +443,24 @@ func (p *parser) figures(w where, n *yaml.Node) []domain.Figure {
 			}
 			return true
 		})
-		p.required(fw, map[string]string{"measure": f.Measure, "unit": f.Unit})
 		if !hasValue {
 			p.fail(withField(fw, fw.field+".value"), "required field is missing")
-		}
-		if f.Citations == nil {
-			p.fail(withField(fw, fw.field+".citations"), "at least one citation is required")
 		}
 		out = append(out, f)
 	}
 	return out
 }
 
+func withField(w where, f string) where { w.field = f; return w }
+
 func (p *parser) relationship(w where, n *yaml.Node) {
+	// The seed's default certainty: a plain statement.
 	r := &domain.Relationship{Certainty: domain.CertaintyStated}
 	w.subject = "relationship"
 	firstProblem, firstCite := len(p.probs.list), len(p.cites)
 	var fromAt, toAt where
 	idAt := w
+	p.begin()
 	p.pairs(w, n, func(key string, v *yaml.Node) bool {
 		fw := where{file: w.file, line: v.Line, subject: w.subject, field: key}
 		switch key {
@@ -511,9 +468,6 @@ func (p *parser) relationship(w where, n *yaml.Node) {
 			r.ID, idAt = p.str(fw, v), fw
 		case "type":
 			r.Type = domain.RelationType(p.str(fw, v))
-			if !r.Type.Valid() {
-				p.fail(fw, "type %q is not a relationship type (see domain/relation.go)", r.Type)
-			}
 		case "from":
 			r.FromID, fromAt = p.str(fw, v), fw
 		case "to":
@@ -530,9 +484,6 @@ func (p *parser) relationship(w where, n *yaml.Node) {
 			r.Description = p.str(fw, v)
 		case "certainty":
 			r.Certainty = domain.Certainty(p.str(fw, v))
-			if !r.Certainty.Valid() {
-				p.fail(fw, "certainty %q is not one of %v", r.Certainty, domain.Certainties)
-			}
 		case "citations":
 			r.Citations = p.citations(fw, v)
 		default:
@@ -540,11 +491,8 @@ func (p *parser) relationship(w where, n *yaml.Node) {
 		}
 		return true
 	})
-	p.required(w, map[string]string{"type": string(r.Type), "from": r.FromID, "to": r.ToID})
 	if r.ID == "" && r.Type != "" && r.FromID != "" && r.ToID != "" {
-		r.ID = DeriveRelationshipID(r)
-	} else if r.ID != "" && !relID.MatchString(r.ID) {
-		p.fail(idAt, "relationship ids are slugs joined by dots (e.g. jnim.formed-from.ansar-dine), got %q", r.ID)
+		r.ID = domain.DeriveRelationshipID(r)
 	}
 	w.subject = fmt.Sprintf("relationship %q", r.ID)
 	// The id is known only now: name the relationship in what was found
@@ -555,15 +503,10 @@ func (p *parser) relationship(w where, n *yaml.Node) {
 	for i := firstCite; i < len(p.cites); i++ {
 		p.cites[i].subject, p.cites[i].sourceAt.subject = w.subject, w.subject
 	}
+	p.check(w, domain.ValidateRelationship(r))
 	idAt.subject = w.subject
 	if r.ID != "" {
 		p.declare(idAt, r.ID)
-	}
-	if r.Citations == nil {
-		p.fail(withField(w, "citations"), "at least one citation is required")
-	}
-	if !r.ValidFrom.IsZero() && !r.ValidTo.IsZero() && r.ValidTo.Last() < r.ValidFrom.First() {
-		p.fail(withField(w, "validTo"), "ends (%s) before it starts (%s)", r.ValidTo, r.ValidFrom)
 	}
 	if r.FromID != "" {
 		fromAt.subject = w.subject
@@ -587,17 +530,10 @@ func (p *parser) amount(w where, n *yaml.Node) *domain.Money {
 			m.Value, hasValue = p.number(fw, v), true
 		case "currency":
 			m.Currency = p.str(fw, v)
-			if !currency.MatchString(m.Currency) {
-				p.fail(fw, "currency must be an ISO 4217 code such as USD, got %q", m.Currency)
-			}
 		case "qualifier":
-			m.Qualifier = p.qualifier(fw, v)
+			m.Qualifier = domain.Qualifier(p.str(fw, v))
 		case "fiscalYear":
-			fy := p.count(fw, v)
-			if fy != nil && (*fy < 1900 || *fy > 2100) {
-				p.fail(fw, "fiscal year %d is out of range", *fy)
-			}
-			m.FiscalYear = fy
+			m.FiscalYear = p.count(fw, v)
 		default:
 			return false
 		}
@@ -606,27 +542,12 @@ func (p *parser) amount(w where, n *yaml.Node) *domain.Money {
 	if !hasValue {
 		p.fail(withField(w, w.field+".value"), "required field is missing")
 	}
-	if m.Currency == "" {
-		p.fail(withField(w, w.field+".currency"), "required field is missing: every amount needs a currency")
-	}
 	return m
 }
 
-// DeriveRelationshipID names a relationship from its content, so the id is
-// the same on every load and every backend: from, type and to, then the start
-// date and the fiscal year where given, e.g. "imet.funded.mali.fy2019" or
-// "wagner-group.deployed-to.mali.2021-12". Seed files give an explicit id
-// only where two relationships would derive the same one.
-func DeriveRelationshipID(r *domain.Relationship) string {
-	parts := []string{r.FromID, strings.ReplaceAll(strings.ToLower(string(r.Type)), "_", "-"), r.ToID}
-	if !r.ValidFrom.IsZero() {
-		parts = append(parts, r.ValidFrom.String())
-	}
-	if r.Amount != nil && r.Amount.FiscalYear != nil {
-		parts = append(parts, fmt.Sprintf("fy%d", *r.Amount.FiscalYear))
-	}
-	return strings.Join(parts, ".")
-}
+// DeriveRelationshipID names a relationship from its content; it is
+// domain.DeriveRelationshipID, kept here for the seed's readers.
+func DeriveRelationshipID(r *domain.Relationship) string { return domain.DeriveRelationshipID(r) }
 
 // resolve checks references once every file is read: relationship endpoints
 // name entities, citations name sources.
