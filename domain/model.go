@@ -196,6 +196,9 @@ type Relationship struct {
 	Description string
 	Certainty   Certainty
 	Citations   []Citation
+	// Retraction is set on a relationship taken back: it has left every
+	// read of the graph but RelationshipsByIDs and the change feed.
+	Retraction *Retraction
 }
 
 // HoldsAt reports whether the relationship holds at date d: it has started

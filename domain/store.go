@@ -19,7 +19,8 @@ type Store interface {
 	// asked, with nil where no entity has that id. Loaders batch through it.
 	EntitiesByIDs(ctx context.Context, ids []string) ([]*Entity, error)
 	// RelationshipsByIDs returns relationships by id, in the order asked,
-	// nil where none exists.
+	// nil where none exists. Retracted relationships are returned too,
+	// with their Retraction: node(id) shows who took them back.
 	RelationshipsByIDs(ctx context.Context, ids []string) ([]*Relationship, error)
 	// SourcesByIDs returns sources by id, in the order asked, nil where none
 	// exists.
@@ -46,12 +47,22 @@ type Store interface {
 	// paths than MaxPathsExplored.
 	Paths(ctx context.Context, q PathQuery) ([]*Path, error)
 	// Snapshot returns the whole graph: every source, entity and
-	// relationship, each list ordered by id.
+	// relationship (retracted ones left out), each list ordered by id.
 	Snapshot(ctx context.Context) (*Graph, error)
-	// Load adds or replaces the graph's sources, entities and relationships
-	// by id. Loading the same graph twice changes nothing. INVALID when a
-	// relationship names an entity that neither the store nor g holds.
-	Load(ctx context.Context, g *Graph) error
+	// Apply writes a change set atomically: every read sees all of it or
+	// none of it. It asks Plan what cs changes of the graph as it stands,
+	// and unless nothing changes records the change at the next revision
+	// (one gapless, increasing sequence per graph, the first write being
+	// revision 1), durably, before it returns. Concurrent Apply calls are
+	// serialised. Errors are Plan's (INVALID, CONFLICT), UNAVAILABLE, and
+	// INTERNAL.
+	Apply(ctx context.Context, cs *ChangeSet) (*Change, error)
+	// Changes returns the recorded changes after q.After, in revision
+	// order: the audit trail and the change feed.
+	Changes(ctx context.Context, q ChangeQuery) (*ChangePage, error)
+	// Revision returns the revision of the last change recorded, 0 for a
+	// graph never written.
+	Revision(ctx context.Context) (int64, error)
 	// Ping returns nil when the store can serve reads.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
@@ -59,40 +70,11 @@ type Store interface {
 }
 
 // Graph is a set of sources, entities and relationships: what the seed files
-// hold, what Load takes and what Snapshot returns.
+// hold, what LoadGraph writes and what Snapshot returns.
 type Graph struct {
 	Sources       []*Source
 	Entities      []*Entity
 	Relationships []*Relationship
-}
-
-// CheckShape returns INVALID for what no store can hold: a source, entity
-// or relationship without an id, an unknown entity kind or relationship
-// type. Whether relationships' endpoints exist depends on what the store
-// already holds, so each backend checks that itself.
-func (g *Graph) CheckShape() error {
-	for _, src := range g.Sources {
-		if src == nil || src.ID == "" {
-			return Invalidf("a source has no id")
-		}
-	}
-	for _, e := range g.Entities {
-		if e == nil || e.ID == "" {
-			return Invalidf("an entity has no id")
-		}
-		if !e.Kind.Valid() {
-			return Invalidf("entity %q has unknown kind %q", e.ID, e.Kind)
-		}
-	}
-	for _, r := range g.Relationships {
-		if r == nil || r.ID == "" {
-			return Invalidf("a relationship has no id")
-		}
-		if !r.Type.Valid() {
-			return Invalidf("relationship %q has unknown type %q", r.ID, r.Type)
-		}
-	}
-	return nil
 }
 
 // Subgraph is part of the graph: entities and the relationships among them.

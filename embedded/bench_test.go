@@ -1,7 +1,6 @@
 package embedded_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -23,9 +22,7 @@ func BenchmarkGraphQueries(b *testing.B) {
 			start := time.Now()
 			g := storetest.Generate(size.entities, size.m, 1)
 			st := embedded.New()
-			if err := st.Load(context.Background(), g); err != nil {
-				b.Fatal(err)
-			}
+			storetest.MustLoad(b, st, g)
 			b.Logf("generated and loaded %d entities, %d relationships in %s", len(g.Entities), len(g.Relationships), time.Since(start).Round(time.Millisecond))
 			storetest.Bench(b, st, g)
 		})

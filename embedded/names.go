@@ -4,18 +4,21 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/btree"
+
 	"github.com/conflictgraph/conflictgraph/domain"
 )
 
 // nameIndex finds the entities a search text can match: by exact folded
 // name, alias or id, by prefix of a name or alias, and by prefix of one of
 // their words. domain.RankFolded then ranks the candidates with the names
-// folded here once.
+// folded here once. Entities come and go one at a time, so the sorted keys
+// live in B-trees.
 type nameIndex struct {
 	folded map[string]domain.FoldedNames // entity id -> its names, folded
 	exact  map[string][]string           // folded name, alias or id -> entity ids
-	names  []keyed                       // folded names and aliases, sorted
-	tokens []keyed                       // words of names and aliases, sorted
+	names  *btree.BTreeG[keyed]          // folded names and aliases
+	tokens *btree.BTreeG[keyed]          // words of names and aliases
 }
 
 type keyed struct {
@@ -23,32 +26,60 @@ type keyed struct {
 	id  string
 }
 
-func compareKeyed(a, b keyed) int {
-	if c := strings.Compare(a.key, b.key); c != 0 {
-		return c
+func lessKeyed(a, b keyed) bool {
+	if a.key != b.key {
+		return a.key < b.key
 	}
-	return strings.Compare(a.id, b.id)
+	return a.id < b.id
 }
 
-func newNameIndex(ids []string, entities map[string]*domain.Entity) *nameIndex {
-	n := &nameIndex{folded: make(map[string]domain.FoldedNames, len(ids)), exact: map[string][]string{}}
-	for _, id := range ids {
-		f := domain.FoldNames(entities[id])
-		n.folded[id] = f
-		keys := append([]string{f.ID, f.Name}, f.Aliases...)
-		slices.Sort(keys)
-		for _, k := range slices.Compact(keys) {
-			n.exact[k] = append(n.exact[k], id)
-			n.names = append(n.names, keyed{k, id})
-			for _, t := range domain.Tokens(k) {
-				n.tokens = append(n.tokens, keyed{t, id})
-			}
+func newNameIndex() *nameIndex {
+	return &nameIndex{
+		folded: map[string]domain.FoldedNames{},
+		exact:  map[string][]string{},
+		names:  btree.NewG(btreeDegree, lessKeyed),
+		tokens: btree.NewG(btreeDegree, lessKeyed),
+	}
+}
+
+// nameKeys are an entity's distinct folded names: id, name and aliases.
+func nameKeys(f domain.FoldedNames) []string {
+	keys := append([]string{f.ID, f.Name}, f.Aliases...)
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// add indexes e's names.
+func (n *nameIndex) add(e *domain.Entity) {
+	f := domain.FoldNames(e)
+	n.folded[e.ID] = f
+	for _, k := range nameKeys(f) {
+		n.exact[k] = append(n.exact[k], e.ID)
+		n.names.ReplaceOrInsert(keyed{k, e.ID})
+		for _, t := range domain.Tokens(k) {
+			n.tokens.ReplaceOrInsert(keyed{t, e.ID})
 		}
 	}
-	slices.SortFunc(n.names, compareKeyed)
-	slices.SortFunc(n.tokens, compareKeyed)
-	n.tokens = slices.Compact(n.tokens)
-	return n
+}
+
+// remove forgets the names of the entity with id.
+func (n *nameIndex) remove(id string) {
+	f, ok := n.folded[id]
+	if !ok {
+		return
+	}
+	delete(n.folded, id)
+	for _, k := range nameKeys(f) {
+		if rest := slices.DeleteFunc(n.exact[k], func(x string) bool { return x == id }); len(rest) > 0 {
+			n.exact[k] = rest
+		} else {
+			delete(n.exact, k)
+		}
+		n.names.Delete(keyed{k, id})
+		for _, t := range domain.Tokens(k) {
+			n.tokens.Delete(keyed{t, id})
+		}
+	}
 }
 
 // foldedNames gives an indexed entity's folded names, for domain.RankFolded.
@@ -68,25 +99,23 @@ func (n *nameIndex) candidates(folded string) []string {
 	for _, id := range n.exact[folded] {
 		add(id)
 	}
-	for _, k := range prefixRange(n.names, folded) {
-		add(k.id)
-	}
+	prefixRange(n.names, folded, add)
 	// A token match needs every word; the entities with the first word
 	// are enough candidates.
 	if words := domain.Tokens(folded); len(words) > 0 {
-		for _, k := range prefixRange(n.tokens, words[0]) {
-			add(k.id)
-		}
+		prefixRange(n.tokens, words[0], add)
 	}
 	return out
 }
 
-// prefixRange returns the entries of sorted whose key starts with prefix.
-func prefixRange(sorted []keyed, prefix string) []keyed {
-	start, _ := slices.BinarySearchFunc(sorted, prefix, func(k keyed, p string) int { return strings.Compare(k.key, p) })
-	end := start
-	for end < len(sorted) && strings.HasPrefix(sorted[end].key, prefix) {
-		end++
-	}
-	return sorted[start:end]
+// prefixRange calls fn with the id of each entry whose key starts with
+// prefix, in key order.
+func prefixRange(t *btree.BTreeG[keyed], prefix string, fn func(id string)) {
+	t.AscendGreaterOrEqual(keyed{key: prefix}, func(k keyed) bool {
+		if !strings.HasPrefix(k.key, prefix) {
+			return false
+		}
+		fn(k.id)
+		return true
+	})
 }

@@ -16,10 +16,11 @@ func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, 
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	x, err := s.view(ctx)
+	x, done, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	for _, id := range []string{q.From, q.To} {
 		if x.entities[id] == nil {
 			return nil, domain.NotFoundf("no entity has id %q", id)

@@ -5,151 +5,173 @@ package embedded
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/conflictgraph/conflictgraph/domain"
 )
 
 // Store is the in-memory graph. It is safe for concurrent use; values it
-// returns are shared and must not be modified.
+// returns are shared and must not be modified. Every change is recorded in
+// its Journal before it is applied, so a store opened on a journal that
+// persists (boltdb) comes back as it was.
 type Store struct {
-	mu  sync.RWMutex
-	idx *index
+	mu       sync.RWMutex
+	idx      *index
+	revision int64
+	journal  Journal
+	now      func() time.Time
 }
 
 var _ domain.Store = (*Store)(nil)
 
-// New returns an empty store.
+// New returns an empty store that keeps its history in memory: everything
+// written is lost when the process ends.
 func New() *Store {
-	return &Store{idx: build(map[string]*domain.Source{}, map[string]*domain.Entity{}, map[string]*domain.Relationship{})}
+	st, err := Open(NewMemoryJournal())
+	if err != nil {
+		panic(err) // an empty memory journal replays nothing
+	}
+	return st
 }
 
-// index is an immutable view of the graph with its lookup structures; Load
-// builds a new one, so readers never see a half-updated graph.
-type index struct {
-	sources   map[string]*domain.Source
-	entities  map[string]*domain.Entity
-	rels      map[string]*domain.Relationship
-	sourceIDs []string                          // sorted
-	entityIDs []string                          // sorted
-	relIDs    []string                          // sorted
-	byKind    map[domain.EntityKind][]string    // sorted ids per kind
-	adjacency map[string][]*domain.Relationship // per entity, sorted by id; a self-loop once
-	names     *nameIndex
-}
-
-func build(sources map[string]*domain.Source, entities map[string]*domain.Entity, rels map[string]*domain.Relationship) *index {
-	x := &index{
-		sources:   sources,
-		entities:  entities,
-		rels:      rels,
-		byKind:    map[domain.EntityKind][]string{},
-		adjacency: map[string][]*domain.Relationship{},
-	}
-	x.sourceIDs = sortedKeys(sources)
-	x.entityIDs = sortedKeys(entities)
-	x.relIDs = sortedKeys(rels)
-	for _, id := range x.entityIDs {
-		k := entities[id].Kind
-		x.byKind[k] = append(x.byKind[k], id)
-	}
-	for _, id := range x.relIDs { // sorted, so each adjacency list is too
-		r := rels[id]
-		x.adjacency[r.FromID] = append(x.adjacency[r.FromID], r)
-		if r.ToID != r.FromID {
-			x.adjacency[r.ToID] = append(x.adjacency[r.ToID], r)
+// Open returns a store holding what j recorded, replayed in revision
+// order; the store appends to j from then on and closes it on Close.
+func Open(j Journal) (*Store, error) {
+	st := &Store{idx: newIndex(), journal: j, now: time.Now}
+	err := j.Replay(func(ch *domain.Change) error {
+		if ch.Revision != st.revision+1 {
+			return &domain.Error{Code: domain.CodeInternal, Message: fmt.Sprintf("journal holds revision %d after %d: a revision is missing", ch.Revision, st.revision)}
 		}
+		st.idx.apply(ch)
+		st.revision = ch.Revision
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("replay the journal: %w", err)
 	}
-	x.names = newNameIndex(x.entityIDs, entities)
-	return x
+	return st, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func (s *Store) view(ctx context.Context) (*index, func(), error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
-	slices.Sort(keys)
-	return keys
+	s.mu.RLock()
+	return s.idx, s.mu.RUnlock, nil
 }
 
-func (s *Store) view(ctx context.Context) (*index, error) {
+// Apply implements domain.Store: under the write lock, it plans the change
+// against the graph as it stands, records it in the journal (durably, for
+// a persistent one) and only then applies it in memory.
+func (s *Store) Apply(ctx context.Context, cs *domain.ChangeSet) (*domain.Change, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.idx, nil
-}
-
-// Load adds or replaces sources, entities and relationships by id. It checks
-// the whole graph first and changes nothing when a relationship names an
-// entity that is neither stored nor in g.
-func (s *Store) Load(ctx context.Context, g *domain.Graph) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := g.CheckShape(); err != nil {
-		return err
+	ch, err := domain.Plan(ctx, writeView{s.idx}, s.revision, s.now(), cs)
+	if err != nil || ch.Unchanged() {
+		return ch, err
 	}
-	old := s.idx
-	sources := cloneMap(old.sources, len(g.Sources))
-	entities := cloneMap(old.entities, len(g.Entities))
-	rels := cloneMap(old.rels, len(g.Relationships))
-	for _, src := range g.Sources {
-		sources[src.ID] = src
+	if err := s.journal.Append(ch); err != nil {
+		return nil, fmt.Errorf("record revision %d: %w", ch.Revision, err)
 	}
-	for _, e := range g.Entities {
-		entities[e.ID] = e
-	}
-	for _, r := range g.Relationships {
-		for _, end := range []string{r.FromID, r.ToID} {
-			if _, ok := entities[end]; !ok {
-				return domain.Invalidf("relationship %q names entity %q, which does not exist", r.ID, end)
-			}
-		}
-		rels[r.ID] = r
-	}
-	s.idx = build(sources, entities, rels)
-	return nil
+	s.idx.apply(ch)
+	s.revision = ch.Revision
+	return ch, nil
 }
 
-func cloneMap[V any](m map[string]V, extra int) map[string]V {
-	out := make(map[string]V, len(m)+extra)
-	for k, v := range m {
-		out[k] = v
+// writeView shows Plan the index under the write lock.
+type writeView struct{ x *index }
+
+func (v writeView) EntitiesByIDs(_ context.Context, ids []string) ([]*domain.Entity, error) {
+	return lookup(v.x.entities, ids), nil
+}
+
+func (v writeView) RelationshipsByIDs(_ context.Context, ids []string) ([]*domain.Relationship, error) {
+	return v.x.relationships(ids), nil
+}
+
+func (v writeView) SourcesByIDs(_ context.Context, ids []string) ([]*domain.Source, error) {
+	return lookup(v.x.sources, ids), nil
+}
+
+// relationships looks ids up among live and retracted relationships.
+func (x *index) relationships(ids []string) []*domain.Relationship {
+	out := make([]*domain.Relationship, len(ids))
+	for i, id := range ids {
+		if r := x.rels[id]; r != nil {
+			out[i] = r
+		} else {
+			out[i] = x.retracted[id]
+		}
 	}
 	return out
 }
 
+// Changes implements domain.Store, reading the journal.
+func (s *Store) Changes(ctx context.Context, q domain.ChangeQuery) (*domain.ChangePage, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	rev := s.revision
+	s.mu.RUnlock()
+	changes, err := s.journal.Changes(q.After, min(q.First, int(max(rev-q.After, 0))))
+	if err != nil {
+		return nil, fmt.Errorf("read the journal: %w", err)
+	}
+	last := q.After
+	if n := len(changes); n > 0 {
+		last = changes[n-1].Revision
+	}
+	return &domain.ChangePage{Changes: changes, HasNext: last < rev, Revision: rev}, nil
+}
+
+// Revision implements domain.Store.
+func (s *Store) Revision(ctx context.Context) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.revision, nil
+}
+
 // EntitiesByIDs implements domain.Store.
 func (s *Store) EntitiesByIDs(ctx context.Context, ids []string) ([]*domain.Entity, error) {
-	x, err := s.view(ctx)
+	x, done, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	return lookup(x.entities, ids), nil
 }
 
 // RelationshipsByIDs implements domain.Store.
 func (s *Store) RelationshipsByIDs(ctx context.Context, ids []string) ([]*domain.Relationship, error) {
-	x, err := s.view(ctx)
+	x, done, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return lookup(x.rels, ids), nil
+	defer done()
+	return x.relationships(ids), nil
 }
 
 // SourcesByIDs implements domain.Store.
 func (s *Store) SourcesByIDs(ctx context.Context, ids []string) ([]*domain.Source, error) {
-	x, err := s.view(ctx)
+	x, done, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	return lookup(x.sources, ids), nil
 }
 
@@ -163,11 +185,12 @@ func lookup[V any](m map[string]*V, ids []string) []*V {
 
 // Sources implements domain.Store.
 func (s *Store) Sources(ctx context.Context) ([]*domain.Source, error) {
-	x, err := s.view(ctx)
+	x, done, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return lookup(x.sources, x.sourceIDs), nil
+	defer done()
+	return lookup(x.sources, keysAfter(x.sourceIDs, "", -1)), nil
 }
 
 // Entities implements domain.Store.
@@ -175,28 +198,30 @@ func (s *Store) Entities(ctx context.Context, f domain.EntityFilter) (*domain.En
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	x, err := s.view(ctx)
+	x, done, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ids := x.entityIDs
-	if len(f.Kinds) > 0 {
-		ids = nil
-		for _, k := range f.Kinds {
-			ids = append(ids, x.byKind[k]...)
+	defer done()
+	tree := x.entityIDs
+	total := tree.Len()
+	var page []string
+	if len(f.Kinds) == 0 {
+		page = keysAfter(tree, f.After, f.First+1)
+	} else {
+		total = 0
+		for _, k := range slices.Compact(slices.Sorted(slices.Values(f.Kinds))) {
+			if t := x.byKind[k]; t != nil {
+				total += t.Len()
+				page = append(page, keysAfter(t, f.After, f.First+1)...)
+			}
 		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
+		slices.Sort(page)
+		page = page[:min(len(page), f.First+1)]
 	}
-	page := &domain.EntityPage{Total: len(ids)}
-	start, _ := slices.BinarySearch(ids, f.After)
-	if f.After != "" && start < len(ids) && ids[start] == f.After {
-		start++
-	}
-	end := min(start+f.First, len(ids))
-	page.HasNext = end < len(ids)
-	page.Entities = lookup(x.entities, ids[start:end])
-	return page, nil
+	out := &domain.EntityPage{Total: total, HasNext: len(page) > f.First}
+	out.Entities = lookup(x.entities, page[:min(len(page), f.First)])
+	return out, nil
 }
 
 // RelationshipsOf implements domain.Store.
@@ -204,10 +229,11 @@ func (s *Store) RelationshipsOf(ctx context.Context, ids []string, f domain.Rela
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	x, err := s.view(ctx)
+	x, done, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	pages := make([]*domain.RelationshipPage, len(ids))
 	for i, id := range ids {
 		page := &domain.RelationshipPage{Relationships: []*domain.Relationship{}}
@@ -235,10 +261,11 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	x, err := s.view(ctx)
+	x, done, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	folded := domain.Fold(q.Text)
 	candidates := x.names.candidates(folded)
 	return domain.RankFolded(lookup(x.entities, candidates), x.names.foldedNames, folded, q.Kinds, q.First), nil
@@ -252,10 +279,11 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	x, err := s.view(ctx)
+	x, done, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	if x.entities[q.ID] == nil {
 		return nil, domain.NotFoundf("no entity has id %q", q.ID)
 	}
@@ -311,19 +339,24 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 
 // Snapshot implements domain.Store.
 func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
-	x, err := s.view(ctx)
+	x, done, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	return &domain.Graph{
-		Sources:       lookup(x.sources, x.sourceIDs),
-		Entities:      lookup(x.entities, x.entityIDs),
-		Relationships: lookup(x.rels, x.relIDs),
+		Sources:       lookup(x.sources, keysAfter(x.sourceIDs, "", -1)),
+		Entities:      lookup(x.entities, keysAfter(x.entityIDs, "", -1)),
+		Relationships: lookup(x.rels, keysAfter(x.relIDs, "", -1)),
 	}, nil
 }
 
 // Ping implements domain.Store; memory is always reachable.
 func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
 
-// Close implements domain.Store; there is nothing to release.
-func (s *Store) Close(context.Context) error { return nil }
+// Close implements domain.Store: it closes the journal.
+func (s *Store) Close(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.journal.Close()
+}

@@ -92,9 +92,19 @@ func (s *store) Snapshot(ctx context.Context) (_ *domain.Graph, err error) {
 	return s.next.Snapshot(ctx)
 }
 
-func (s *store) Load(ctx context.Context, g *domain.Graph) (err error) {
-	defer func(done func(error)) { done(err) }(s.observe("Load"))
-	return s.next.Load(ctx, g)
+func (s *store) Apply(ctx context.Context, cs *domain.ChangeSet) (_ *domain.Change, err error) {
+	defer func(done func(error)) { done(err) }(s.observe("Apply"))
+	return s.next.Apply(ctx, cs)
+}
+
+func (s *store) Changes(ctx context.Context, q domain.ChangeQuery) (_ *domain.ChangePage, err error) {
+	defer func(done func(error)) { done(err) }(s.observe("Changes"))
+	return s.next.Changes(ctx, q)
+}
+
+func (s *store) Revision(ctx context.Context) (_ int64, err error) {
+	defer func(done func(error)) { done(err) }(s.observe("Revision"))
+	return s.next.Revision(ctx)
 }
 
 func (s *store) Ping(ctx context.Context) (err error) {

@@ -40,9 +40,7 @@ func TestInstrumentStorePassesEveryCallThroughAndCountsIt(t *testing.T) {
 	m := metrics.New()
 	mem := embedded.New()
 	st := metrics.InstrumentStore(mem, m)
-	if err := st.Load(ctx, storetest.Fixture()); err != nil {
-		t.Fatal(err)
-	}
+	storetest.MustLoad(t, st, storetest.Fixture())
 	ents, err := st.EntitiesByIDs(ctx, []string{"union", "front", "nothing"})
 	if err != nil || len(ents) != 3 || ents[0].ID != "union" || ents[2] != nil {
 		t.Fatalf("EntitiesByIDs: %v, %v", ents, err)
@@ -61,11 +59,13 @@ func TestInstrumentStorePassesEveryCallThroughAndCountsIt(t *testing.T) {
 	}
 	_, _ = st.Paths(ctx, domain.PathQuery{From: "union", To: "front", MaxLength: 2, First: 1})
 	_, _ = st.Snapshot(ctx)
+	_, _ = st.Changes(ctx, domain.ChangeQuery{First: 5})
+	_, _ = st.Revision(ctx)
 	_ = st.Ping(ctx)
 	_ = st.Close(ctx)
 
 	calls := series(t, m, "conflictgraph_store_calls_total", func(_ uint64, _, v float64) float64 { return v })
-	for _, method := range []string{"Load", "EntitiesByIDs", "RelationshipsByIDs", "SourcesByIDs", "Sources", "Entities",
+	for _, method := range []string{"Apply", "Changes", "Revision", "EntitiesByIDs", "RelationshipsByIDs", "SourcesByIDs", "Sources", "Entities",
 		"RelationshipsOf", "Search", "Neighborhood", "Paths", "Snapshot", "Ping", "Close"} {
 		if calls["method="+method+" "] != 1 {
 			t.Errorf("%s counted %v times, want 1", method, calls["method="+method+" "])

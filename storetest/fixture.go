@@ -22,7 +22,7 @@ func Fixture() *domain.Graph {
 			{ID: "front", Kind: domain.KindArmedGroup, Name: "Liberation Front", Aliases: []string{"LF", "Front de Libération"}, Category: "INSURGENT_GROUP", Started: d("2012-01"), Citations: cite("The Liberation Front formed in January 2012.")},
 			{ID: "union", Kind: domain.KindArmedGroup, Name: "Union for the Front", Aliases: []string{"UF"}, Category: "COALITION", Started: d("2017"), Citations: cite("The Union formed in 2017.")},
 			{ID: "keita", Kind: domain.KindPerson, Name: "Ibrahim Boubacar Kéïta", Aliases: []string{"IBK"}, Role: "President", Citations: cite("Kéïta was president.")},
-			{ID: "o'brien \"the envoy\"", Kind: domain.KindPerson, Name: "Séan O'Brien", Role: "Envoy", Citations: cite("O'Brien mediated.")},
+			{ID: "o-brien", Kind: domain.KindPerson, Name: "Séan O'Brien", Role: "Envoy", Citations: cite("O'Brien mediated.")},
 			{ID: "東京-mission", Kind: domain.KindMission, Name: "東京 Observer Mission", Category: "CIVILIAN", Started: d("2019-03-15"), Citations: cite("The observers arrived on 15 March 2019.")},
 			{ID: "training-program", Kind: domain.KindAidProgram, Name: "Training Program", Agency: "Ministry of Training", Citations: cite("The Training Program.")},
 			{ID: "ambush", Kind: domain.KindEvent, Name: "Border ambush", Category: "AMBUSH", Date: d("2021-12-25"), Place: "Border post", Killed: &twelve, Injured: &five, Citations: cite("Twelve died in the ambush on 25 December 2021.")},
@@ -45,7 +45,7 @@ func Fixture() *domain.Graph {
 			{ID: "coup-2020.occurred-in.atlantis", Type: domain.RelOccurredIn, FromID: "coup-2020", ToID: "atlantis", Certainty: domain.CertaintyStated, Citations: cite("The August 2020 coup.")},
 			{ID: "training-program.funded.atlantis.fy2019", Type: domain.RelFunded, FromID: "training-program", ToID: "atlantis", Amount: &domain.Money{Value: 2300000, Currency: "USD", Qualifier: domain.QualifierAtLeast, FiscalYear: &fy}, Certainty: domain.CertaintyStated, Citations: cite("The Training Program.")},
 			{ID: "東京-mission.deployed-to.atlantis", Type: domain.RelDeployedTo, FromID: "東京-mission", ToID: "atlantis", ValidFrom: d("2019-03-15"), Count: &twelve, Certainty: domain.CertaintyStated, Citations: cite("The observers arrived on 15 March 2019.")},
-			{ID: "o'brien \"the envoy\".mediated.atlantis", Type: domain.RelMediated, FromID: "o'brien \"the envoy\"", ToID: "atlantis", Certainty: domain.CertaintyStated, Citations: []domain.Citation{{SourceID: "doc-a", Quote: "O'Brien mediated."}, {SourceID: "doc-b", Quote: "The envoy \"mediated\"."}}},
+			{ID: "o-brien.mediated.atlantis", Type: domain.RelMediated, FromID: "o-brien", ToID: "atlantis", Certainty: domain.CertaintyStated, Citations: []domain.Citation{{SourceID: "doc-a", Quote: "O'Brien mediated."}, {SourceID: "doc-b", Quote: "The envoy \"mediated\"."}}},
 		},
 	}
 }

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -108,9 +107,7 @@ func testGraphQLOnSeed(t *testing.T, st domain.Store) {
 	}
 	MustLoad(t, st, s.Graph)
 	ref := embedded.New()
-	if err := ref.Load(context.Background(), s.Graph); err != nil {
-		t.Fatal(err)
-	}
+	MustLoad(t, ref, s.Graph)
 	got, want := newHandler(t, st), newHandler(t, ref)
 	for _, q := range contractQueries {
 		t.Run(q.name, func(t *testing.T) {
