@@ -20,9 +20,9 @@ type index struct {
 	retracted map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
 	sourceIDs *btree.BTreeG[string]
 	entityIDs *btree.BTreeG[string]
-	relIDs    *btree.BTreeG[string]                   // live relationships
+	relIDs    *btree.BTreeG[string]                       // live relationships
 	byKind    map[domain.EntityKind]*btree.BTreeG[string] // entity ids per kind
-	adjacency map[string][]*domain.Relationship       // per entity, sorted by id; a self-loop once
+	adjacency map[string][]*domain.Relationship           // per entity, sorted by id; a self-loop once
 	names     *nameIndex
 }
 

@@ -356,8 +356,8 @@ func testSearch(t *testing.T, st domain.Store) {
 		{"front de liberation", nil, 10, []string{"front"}},         // alias with diacritics folded
 		{"front", []domain.EntityKind{domain.KindCountry}, 10, nil}, // kinds filter
 		{"at", nil, 10, []string{"atlantis", "coup-2020"}},          // prefix of a name, then of a word
-		{"o'brien", nil, 10, []string{"o-brien"}},       // quotes
-		{"o’brien", nil, 10, []string{"o-brien"}},       // typographic apostrophe
+		{"o'brien", nil, 10, []string{"o-brien"}},                   // quotes
+		{"o’brien", nil, 10, []string{"o-brien"}},                   // typographic apostrophe
 		{"東京", nil, 10, []string{"東京-mission"}},                     // non-Latin script
 		{"republic of atlantis", nil, 10, []string{"atlantis"}},     // alias
 		{"front", nil, 1, []string{"front"}},                        // first

@@ -18,7 +18,9 @@ import (
 // concurrency, retraction and ending seen by every read, and conflicting
 // claims kept side by side.
 
-func cites(quote string) []domain.Citation { return []domain.Citation{{SourceID: "doc-a", Quote: quote}} }
+func cites(quote string) []domain.Citation {
+	return []domain.Citation{{SourceID: "doc-a", Quote: quote}}
+}
 
 // MustApply applies cs or fails the test.
 func MustApply(t testing.TB, st domain.Store, cs *domain.ChangeSet) *domain.Change {
