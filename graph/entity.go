@@ -107,3 +107,39 @@ func dateArg(p *domain.PartialDate) domain.PartialDate {
 	}
 	return *p
 }
+
+// node finds any object by its global id: an entity, a relationship
+// (retracted ones too), a source or a change.
+func (r *queryResolver) node(ctx context.Context, id string) (model.Node, error) {
+	e, err := loaders.Entity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if e != nil {
+		return toEntity(e)
+	}
+	rels, err := r.Store.RelationshipsByIDs(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if rels[0] != nil {
+		return rels[0], nil
+	}
+	s, err := loaders.Source(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
+		return s, nil
+	}
+	if rev, ok := domain.ParseChangeID(id); ok {
+		page, err := r.Store.Changes(ctx, domain.ChangeQuery{After: rev - 1, First: 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(page.Changes) == 1 && page.Changes[0].Revision == rev {
+			return page.Changes[0], nil
+		}
+	}
+	return nil, nil
+}

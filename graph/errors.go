@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -22,15 +23,22 @@ const (
 	CodeUnavailable  = "UNAVAILABLE"
 	CodeTimeout      = "TIMEOUT"
 	CodeInternal     = "INTERNAL_SERVER_ERROR"
+	// CodeUnauthenticated: no API key where one is needed, or an unknown
+	// or revoked one.
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	// CodeForbidden: the API key's role is too low.
+	CodeForbidden = "FORBIDDEN"
 )
 
 var gqlCodes = map[domain.Code]string{
-	domain.CodeInvalid:     CodeBadUserInput,
-	domain.CodeNotFound:    CodeNotFound,
-	domain.CodeConflict:    CodeConflict,
-	domain.CodeUnavailable: CodeUnavailable,
-	domain.CodeTimeout:     CodeTimeout,
-	domain.CodeInternal:    CodeInternal,
+	domain.CodeInvalid:         CodeBadUserInput,
+	domain.CodeNotFound:        CodeNotFound,
+	domain.CodeConflict:        CodeConflict,
+	domain.CodeUnavailable:     CodeUnavailable,
+	domain.CodeTimeout:         CodeTimeout,
+	domain.CodeInternal:        CodeInternal,
+	domain.CodeUnauthenticated: CodeUnauthenticated,
+	domain.CodeForbidden:       CodeForbidden,
 }
 
 // ExtensionCode is the extensions.code clients see for a domain code.
@@ -70,6 +78,25 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 			gerr.Extensions["limit"] = derr.Limit.Max
 			gerr.Extensions["value"] = derr.Limit.Value
 		}
+		if code == domain.CodeInvalid && (derr == nil || len(derr.Problems) == 0) {
+			// An argument that did not coerce (a malformed date, say): its
+			// path runs through the mutation's input argument.
+			if field := inputField(gerr.Path); field != "" {
+				gerr.Extensions["field"] = field
+				gerr.Message = field + ": " + gerr.Message
+			}
+		}
+		if derr != nil && len(derr.Problems) > 0 && code == domain.CodeInvalid {
+			// The argument to fix, and every problem when there are several.
+			gerr.Extensions["field"] = derr.Problems[0].Field
+			if len(derr.Problems) > 1 {
+				list := make([]map[string]string, len(derr.Problems))
+				for i, p := range derr.Problems {
+					list[i] = map[string]string{"field": p.Field, "message": p.Message}
+				}
+				gerr.Extensions["problems"] = list
+			}
+		}
 		switch code {
 		case domain.CodeInternal:
 			id := requestID(ctx)
@@ -88,6 +115,30 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 		}
 		return gerr
 	}
+}
+
+// inputField names the input field an argument error's path points at:
+// [addRelationship input validFrom] is "input.validFrom". Every mutation
+// takes one argument named input, and no output field has that name.
+func inputField(path ast.Path) string {
+	for i, p := range path {
+		if name, ok := p.(ast.PathName); ok && name == "input" {
+			var b strings.Builder
+			for _, q := range path[i:] {
+				switch q := q.(type) {
+				case ast.PathName:
+					if b.Len() > 0 {
+						b.WriteByte('.')
+					}
+					b.WriteString(string(q))
+				case ast.PathIndex:
+					fmt.Fprintf(&b, "[%d]", int(q))
+				}
+			}
+			return b.String()
+		}
+	}
+	return ""
 }
 
 // ReasonLimitExceeded is the extensions.reason of a BAD_USER_INPUT error for

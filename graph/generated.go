@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
@@ -33,13 +34,17 @@ type ResolverRoot interface {
 	Agreement() AgreementResolver
 	AidProgram() AidProgramResolver
 	AidTotal() AidTotalResolver
+	ApiKey() ApiKeyResolver
 	ArmedGroup() ArmedGroupResolver
+	Change() ChangeResolver
 	Citation() CitationResolver
 	Country() CountryResolver
 	Coup() CoupResolver
+	EntityChange() EntityChangeResolver
 	Event() EventResolver
 	Legislation() LegislationResolver
 	Mission() MissionResolver
+	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Path() PathResolver
 	Person() PersonResolver
@@ -48,13 +53,21 @@ type ResolverRoot interface {
 	Sanction() SanctionResolver
 	Source() SourceResolver
 	Subgraph() SubgraphResolver
+	Subscription() SubscriptionResolver
 	TimelineEntry() TimelineEntryResolver
 }
 
 type DirectiveRoot struct {
+	HasRole func(ctx context.Context, obj any, next graphql.Resolver, role domain.Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
+	AddRelationshipPayload struct {
+		Change           func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Relationship     func(childComplexity int) int
+	}
+
 	Agreement struct {
 		Aliases       func(childComplexity int) int
 		Citations     func(childComplexity int) int
@@ -92,6 +105,13 @@ type ComplexityRoot struct {
 		Relationships func(childComplexity int) int
 	}
 
+	ApiKey struct {
+		Created func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Revoked func(childComplexity int) int
+		Role    func(childComplexity int) int
+	}
+
 	ArmedGroup struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
@@ -104,6 +124,28 @@ type ComplexityRoot struct {
 		Relationships func(childComplexity int, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) int
 		Started       func(childComplexity int) int
 		Summary       func(childComplexity int) int
+	}
+
+	Change struct {
+		Actor         func(childComplexity int) int
+		At            func(childComplexity int) int
+		Entities      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		Relationships func(childComplexity int) int
+		Revision      func(childComplexity int) int
+		Sources       func(childComplexity int) int
+	}
+
+	ChangeConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+		Revision func(childComplexity int) int
+	}
+
+	ChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Citation struct {
@@ -134,6 +176,30 @@ type ComplexityRoot struct {
 		Place         func(childComplexity int) int
 		Relationships func(childComplexity int, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) int
 		Summary       func(childComplexity int) int
+	}
+
+	CreateApiKeyPayload struct {
+		APIKey           func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Secret           func(childComplexity int) int
+	}
+
+	CreateSourcePayload struct {
+		Change           func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Source           func(childComplexity int) int
+	}
+
+	EndRelationshipPayload struct {
+		Change           func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Relationship     func(childComplexity int) int
+	}
+
+	EntityChange struct {
+		Before func(childComplexity int) int
+		Entity func(childComplexity int) int
+		Op     func(childComplexity int) int
 	}
 
 	EntityConnection struct {
@@ -206,6 +272,16 @@ type ComplexityRoot struct {
 		Value      func(childComplexity int) int
 	}
 
+	Mutation struct {
+		AddRelationship     func(childComplexity int, input model.AddRelationshipInput) int
+		CreateAPIKey        func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateSource        func(childComplexity int, input model.CreateSourceInput) int
+		EndRelationship     func(childComplexity int, input model.EndRelationshipInput) int
+		RetractRelationship func(childComplexity int, input model.RetractRelationshipInput) int
+		RevokeAPIKey        func(childComplexity int, input model.RevokeAPIKeyInput) int
+		UpsertEntity        func(childComplexity int, input model.UpsertEntityInput) int
+	}
+
 	Organization struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
@@ -244,7 +320,9 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		APIKeys      func(childComplexity int) int
 		AidTotals    func(childComplexity int, recipient string, donor *string, programs []string, fiscalYears []int, groupBy []analysis.AidGrouping) int
+		Changes      func(childComplexity int, after *string, first *int) int
 		Entities     func(childComplexity int, kinds []domain.EntityKind, first *int, after *string) int
 		Entity       func(childComplexity int, id string) int
 		Neighborhood func(childComplexity int, id string, depth *int, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, limit *int) int
@@ -263,10 +341,17 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		From        func(childComplexity int) int
 		ID          func(childComplexity int) int
+		Retraction  func(childComplexity int) int
 		To          func(childComplexity int) int
 		Type        func(childComplexity int) int
 		ValidFrom   func(childComplexity int) int
 		ValidTo     func(childComplexity int) int
+	}
+
+	RelationshipChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		Op     func(childComplexity int) int
 	}
 
 	RelationshipConnection struct {
@@ -278,6 +363,25 @@ type ComplexityRoot struct {
 	RelationshipEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	RetractRelationshipPayload struct {
+		Change           func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Relationship     func(childComplexity int) int
+	}
+
+	Retraction struct {
+		Actor     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Citations func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Revision  func(childComplexity int) int
+	}
+
+	RevokeApiKeyPayload struct {
+		APIKey           func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
 	}
 
 	Sanction struct {
@@ -303,10 +407,20 @@ type ComplexityRoot struct {
 		URL       func(childComplexity int) int
 	}
 
+	SourceChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		Op     func(childComplexity int) int
+	}
+
 	Subgraph struct {
 		Nodes         func(childComplexity int) int
 		Relationships func(childComplexity int) int
 		Truncated     func(childComplexity int) int
+	}
+
+	Subscription struct {
+		Changed func(childComplexity int, after *string) int
 	}
 
 	TimelineEntry struct {
@@ -315,6 +429,12 @@ type ComplexityRoot struct {
 		Entity       func(childComplexity int) int
 		Relationship func(childComplexity int) int
 		Summary      func(childComplexity int) int
+	}
+
+	UpsertEntityPayload struct {
+		Change           func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Entity           func(childComplexity int) int
 	}
 }
 
@@ -334,8 +454,14 @@ type AidTotalResolver interface {
 
 	Kind(ctx context.Context, obj *analysis.AidTotal) (string, error)
 }
+type ApiKeyResolver interface {
+	Revoked(ctx context.Context, obj *domain.APIKey) (*time.Time, error)
+}
 type ArmedGroupResolver interface {
 	Relationships(ctx context.Context, obj *model.ArmedGroup, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error)
+}
+type ChangeResolver interface {
+	Reason(ctx context.Context, obj *domain.Change) (*string, error)
 }
 type CitationResolver interface {
 	Source(ctx context.Context, obj *domain.Citation) (*domain.Source, error)
@@ -346,6 +472,10 @@ type CountryResolver interface {
 type CoupResolver interface {
 	Relationships(ctx context.Context, obj *model.Coup, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error)
 }
+type EntityChangeResolver interface {
+	Entity(ctx context.Context, obj *domain.EntityChange) (model.Entity, error)
+	Before(ctx context.Context, obj *domain.EntityChange) (model.Entity, error)
+}
 type EventResolver interface {
 	Relationships(ctx context.Context, obj *model.Event, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error)
 }
@@ -354,6 +484,15 @@ type LegislationResolver interface {
 }
 type MissionResolver interface {
 	Relationships(ctx context.Context, obj *model.Mission, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error)
+}
+type MutationResolver interface {
+	CreateSource(ctx context.Context, input model.CreateSourceInput) (*model.CreateSourcePayload, error)
+	UpsertEntity(ctx context.Context, input model.UpsertEntityInput) (*model.UpsertEntityPayload, error)
+	AddRelationship(ctx context.Context, input model.AddRelationshipInput) (*model.AddRelationshipPayload, error)
+	EndRelationship(ctx context.Context, input model.EndRelationshipInput) (*model.EndRelationshipPayload, error)
+	RetractRelationship(ctx context.Context, input model.RetractRelationshipInput) (*model.RetractRelationshipPayload, error)
+	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error)
+	RevokeAPIKey(ctx context.Context, input model.RevokeAPIKeyInput) (*model.RevokeAPIKeyPayload, error)
 }
 type OrganizationResolver interface {
 	Relationships(ctx context.Context, obj *model.Organization, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error)
@@ -374,6 +513,8 @@ type QueryResolver interface {
 	Paths(ctx context.Context, from string, to string, maxLength *int, types []domain.RelationType, asOf *domain.PartialDate, first *int) ([]*domain.Path, error)
 	Timeline(ctx context.Context, entity string, from *domain.PartialDate, to *domain.PartialDate, kinds []domain.EntityKind) ([]*analysis.TimelineEntry, error)
 	AidTotals(ctx context.Context, recipient string, donor *string, programs []string, fiscalYears []int, groupBy []analysis.AidGrouping) ([]*analysis.AidTotal, error)
+	Changes(ctx context.Context, after *string, first *int) (*model.ChangeConnection, error)
+	APIKeys(ctx context.Context) ([]*domain.APIKey, error)
 }
 type RelationshipResolver interface {
 	From(ctx context.Context, obj *domain.Relationship) (model.Entity, error)
@@ -389,6 +530,9 @@ type SourceResolver interface {
 }
 type SubgraphResolver interface {
 	Nodes(ctx context.Context, obj *domain.Subgraph) ([]model.Entity, error)
+}
+type SubscriptionResolver interface {
+	Changed(ctx context.Context, after *string) (<-chan *domain.Change, error)
 }
 type TimelineEntryResolver interface {
 	Entity(ctx context.Context, obj *analysis.TimelineEntry) (model.Entity, error)
@@ -411,6 +555,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AddRelationshipPayload.change":
+		if e.ComplexityRoot.AddRelationshipPayload.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddRelationshipPayload.Change(childComplexity), true
+	case "AddRelationshipPayload.clientMutationId":
+		if e.ComplexityRoot.AddRelationshipPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddRelationshipPayload.ClientMutationID(childComplexity), true
+	case "AddRelationshipPayload.relationship":
+		if e.ComplexityRoot.AddRelationshipPayload.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddRelationshipPayload.Relationship(childComplexity), true
 
 	case "Agreement.aliases":
 		if e.ComplexityRoot.Agreement.Aliases == nil {
@@ -593,6 +756,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AidTotal.Relationships(childComplexity), true
 
+	case "ApiKey.created":
+		if e.ComplexityRoot.ApiKey.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Created(childComplexity), true
+	case "ApiKey.name":
+		if e.ComplexityRoot.ApiKey.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Name(childComplexity), true
+	case "ApiKey.revoked":
+		if e.ComplexityRoot.ApiKey.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Revoked(childComplexity), true
+	case "ApiKey.role":
+		if e.ComplexityRoot.ApiKey.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Role(childComplexity), true
+
 	case "ArmedGroup.aliases":
 		if e.ComplexityRoot.ArmedGroup.Aliases == nil {
 			break
@@ -664,6 +852,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArmedGroup.Summary(childComplexity), true
+
+	case "Change.actor":
+		if e.ComplexityRoot.Change.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Actor(childComplexity), true
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.entities":
+		if e.ComplexityRoot.Change.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Entities(childComplexity), true
+	case "Change.id":
+		if e.ComplexityRoot.Change.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.ID(childComplexity), true
+	case "Change.reason":
+		if e.ComplexityRoot.Change.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Reason(childComplexity), true
+	case "Change.relationships":
+		if e.ComplexityRoot.Change.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Relationships(childComplexity), true
+	case "Change.revision":
+		if e.ComplexityRoot.Change.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Revision(childComplexity), true
+	case "Change.sources":
+		if e.ComplexityRoot.Change.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Sources(childComplexity), true
+
+	case "ChangeConnection.edges":
+		if e.ComplexityRoot.ChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Edges(childComplexity), true
+	case "ChangeConnection.pageInfo":
+		if e.ComplexityRoot.ChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.PageInfo(childComplexity), true
+	case "ChangeConnection.revision":
+		if e.ComplexityRoot.ChangeConnection.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Revision(childComplexity), true
+
+	case "ChangeEdge.cursor":
+		if e.ComplexityRoot.ChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Cursor(childComplexity), true
+	case "ChangeEdge.node":
+		if e.ComplexityRoot.ChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
 
 	case "Citation.quote":
 		if e.ComplexityRoot.Citation.Quote == nil {
@@ -803,6 +1072,82 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coup.Summary(childComplexity), true
+
+	case "CreateApiKeyPayload.apiKey":
+		if e.ComplexityRoot.CreateApiKeyPayload.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateApiKeyPayload.APIKey(childComplexity), true
+	case "CreateApiKeyPayload.clientMutationId":
+		if e.ComplexityRoot.CreateApiKeyPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateApiKeyPayload.ClientMutationID(childComplexity), true
+	case "CreateApiKeyPayload.secret":
+		if e.ComplexityRoot.CreateApiKeyPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateApiKeyPayload.Secret(childComplexity), true
+
+	case "CreateSourcePayload.change":
+		if e.ComplexityRoot.CreateSourcePayload.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSourcePayload.Change(childComplexity), true
+	case "CreateSourcePayload.clientMutationId":
+		if e.ComplexityRoot.CreateSourcePayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSourcePayload.ClientMutationID(childComplexity), true
+	case "CreateSourcePayload.source":
+		if e.ComplexityRoot.CreateSourcePayload.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSourcePayload.Source(childComplexity), true
+
+	case "EndRelationshipPayload.change":
+		if e.ComplexityRoot.EndRelationshipPayload.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndRelationshipPayload.Change(childComplexity), true
+	case "EndRelationshipPayload.clientMutationId":
+		if e.ComplexityRoot.EndRelationshipPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndRelationshipPayload.ClientMutationID(childComplexity), true
+	case "EndRelationshipPayload.relationship":
+		if e.ComplexityRoot.EndRelationshipPayload.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndRelationshipPayload.Relationship(childComplexity), true
+
+	case "EntityChange.before":
+		if e.ComplexityRoot.EntityChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityChange.Before(childComplexity), true
+	case "EntityChange.entity":
+		if e.ComplexityRoot.EntityChange.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityChange.Entity(childComplexity), true
+	case "EntityChange.operation":
+		if e.ComplexityRoot.EntityChange.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityChange.Op(childComplexity), true
 
 	case "EntityConnection.edges":
 		if e.ComplexityRoot.EntityConnection.Edges == nil {
@@ -1120,6 +1465,84 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Value(childComplexity), true
 
+	case "Mutation.addRelationship":
+		if e.ComplexityRoot.Mutation.AddRelationship == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addRelationship_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddRelationship(childComplexity, args["input"].(model.AddRelationshipInput)), true
+	case "Mutation.createApiKey":
+		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
+	case "Mutation.createSource":
+		if e.ComplexityRoot.Mutation.CreateSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSource(childComplexity, args["input"].(model.CreateSourceInput)), true
+	case "Mutation.endRelationship":
+		if e.ComplexityRoot.Mutation.EndRelationship == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endRelationship_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndRelationship(childComplexity, args["input"].(model.EndRelationshipInput)), true
+	case "Mutation.retractRelationship":
+		if e.ComplexityRoot.Mutation.RetractRelationship == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retractRelationship_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetractRelationship(childComplexity, args["input"].(model.RetractRelationshipInput)), true
+	case "Mutation.revokeApiKey":
+		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["input"].(model.RevokeAPIKeyInput)), true
+	case "Mutation.upsertEntity":
+		if e.ComplexityRoot.Mutation.UpsertEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertEntity(childComplexity, args["input"].(model.UpsertEntityInput)), true
+
 	case "Organization.aliases":
 		if e.ComplexityRoot.Organization.Aliases == nil {
 			break
@@ -1284,6 +1707,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.Summary(childComplexity), true
 
+	case "Query.apiKeys":
+		if e.ComplexityRoot.Query.APIKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.APIKeys(childComplexity), true
 	case "Query.aidTotals":
 		if e.ComplexityRoot.Query.AidTotals == nil {
 			break
@@ -1295,6 +1724,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AidTotals(childComplexity, args["recipient"].(string), args["donor"].(*string), args["programs"].([]string), args["fiscalYears"].([]int), args["groupBy"].([]analysis.AidGrouping)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["after"].(*string), args["first"].(*int)), true
 	case "Query.entities":
 		if e.ComplexityRoot.Query.Entities == nil {
 			break
@@ -1422,6 +1862,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.ID(childComplexity), true
+	case "Relationship.retraction":
+		if e.ComplexityRoot.Relationship.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Retraction(childComplexity), true
 	case "Relationship.to":
 		if e.ComplexityRoot.Relationship.To == nil {
 			break
@@ -1446,6 +1892,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.ValidTo(childComplexity), true
+
+	case "RelationshipChange.relationship":
+		if e.ComplexityRoot.RelationshipChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipChange.After(childComplexity), true
+	case "RelationshipChange.before":
+		if e.ComplexityRoot.RelationshipChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipChange.Before(childComplexity), true
+	case "RelationshipChange.operation":
+		if e.ComplexityRoot.RelationshipChange.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipChange.Op(childComplexity), true
 
 	case "RelationshipConnection.edges":
 		if e.ComplexityRoot.RelationshipConnection.Edges == nil {
@@ -1478,6 +1943,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelationshipEdge.Node(childComplexity), true
+
+	case "RetractRelationshipPayload.change":
+		if e.ComplexityRoot.RetractRelationshipPayload.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractRelationshipPayload.Change(childComplexity), true
+	case "RetractRelationshipPayload.clientMutationId":
+		if e.ComplexityRoot.RetractRelationshipPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractRelationshipPayload.ClientMutationID(childComplexity), true
+	case "RetractRelationshipPayload.relationship":
+		if e.ComplexityRoot.RetractRelationshipPayload.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractRelationshipPayload.Relationship(childComplexity), true
+
+	case "Retraction.actor":
+		if e.ComplexityRoot.Retraction.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Actor(childComplexity), true
+	case "Retraction.at":
+		if e.ComplexityRoot.Retraction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.At(childComplexity), true
+	case "Retraction.citations":
+		if e.ComplexityRoot.Retraction.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Citations(childComplexity), true
+	case "Retraction.reason":
+		if e.ComplexityRoot.Retraction.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Reason(childComplexity), true
+	case "Retraction.revision":
+		if e.ComplexityRoot.Retraction.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Revision(childComplexity), true
+
+	case "RevokeApiKeyPayload.apiKey":
+		if e.ComplexityRoot.RevokeApiKeyPayload.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeApiKeyPayload.APIKey(childComplexity), true
+	case "RevokeApiKeyPayload.clientMutationId":
+		if e.ComplexityRoot.RevokeApiKeyPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeApiKeyPayload.ClientMutationID(childComplexity), true
 
 	case "Sanction.aliases":
 		if e.ComplexityRoot.Sanction.Aliases == nil {
@@ -1588,6 +2116,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.URL(childComplexity), true
 
+	case "SourceChange.source":
+		if e.ComplexityRoot.SourceChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceChange.After(childComplexity), true
+	case "SourceChange.before":
+		if e.ComplexityRoot.SourceChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceChange.Before(childComplexity), true
+	case "SourceChange.operation":
+		if e.ComplexityRoot.SourceChange.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceChange.Op(childComplexity), true
+
 	case "Subgraph.nodes":
 		if e.ComplexityRoot.Subgraph.Nodes == nil {
 			break
@@ -1606,6 +2153,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
+
+	case "Subscription.changed":
+		if e.ComplexityRoot.Subscription.Changed == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changed(childComplexity, args["after"].(*string)), true
 
 	case "TimelineEntry.citations":
 		if e.ComplexityRoot.TimelineEntry.Citations == nil {
@@ -1638,6 +2197,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimelineEntry.Summary(childComplexity), true
 
+	case "UpsertEntityPayload.change":
+		if e.ComplexityRoot.UpsertEntityPayload.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertEntityPayload.Change(childComplexity), true
+	case "UpsertEntityPayload.clientMutationId":
+		if e.ComplexityRoot.UpsertEntityPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertEntityPayload.ClientMutationID(childComplexity), true
+	case "UpsertEntityPayload.entity":
+		if e.ComplexityRoot.UpsertEntityPayload.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertEntityPayload.Entity(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1646,7 +2224,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddRelationshipInput", ec.unmarshalInputAddRelationshipInput),
+			graphql.NewInputUnmarshaler("CitationInput", ec.unmarshalInputCitationInput),
+			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
+			graphql.NewInputUnmarshaler("CreateSourceInput", ec.unmarshalInputCreateSourceInput),
+			graphql.NewInputUnmarshaler("EndRelationshipInput", ec.unmarshalInputEndRelationshipInput),
+			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
+			graphql.NewInputUnmarshaler("RetractRelationshipInput", ec.unmarshalInputRetractRelationshipInput),
+			graphql.NewInputUnmarshaler("RevokeApiKeyInput", ec.unmarshalInputRevokeApiKeyInput),
+			graphql.NewInputUnmarshaler("UpsertEntityInput", ec.unmarshalInputUpsertEntityInput),
+		)
 	}
 	first := true
 
@@ -1680,6 +2268,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1717,7 +2337,7 @@ A calendar date known to the year, the month or the day: "2021", "2021-12" or
 """
 scalar PartialDate
 
-"Anything with a global id: an entity, a relationship or a source."
+"Anything with a global id: an entity, a relationship, a source or a change."
 interface Node {
   id: ID!
 }
@@ -2408,7 +3028,7 @@ type EntityConnection {
 }
 
 type Query {
-  "An entity, relationship or source by id; null when none has it."
+  "An entity, relationship, source or change (` + "`" + `change:42` + "`" + `) by id; null when none has it. A retracted relationship is still found here, with its retraction."
   node(id: ID!): Node
   "An entity by id; null when none has it."
   entity(id: ID!): Entity
@@ -2455,12 +3075,349 @@ type Query {
   aidTotals(recipient: ID!, donor: ID, programs: [ID!], fiscalYears: [Int!], groupBy: [AidGrouping!] = [PROGRAM]): [AidTotal!]!
 }
 `, BuiltIn: false},
+	{Name: "../writes.graphqls", Input: `# Curated writes: the mutations that change the graph, each cited and
+# recorded as a change with its revision; the change feed and its live
+# subscription; API keys. Part of the same schema as schema.graphqls.
+
+"An instant, in RFC 3339 with its fraction of a second, in UTC: \"2026-12-01T17:49:39.123456Z\"."
+scalar Time
+
+"Marks a field that needs an API key of at least ` + "`" + `role` + "`" + ` (sent as ` + "`" + `Authorization: Bearer KEY` + "`" + `)."
+directive @hasRole(role: Role!) on FIELD_DEFINITION
+
+"gqlgen: an input field that tells an omitted value (keep) from null (clear)."
+directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
+
+"What an API key may do; each role may do what the ones before it may."
+enum Role {
+  "Reads the graph (when the server requires a key for reads)."
+  READER
+  "Also writes the graph: every mutation but the key ones."
+  EDITOR
+  "Also creates and revokes API keys."
+  ADMIN
+}
+
+"What a change did to one element."
+enum ChangeOperation {
+  CREATED
+  UPDATED
+  "A relationship's end date was set (endRelationship)."
+  ENDED
+  "A relationship was taken back (retractRelationship)."
+  RETRACTED
+}
+
+"Who took a relationship back, when, why, and on whose word."
+type Retraction {
+  "The revision of the change that retracted it."
+  revision: Int!
+  at: Time!
+  "The API key (or importer) that retracted it."
+  actor: String!
+  reason: String!
+  citations: [Citation!]!
+}
+
+extend type Relationship {
+  """
+  Set when the relationship was retracted. A retracted relationship has left
+  every read of the graph (relationships, neighborhood, paths, timeline,
+  aidTotals, the export); only node(id) and the change feed still show it.
+  """
+  retraction: Retraction
+}
+
+"""
+One applied change set: its place in the graph's history, when it was made,
+by whom and why, and what it did to each element, with the element as it
+was before.
+"""
+type Change implements Node {
+  "` + "`" + `change:REVISION` + "`" + `, e.g. ` + "`" + `change:42` + "`" + `."
+  id: ID!
+  "The revision the change made: 1, 2, 3 ... with no gaps. The seed graph is revision 1."
+  revision: Int!
+  at: Time!
+  "The name of the API key that made it, or ` + "`" + `seed` + "`" + `, or an importer."
+  actor: String!
+  reason: String
+  sources: [SourceChange!]!
+  entities: [EntityChange!]!
+  relationships: [RelationshipChange!]!
+}
+
+type SourceChange {
+  operation: ChangeOperation!
+  "The source as the change left it."
+  source: Source!
+  "As it was before; null when the change created it."
+  before: Source
+}
+
+type EntityChange {
+  operation: ChangeOperation!
+  "The entity as the change left it."
+  entity: Entity!
+  "As it was before; null when the change created it."
+  before: Entity
+}
+
+type RelationshipChange {
+  operation: ChangeOperation!
+  "The relationship as the change left it (a retracted one carries its retraction)."
+  relationship: Relationship!
+  "As it was before; null when the change created it."
+  before: Relationship
+}
+
+type ChangeEdge {
+  "Opaque; pass it as ` + "`" + `after` + "`" + ` to continue after this change."
+  cursor: String!
+  node: Change!
+}
+
+type ChangeConnection {
+  edges: [ChangeEdge!]!
+  pageInfo: PageInfo!
+  "The graph's revision when the page was read."
+  revision: Int!
+}
+
+"An API key, without its secret (which is shown once, when it is made)."
+type ApiKey {
+  "Its writes are recorded under this name."
+  name: String!
+  role: Role!
+  created: Time!
+  "When it stopped working; null while it works."
+  revoked: Time
+}
+
+extend type Query {
+  """
+  The change feed: the changes after ` + "`" + `after` + "`" + ` (a cursor from a previous page
+  or edge; none for the start of the history), in revision order. ` + "`" + `first` + "`" + ` is
+  0..500.
+  """
+  changes(after: String, first: Int = 50): ChangeConnection!
+  "Every API key, ordered by name."
+  apiKeys: [ApiKey!]! @hasRole(role: ADMIN)
+}
+
+type Subscription {
+  """
+  Each change as it is applied, in revision order: over Server-Sent Events
+  (POST /graphql with ` + "`" + `Accept: text/event-stream` + "`" + `) or a WebSocket
+  (graphql-transport-ws or graphql-ws at /graphql). Without ` + "`" + `after` + "`" + ` the
+  stream starts with the next change; with a cursor (of a change or of the
+  feed) it first sends every change after it, so a client that reconnects
+  misses nothing.
+  """
+  changed(after: String): Change!
+}
+
+"A source and the verbatim sentence (or less) of it that supports a claim."
+input CitationInput {
+  "The id of a source (see createSource)."
+  source: ID!
+  "At most 600 characters."
+  quote: String!
+}
+
+"An amount as its source states it."
+input MoneyInput {
+  value: Float!
+  "ISO 4217, e.g. USD."
+  currency: String!
+  qualifier: Qualifier! = EXACT
+  fiscalYear: Int
+}
+
+input CreateSourceInput {
+  clientMutationId: String
+  "A slug: lower-case words joined by hyphens, e.g. ` + "`" + `acled-2024` + "`" + `."
+  id: ID!
+  title: String!
+  publisher: String!
+  published: PartialDate
+  "An absolute http(s) address where the document can be read."
+  url: String
+  "Why, for the audit trail."
+  reason: String
+  "Fail with CONFLICT, changing nothing, unless the graph is at this revision."
+  expectedRevision: Int
+}
+
+type CreateSourcePayload {
+  clientMutationId: String
+  source: Source!
+  "Null when nothing changed (the same source was created before)."
+  change: Change
+}
+
+"""
+Creates an entity, or changes some fields of one. A field left out keeps its
+value; a field given as null clears it. ` + "`" + `kind` + "`" + ` and ` + "`" + `name` + "`" + ` are required to
+create. The citations are added to the entity's own.
+"""
+input UpsertEntityInput {
+  clientMutationId: String
+  "A slug: lower-case words joined by hyphens, e.g. ` + "`" + `jnim` + "`" + `."
+  id: ID!
+  kind: EntityKind @goField(omittable: true)
+  name: String @goField(omittable: true)
+  aliases: [String!] @goField(omittable: true)
+  category: Category @goField(omittable: true)
+  summary: String @goField(omittable: true)
+  iso3: String @goField(omittable: true)
+  role: String @goField(omittable: true)
+  date: PartialDate @goField(omittable: true)
+  started: PartialDate @goField(omittable: true)
+  ended: PartialDate @goField(omittable: true)
+  place: String @goField(omittable: true)
+  killed: Int @goField(omittable: true)
+  injured: Int @goField(omittable: true)
+  program: String @goField(omittable: true)
+  authority: String @goField(omittable: true)
+  agency: String @goField(omittable: true)
+  "At least one: the sources of what this change says."
+  citations: [CitationInput!]!
+  reason: String
+  expectedRevision: Int
+}
+
+type UpsertEntityPayload {
+  clientMutationId: String
+  entity: Entity!
+  "Null when nothing changed."
+  change: Change
+}
+
+"""
+Adds a claim: a relationship as one source states it. A claim never replaces
+another: a second source stating the same link with another date, certainty
+or amount is kept beside the first, with its own id.
+"""
+input AddRelationshipInput {
+  clientMutationId: String
+  type: RelationType!
+  from: ID!
+  to: ID!
+  validFrom: PartialDate
+  validTo: PartialDate
+  certainty: Certainty! = STATED
+  amount: MoneyInput
+  count: Int
+  description: String
+  "At least one."
+  citations: [CitationInput!]!
+  reason: String
+  expectedRevision: Int
+}
+
+type AddRelationshipPayload {
+  clientMutationId: String
+  "The new claim, with the id the server gave it."
+  relationship: Relationship!
+  change: Change
+}
+
+"Sets when a relationship stopped holding."
+input EndRelationshipInput {
+  clientMutationId: String
+  id: ID!
+  validTo: PartialDate!
+  "At least one: the sources that say it ended. Added to the relationship's own."
+  citations: [CitationInput!]!
+  reason: String
+  expectedRevision: Int
+}
+
+type EndRelationshipPayload {
+  clientMutationId: String
+  relationship: Relationship!
+  "Null when nothing changed (it already ended then, on these sources)."
+  change: Change
+}
+
+"Takes a relationship back: it leaves every read but node(id) and the feed."
+input RetractRelationshipInput {
+  clientMutationId: String
+  id: ID!
+  reason: String!
+  "At least one: the sources that walk it back, or that show the error."
+  citations: [CitationInput!]!
+  expectedRevision: Int
+}
+
+type RetractRelationshipPayload {
+  clientMutationId: String
+  "The relationship, with its retraction."
+  relationship: Relationship!
+  change: Change!
+}
+
+input CreateApiKeyInput {
+  clientMutationId: String
+  "A slug, e.g. ` + "`" + `alice` + "`" + ` or ` + "`" + `acled-importer` + "`" + `: the actor its changes are recorded under."
+  name: String!
+  role: Role!
+}
+
+type CreateApiKeyPayload {
+  clientMutationId: String
+  apiKey: ApiKey!
+  "The key itself, shown this once (only its hash is stored): send it as ` + "`" + `Authorization: Bearer KEY` + "`" + `."
+  secret: String!
+}
+
+input RevokeApiKeyInput {
+  clientMutationId: String
+  name: String!
+}
+
+type RevokeApiKeyPayload {
+  clientMutationId: String
+  apiKey: ApiKey!
+}
+
+"""
+Every mutation is one change set, applied whole or not at all and recorded
+with the key's name as its actor. Graph mutations need an EDITOR key, key
+mutations an ADMIN key. Errors: UNAUTHENTICATED (no key, or an unknown or
+revoked one), FORBIDDEN (too low a role), BAD_USER_INPUT naming the field in
+extensions.field (a missing citation, an unknown source or entity, a bad date
+or amount), CONFLICT (a stale expectedRevision, a retracted relationship).
+"""
+type Mutation {
+  createSource(input: CreateSourceInput!): CreateSourcePayload! @hasRole(role: EDITOR)
+  upsertEntity(input: UpsertEntityInput!): UpsertEntityPayload! @hasRole(role: EDITOR)
+  addRelationship(input: AddRelationshipInput!): AddRelationshipPayload! @hasRole(role: EDITOR)
+  endRelationship(input: EndRelationshipInput!): EndRelationshipPayload! @hasRole(role: EDITOR)
+  retractRelationship(input: RetractRelationshipInput!): RetractRelationshipPayload! @hasRole(role: EDITOR)
+  createApiKey(input: CreateApiKeyInput!): CreateApiKeyPayload! @hasRole(role: ADMIN)
+  revokeApiKey(input: RevokeApiKeyInput!): RevokeApiKeyPayload! @hasRole(role: ADMIN)
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AddRelationshipPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_AddRelationshipPayload_clientMutationId(ctx, field)
+	case "relationship":
+		return ec.fieldContext_AddRelationshipPayload_relationship(ctx, field)
+	case "change":
+		return ec.fieldContext_AddRelationshipPayload_change(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddRelationshipPayload", field.Name)
+}
 
 func (ec *executionContext) childFields_AidTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2480,6 +3437,64 @@ func (ec *executionContext) childFields_AidTotal(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type AidTotal", field.Name)
 }
 
+func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ApiKey_name(ctx, field)
+	case "role":
+		return ec.fieldContext_ApiKey_role(ctx, field)
+	case "created":
+		return ec.fieldContext_ApiKey_created(ctx, field)
+	case "revoked":
+		return ec.fieldContext_ApiKey_revoked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Change_id(ctx, field)
+	case "revision":
+		return ec.fieldContext_Change_revision(ctx, field)
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_Change_actor(ctx, field)
+	case "reason":
+		return ec.fieldContext_Change_reason(ctx, field)
+	case "sources":
+		return ec.fieldContext_Change_sources(ctx, field)
+	case "entities":
+		return ec.fieldContext_Change_entities(ctx, field)
+	case "relationships":
+		return ec.fieldContext_Change_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+	case "revision":
+		return ec.fieldContext_ChangeConnection_revision(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "source":
@@ -2488,6 +3503,54 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_quote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_CreateApiKeyPayload_clientMutationId(ctx, field)
+	case "apiKey":
+		return ec.fieldContext_CreateApiKeyPayload_apiKey(ctx, field)
+	case "secret":
+		return ec.fieldContext_CreateApiKeyPayload_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateApiKeyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateSourcePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_CreateSourcePayload_clientMutationId(ctx, field)
+	case "source":
+		return ec.fieldContext_CreateSourcePayload_source(ctx, field)
+	case "change":
+		return ec.fieldContext_CreateSourcePayload_change(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateSourcePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EndRelationshipPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_EndRelationshipPayload_clientMutationId(ctx, field)
+	case "relationship":
+		return ec.fieldContext_EndRelationshipPayload_relationship(ctx, field)
+	case "change":
+		return ec.fieldContext_EndRelationshipPayload_change(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndRelationshipPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EntityChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "operation":
+		return ec.fieldContext_EntityChange_operation(ctx, field)
+	case "entity":
+		return ec.fieldContext_EntityChange_entity(ctx, field)
+	case "before":
+		return ec.fieldContext_EntityChange_before(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntityChange", field.Name)
 }
 
 func (ec *executionContext) childFields_EntityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2590,8 +3653,22 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_certainty(ctx, field)
 	case "citations":
 		return ec.fieldContext_Relationship_citations(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Relationship_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationshipChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "operation":
+		return ec.fieldContext_RelationshipChange_operation(ctx, field)
+	case "relationship":
+		return ec.fieldContext_RelationshipChange_relationship(ctx, field)
+	case "before":
+		return ec.fieldContext_RelationshipChange_before(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationshipChange", field.Name)
 }
 
 func (ec *executionContext) childFields_RelationshipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2616,6 +3693,44 @@ func (ec *executionContext) childFields_RelationshipEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type RelationshipEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_RetractRelationshipPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_RetractRelationshipPayload_clientMutationId(ctx, field)
+	case "relationship":
+		return ec.fieldContext_RetractRelationshipPayload_relationship(ctx, field)
+	case "change":
+		return ec.fieldContext_RetractRelationshipPayload_change(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetractRelationshipPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Retraction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_Retraction_revision(ctx, field)
+	case "at":
+		return ec.fieldContext_Retraction_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_Retraction_actor(ctx, field)
+	case "reason":
+		return ec.fieldContext_Retraction_reason(ctx, field)
+	case "citations":
+		return ec.fieldContext_Retraction_citations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Retraction", field.Name)
+}
+
+func (ec *executionContext) childFields_RevokeApiKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_RevokeApiKeyPayload_clientMutationId(ctx, field)
+	case "apiKey":
+		return ec.fieldContext_RevokeApiKeyPayload_apiKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeApiKeyPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2630,6 +3745,18 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_url(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+}
+
+func (ec *executionContext) childFields_SourceChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "operation":
+		return ec.fieldContext_SourceChange_operation(ctx, field)
+	case "source":
+		return ec.fieldContext_SourceChange_source(ctx, field)
+	case "before":
+		return ec.fieldContext_SourceChange_before(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2658,6 +3785,18 @@ func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field
 		return ec.fieldContext_TimelineEntry_citations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TimelineEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_UpsertEntityPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_UpsertEntityPayload_clientMutationId(ctx, field)
+	case "entity":
+		return ec.fieldContext_UpsertEntityPayload_entity(ctx, field)
+	case "change":
+		return ec.fieldContext_UpsertEntityPayload_change(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertEntityPayload", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2775,6 +3914,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (domain.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Agreement_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -3144,6 +4297,104 @@ func (ec *executionContext) field_Mission_relationships_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addRelationship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddRelationshipInput, error) {
+			return ec.unmarshalNAddRelationshipInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐAddRelationshipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateAPIKeyInput, error) {
+			return ec.unmarshalNCreateApiKeyInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCreateAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createSource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSourceInput, error) {
+			return ec.unmarshalNCreateSourceInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCreateSourceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endRelationship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EndRelationshipInput, error) {
+			return ec.unmarshalNEndRelationshipInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEndRelationshipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retractRelationship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RetractRelationshipInput, error) {
+			return ec.unmarshalNRetractRelationshipInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRetractRelationshipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
+			return ec.unmarshalNRevokeApiKeyInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertEntityInput, error) {
+			return ec.unmarshalNUpsertEntityInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐUpsertEntityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3293,6 +4544,28 @@ func (ec *executionContext) field_Query_aidTotals_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["groupBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -3576,6 +4849,20 @@ func (ec *executionContext) field_Sanction_relationships_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_changed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3649,6 +4936,93 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AddRelationshipPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.AddRelationshipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddRelationshipPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddRelationshipPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddRelationshipPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _AddRelationshipPayload_relationship(ctx context.Context, field graphql.CollectedField, obj *model.AddRelationshipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddRelationshipPayload_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddRelationshipPayload_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddRelationshipPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddRelationshipPayload_change(ctx context.Context, field graphql.CollectedField, obj *model.AddRelationshipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddRelationshipPayload_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Change) graphql.Marshaler {
+			return ec.marshalOChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddRelationshipPayload_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddRelationshipPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Agreement_id(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4408,6 +5782,98 @@ func (ec *executionContext) fieldContext_AidTotal_relationships(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ApiKey_name(ctx context.Context, field graphql.CollectedField, obj *domain.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApiKey_role(ctx context.Context, field graphql.CollectedField, obj *domain.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "Role")
+}
+
+func (ec *executionContext) _ApiKey_created(ctx context.Context, field graphql.CollectedField, obj *domain.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApiKey_revoked(ctx context.Context, field graphql.CollectedField, obj *domain.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApiKey().Revoked(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, true, true, "Time")
+}
+
 func (ec *executionContext) _ArmedGroup_id(ctx context.Context, field graphql.CollectedField, obj *model.ArmedGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4698,6 +6164,359 @@ func (ec *executionContext) _ArmedGroup_ended(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ArmedGroup_ended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ArmedGroup", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Change_revision(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_reason(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Change().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+}
+
+func (ec *executionContext) _Change_sources(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.SourceChange) graphql.Marshaler {
+			return ec.marshalNSourceChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_entities(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.EntityChange) graphql.Marshaler {
+			return ec.marshalNEntityChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_relationships(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.RelationshipChange) graphql.Marshaler {
+			return ec.marshalNRelationshipChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
+			return ec.marshalNChangeEdge2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_revision(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *domain.Citation) (ret graphql.Marshaler) {
@@ -5268,6 +7087,345 @@ func (ec *executionContext) _Coup_place(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Coup_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Coup", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateApiKeyPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateApiKeyPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateApiKeyPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateApiKeyPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateApiKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateApiKeyPayload_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.APIKey) graphql.Marshaler {
+			return ec.marshalNApiKey2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateApiKeyPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateApiKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateApiKeyPayload_secret(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateApiKeyPayload_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateApiKeyPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateApiKeyPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateSourcePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSourcePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSourcePayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSourcePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSourcePayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateSourcePayload_source(ctx context.Context, field graphql.CollectedField, obj *model.CreateSourcePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSourcePayload_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSourcePayload_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateSourcePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateSourcePayload_change(ctx context.Context, field graphql.CollectedField, obj *model.CreateSourcePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSourcePayload_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Change) graphql.Marshaler {
+			return ec.marshalOChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSourcePayload_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateSourcePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EndRelationshipPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.EndRelationshipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndRelationshipPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EndRelationshipPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndRelationshipPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _EndRelationshipPayload_relationship(ctx context.Context, field graphql.CollectedField, obj *model.EndRelationshipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndRelationshipPayload_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndRelationshipPayload_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EndRelationshipPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EndRelationshipPayload_change(ctx context.Context, field graphql.CollectedField, obj *model.EndRelationshipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndRelationshipPayload_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Change) graphql.Marshaler {
+			return ec.marshalOChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EndRelationshipPayload_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EndRelationshipPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityChange_operation(ctx context.Context, field graphql.CollectedField, obj *domain.EntityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityChange_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Operation) graphql.Marshaler {
+			return ec.marshalNChangeOperation2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityChange_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityChange", field, false, false, "ChangeOperation")
+}
+
+func (ec *executionContext) _EntityChange_entity(ctx context.Context, field graphql.CollectedField, obj *domain.EntityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityChange_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EntityChange().Entity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityChange_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityChange_before(ctx context.Context, field graphql.CollectedField, obj *domain.EntityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EntityChange().Before(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EntityChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EntityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
@@ -6550,6 +8708,440 @@ func (ec *executionContext) fieldContext_Money_fiscalYear(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Mutation_createSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSource(ctx, fc.Args["input"].(model.CreateSourceInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.CreateSourcePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CreateSourcePayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSourcePayload) graphql.Marshaler {
+			return ec.marshalNCreateSourcePayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCreateSourcePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateSourcePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertEntity(ctx, fc.Args["input"].(model.UpsertEntityInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.UpsertEntityPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.UpsertEntityPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertEntityPayload) graphql.Marshaler {
+			return ec.marshalNUpsertEntityPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐUpsertEntityPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertEntityPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addRelationship(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addRelationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddRelationship(ctx, fc.Args["input"].(model.AddRelationshipInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.AddRelationshipPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.AddRelationshipPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddRelationshipPayload) graphql.Marshaler {
+			return ec.marshalNAddRelationshipPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐAddRelationshipPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addRelationship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddRelationshipPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addRelationship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endRelationship(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endRelationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndRelationship(ctx, fc.Args["input"].(model.EndRelationshipInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.EndRelationshipPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.EndRelationshipPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EndRelationshipPayload) graphql.Marshaler {
+			return ec.marshalNEndRelationshipPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEndRelationshipPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endRelationship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EndRelationshipPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endRelationship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retractRelationship(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retractRelationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetractRelationship(ctx, fc.Args["input"].(model.RetractRelationshipInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.RetractRelationshipPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.RetractRelationshipPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetractRelationshipPayload) graphql.Marshaler {
+			return ec.marshalNRetractRelationshipPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRetractRelationshipPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retractRelationship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetractRelationshipPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retractRelationship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAPIKey(ctx, fc.Args["input"].(model.CreateAPIKeyInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.CreateAPIKeyPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CreateAPIKeyPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateAPIKeyPayload) graphql.Marshaler {
+			return ec.marshalNCreateApiKeyPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCreateAPIKeyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateApiKeyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeAPIKey(ctx, fc.Args["input"].(model.RevokeAPIKeyInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.RevokeAPIKeyPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.RevokeAPIKeyPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevokeAPIKeyPayload) graphql.Marshaler {
+			return ec.marshalNRevokeApiKeyPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRevokeAPIKeyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevokeApiKeyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7605,6 +10197,100 @@ func (ec *executionContext) fieldContext_Query_aidTotals(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["after"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_apiKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().APIKeys(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal []*domain.APIKey
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*domain.APIKey
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.APIKey) graphql.Marshaler {
+			return ec.marshalNApiKey2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐAPIKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_apiKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7970,6 +10656,125 @@ func (ec *executionContext) fieldContext_Relationship_citations(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Relationship_retraction(ctx context.Context, field graphql.CollectedField, obj *domain.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationshipChange_operation(ctx context.Context, field graphql.CollectedField, obj *domain.RelationshipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipChange_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Operation) graphql.Marshaler {
+			return ec.marshalNChangeOperation2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipChange_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationshipChange", field, false, false, "ChangeOperation")
+}
+
+func (ec *executionContext) _RelationshipChange_relationship(ctx context.Context, field graphql.CollectedField, obj *domain.RelationshipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipChange_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipChange_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationshipChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationshipChange_before(ctx context.Context, field graphql.CollectedField, obj *domain.RelationshipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationshipChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8107,6 +10912,272 @@ func (ec *executionContext) fieldContext_RelationshipEdge_node(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RetractRelationshipPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.RetractRelationshipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractRelationshipPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RetractRelationshipPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetractRelationshipPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RetractRelationshipPayload_relationship(ctx context.Context, field graphql.CollectedField, obj *model.RetractRelationshipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractRelationshipPayload_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetractRelationshipPayload_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RetractRelationshipPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RetractRelationshipPayload_change(ctx context.Context, field graphql.CollectedField, obj *model.RetractRelationshipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractRelationshipPayload_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetractRelationshipPayload_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RetractRelationshipPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Retraction_revision(ctx context.Context, field graphql.CollectedField, obj *domain.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Retraction_at(ctx context.Context, field graphql.CollectedField, obj *domain.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Retraction_actor(ctx context.Context, field graphql.CollectedField, obj *domain.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Retraction_reason(ctx context.Context, field graphql.CollectedField, obj *domain.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Retraction_citations(ctx context.Context, field graphql.CollectedField, obj *domain.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Retraction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevokeApiKeyPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.RevokeAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeApiKeyPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeApiKeyPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevokeApiKeyPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevokeApiKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.RevokeAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeApiKeyPayload_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.APIKey) graphql.Marshaler {
+			return ec.marshalNApiKey2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeApiKeyPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevokeApiKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8542,6 +11613,93 @@ func (ec *executionContext) fieldContext_Source_url(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
 }
 
+func (ec *executionContext) _SourceChange_operation(ctx context.Context, field graphql.CollectedField, obj *domain.SourceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceChange_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Operation) graphql.Marshaler {
+			return ec.marshalNChangeOperation2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceChange_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceChange", field, false, false, "ChangeOperation")
+}
+
+func (ec *executionContext) _SourceChange_source(ctx context.Context, field graphql.CollectedField, obj *domain.SourceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceChange_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceChange_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourceChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SourceChange_before(ctx context.Context, field graphql.CollectedField, obj *domain.SourceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Source) graphql.Marshaler {
+			return ec.marshalOSource2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourceChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *domain.Subgraph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8627,6 +11785,50 @@ func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Subscription_changed(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changed(ctx, fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TimelineEntry_date(ctx context.Context, field graphql.CollectedField, obj *analysis.TimelineEntry) (ret graphql.Marshaler) {
@@ -8766,6 +11968,93 @@ func (ec *executionContext) fieldContext_TimelineEntry_citations(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertEntityPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.UpsertEntityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertEntityPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertEntityPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpsertEntityPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpsertEntityPayload_entity(ctx context.Context, field graphql.CollectedField, obj *model.UpsertEntityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertEntityPayload_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertEntityPayload_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertEntityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertEntityPayload_change(ctx context.Context, field graphql.CollectedField, obj *model.UpsertEntityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertEntityPayload_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Change) graphql.Marshaler {
+			return ec.marshalOChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertEntityPayload_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertEntityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9844,6 +13133,777 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAddRelationshipInput(ctx context.Context, obj any) (model.AddRelationshipInput, error) {
+	var it model.AddRelationshipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["certainty"]; !present {
+		asMap["certainty"] = "STATED"
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "type", "from", "to", "validFrom", "validTo", "certainty", "amount", "count", "description", "citations", "reason", "expectedRevision"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "certainty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certainty"))
+			data, err := ec.unmarshalNCertainty2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐCertainty(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Certainty = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐMoneyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "citations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citations"))
+			data, err := ec.unmarshalNCitationInput2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCitationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citations = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddRelationshipInput unmarshals raw into the AddRelationshipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddRelationshipInput(ctx context.Context, raw any) (model.AddRelationshipInput, error) {
+	var out model.AddRelationshipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddRelationshipInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj any) (model.CitationInput, error) {
+	var it model.CitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "quote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "quote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quote"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quote = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCitationInput unmarshals raw into the CitationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCitationInput(ctx context.Context, raw any) (model.CitationInput, error) {
+	var out model.CitationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CitationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateApiKeyInput(ctx context.Context, obj any) (model.CreateAPIKeyInput, error) {
+	var it model.CreateAPIKeyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "name", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateApiKeyInput unmarshals raw into the CreateApiKeyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateApiKeyInput(ctx context.Context, raw any) (model.CreateAPIKeyInput, error) {
+	var out model.CreateAPIKeyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateApiKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSourceInput(ctx context.Context, obj any) (model.CreateSourceInput, error) {
+	var it model.CreateSourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id", "title", "publisher", "published", "url", "reason", "expectedRevision"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSourceInput unmarshals raw into the CreateSourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSourceInput(ctx context.Context, raw any) (model.CreateSourceInput, error) {
+	var out model.CreateSourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSourceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEndRelationshipInput(ctx context.Context, obj any) (model.EndRelationshipInput, error) {
+	var it model.EndRelationshipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id", "validTo", "citations", "reason", "expectedRevision"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalNPartialDate2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "citations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citations"))
+			data, err := ec.unmarshalNCitationInput2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCitationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citations = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEndRelationshipInput unmarshals raw into the EndRelationshipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEndRelationshipInput(ctx context.Context, raw any) (model.EndRelationshipInput, error) {
+	var out model.EndRelationshipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EndRelationshipInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMoneyInput(ctx context.Context, obj any) (model.MoneyInput, error) {
+	var it model.MoneyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["qualifier"]; !present {
+		asMap["qualifier"] = "EXACT"
+	}
+
+	fieldsInOrder := [...]string{"value", "currency", "qualifier", "fiscalYear"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "qualifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifier"))
+			data, err := ec.unmarshalNQualifier2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐQualifier(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualifier = data
+		case "fiscalYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fiscalYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiscalYear = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoneyInput unmarshals raw into the MoneyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoneyInput(ctx context.Context, raw any) (model.MoneyInput, error) {
+	var out model.MoneyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoneyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRetractRelationshipInput(ctx context.Context, obj any) (model.RetractRelationshipInput, error) {
+	var it model.RetractRelationshipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id", "reason", "citations", "expectedRevision"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "citations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citations"))
+			data, err := ec.unmarshalNCitationInput2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCitationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citations = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRetractRelationshipInput unmarshals raw into the RetractRelationshipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRetractRelationshipInput(ctx context.Context, raw any) (model.RetractRelationshipInput, error) {
+	var out model.RetractRelationshipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RetractRelationshipInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRevokeApiKeyInput(ctx context.Context, obj any) (model.RevokeAPIKeyInput, error) {
+	var it model.RevokeAPIKeyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevokeApiKeyInput unmarshals raw into the RevokeApiKeyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevokeApiKeyInput(ctx context.Context, raw any) (model.RevokeAPIKeyInput, error) {
+	var out model.RevokeAPIKeyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeApiKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertEntityInput(ctx context.Context, obj any) (model.UpsertEntityInput, error) {
+	var it model.UpsertEntityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id", "kind", "name", "aliases", "category", "summary", "iso3", "role", "date", "started", "ended", "place", "killed", "injured", "program", "authority", "agency", "citations", "reason", "expectedRevision"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOEntityKind2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = graphql.OmittableOf(data)
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = graphql.OmittableOf(data)
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOCategory2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = graphql.OmittableOf(data)
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = graphql.OmittableOf(data)
+		case "iso3":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iso3"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iso3 = graphql.OmittableOf(data)
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = graphql.OmittableOf(data)
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = graphql.OmittableOf(data)
+		case "started":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("started"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Started = graphql.OmittableOf(data)
+		case "ended":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ended"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ended = graphql.OmittableOf(data)
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = graphql.OmittableOf(data)
+		case "killed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("killed"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Killed = graphql.OmittableOf(data)
+		case "injured":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("injured"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Injured = graphql.OmittableOf(data)
+		case "program":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("program"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Program = graphql.OmittableOf(data)
+		case "authority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authority"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Authority = graphql.OmittableOf(data)
+		case "agency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agency = graphql.OmittableOf(data)
+		case "citations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citations"))
+			data, err := ec.unmarshalNCitationInput2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCitationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citations = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertEntityInput unmarshals raw into the UpsertEntityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertEntityInput(ctx context.Context, raw any) (model.UpsertEntityInput, error) {
+	var out model.UpsertEntityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertEntityInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -10034,6 +14094,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Entity(ctx, sel, obj)
+	case *domain.Change:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Change(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -10046,6 +14111,49 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var addRelationshipPayloadImplementors = []string{"AddRelationshipPayload"}
+
+func (ec *executionContext) _AddRelationshipPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddRelationshipPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addRelationshipPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddRelationshipPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._AddRelationshipPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._AddRelationshipPayload_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._AddRelationshipPayload_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var agreementImplementors = []string{"Agreement", "Node", "Entity"}
 
@@ -10276,6 +14384,55 @@ func (ec *executionContext) _AidTotal(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var apiKeyImplementors = []string{"ApiKey"}
+
+func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, obj *domain.APIKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApiKey")
+		case "name":
+			out.Values[i] = ec._ApiKey_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "role":
+			out.Values[i] = ec._ApiKey_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "created":
+			out.Values[i] = ec._ApiKey_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revoked":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApiKey_revoked(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var armedGroupImplementors = []string{"ArmedGroup", "Node", "Entity"}
 
 func (ec *executionContext) _ArmedGroup(ctx context.Context, sel ast.SelectionSet, obj *model.ArmedGroup) graphql.Marshaler {
@@ -10342,6 +14499,156 @@ func (ec *executionContext) _ArmedGroup(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._ArmedGroup_ended(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeImplementors = []string{"Change", "Node"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *domain.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "id":
+			out.Values[i] = ec._Change_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revision":
+			out.Values[i] = ec._Change_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._Change_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Change_reason(ctx, field, obj)
+				})
+		case "sources":
+			out.Values[i] = ec._Change_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entities":
+			out.Values[i] = ec._Change_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relationships":
+			out.Values[i] = ec._Change_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeConnectionImplementors = []string{"ChangeConnection"}
+
+func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeConnection")
+		case "edges":
+			out.Values[i] = ec._ChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revision":
+			out.Values[i] = ec._ChangeConnection_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeEdgeImplementors = []string{"ChangeEdge"}
+
+func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._ChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10535,6 +14842,180 @@ func (ec *executionContext) _Coup(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createApiKeyPayloadImplementors = []string{"CreateApiKeyPayload"}
+
+func (ec *executionContext) _CreateApiKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPIKeyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createApiKeyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateApiKeyPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._CreateApiKeyPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "apiKey":
+			out.Values[i] = ec._CreateApiKeyPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._CreateApiKeyPayload_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createSourcePayloadImplementors = []string{"CreateSourcePayload"}
+
+func (ec *executionContext) _CreateSourcePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateSourcePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createSourcePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateSourcePayload")
+		case "clientMutationId":
+			out.Values[i] = ec._CreateSourcePayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._CreateSourcePayload_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._CreateSourcePayload_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var endRelationshipPayloadImplementors = []string{"EndRelationshipPayload"}
+
+func (ec *executionContext) _EndRelationshipPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EndRelationshipPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, endRelationshipPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EndRelationshipPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._EndRelationshipPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._EndRelationshipPayload_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._EndRelationshipPayload_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var entityChangeImplementors = []string{"EntityChange"}
+
+func (ec *executionContext) _EntityChange(ctx context.Context, sel ast.SelectionSet, obj *domain.EntityChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntityChange")
+		case "operation":
+			out.Values[i] = ec._EntityChange_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EntityChange_entity(ctx, field, obj)
+				})
+		case "before":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EntityChange_before(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10996,6 +15477,91 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createSource":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSource(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addRelationship":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addRelationship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endRelationship":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endRelationship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractRelationship":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retractRelationship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organizationImplementors = []string{"Organization", "Node", "Entity"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
@@ -11309,6 +15875,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_aidTotals(ctx, field)
 				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
+				})
+		case "apiKeys":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_apiKeys(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -11409,6 +15987,54 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			out.Values[i] = ec._Relationship_retraction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationshipChangeImplementors = []string{"RelationshipChange"}
+
+func (ec *executionContext) _RelationshipChange(ctx context.Context, sel ast.SelectionSet, obj *domain.RelationshipChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationshipChange")
+		case "operation":
+			out.Values[i] = ec._RelationshipChange_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._RelationshipChange_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._RelationshipChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11487,6 +16113,140 @@ func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.Selec
 			}
 		case "node":
 			out.Values[i] = ec._RelationshipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var retractRelationshipPayloadImplementors = []string{"RetractRelationshipPayload"}
+
+func (ec *executionContext) _RetractRelationshipPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RetractRelationshipPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractRelationshipPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RetractRelationshipPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._RetractRelationshipPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._RetractRelationshipPayload_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._RetractRelationshipPayload_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var retractionImplementors = []string{"Retraction"}
+
+func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSet, obj *domain.Retraction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Retraction")
+		case "revision":
+			out.Values[i] = ec._Retraction_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Retraction_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._Retraction_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Retraction_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citations":
+			out.Values[i] = ec._Retraction_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revokeApiKeyPayloadImplementors = []string{"RevokeApiKeyPayload"}
+
+func (ec *executionContext) _RevokeApiKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeAPIKeyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeApiKeyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeApiKeyPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._RevokeApiKeyPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "apiKey":
+			out.Values[i] = ec._RevokeApiKeyPayload_apiKey(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11650,6 +16410,49 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var sourceChangeImplementors = []string{"SourceChange"}
+
+func (ec *executionContext) _SourceChange(ctx context.Context, sel ast.SelectionSet, obj *domain.SourceChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourceChange")
+		case "operation":
+			out.Values[i] = ec._SourceChange_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._SourceChange_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._SourceChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subgraphImplementors = []string{"Subgraph"}
 
 func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet, obj *domain.Subgraph) graphql.Marshaler {
@@ -11694,6 +16497,26 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "changed":
+		return ec._Subscription_changed(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var timelineEntryImplementors = []string{"TimelineEntry"}
 
 func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.SelectionSet, obj *analysis.TimelineEntry) graphql.Marshaler {
@@ -11730,6 +16553,49 @@ func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._TimelineEntry_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upsertEntityPayloadImplementors = []string{"UpsertEntityPayload"}
+
+func (ec *executionContext) _UpsertEntityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertEntityPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upsertEntityPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpsertEntityPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._UpsertEntityPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entity":
+			out.Values[i] = ec._UpsertEntityPayload_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._UpsertEntityPayload_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12110,6 +16976,19 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAddRelationshipInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐAddRelationshipInput(ctx context.Context, v any) (model.AddRelationshipInput, error) {
+	res, err := ec.unmarshalInputAddRelationshipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddRelationshipPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐAddRelationshipPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddRelationshipPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddRelationshipPayload!")
+		return graphql.Null
+	}
+	return ec._AddRelationshipPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAidGrouping2githubᚗcomᚋconflictgraphᚋconflictgraphᚋanalysisᚐAidGrouping(ctx context.Context, v any) (analysis.AidGrouping, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := analysis.AidGrouping(tmp)
@@ -12149,6 +17028,30 @@ func (ec *executionContext) marshalNAidTotal2ᚖgithubᚗcomᚋconflictgraphᚋc
 	return ec._AidTotal(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNApiKey2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.APIKey) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApiKey2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐAPIKey(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐAPIKey(ctx context.Context, sel ast.SelectionSet, v *domain.APIKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApiKey!")
+		return graphql.Null
+	}
+	return ec._ApiKey(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12174,6 +17077,61 @@ func (ec *executionContext) marshalNCertainty2githubᚗcomᚋconflictgraphᚋcon
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Certainty!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐChange(ctx context.Context, sel ast.SelectionSet, v *domain.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Change!")
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeConnection!")
+		return graphql.Null
+	}
+	return ec._ChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeEdge2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐChangeEdge(ctx context.Context, sel ast.SelectionSet, v *model.ChangeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeEdge!")
+		return graphql.Null
+	}
+	return ec._ChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeOperation2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐOperation(ctx context.Context, v any) (domain.Operation, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.Operation(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeOperation2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐOperation(ctx context.Context, sel ast.SelectionSet, v domain.Operation) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChangeOperation!")
 	}
 	return res
 }
@@ -12222,6 +17180,64 @@ func (ec *executionContext) marshalNCitation2ᚖgithubᚗcomᚋconflictgraphᚋc
 	return ec._Citation(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCitationInput2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCitationInputᚄ(ctx context.Context, v any) ([]*model.CitationInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CitationInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCitationInput2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCitationInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCitationInput2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCitationInput(ctx context.Context, v any) (*model.CitationInput, error) {
+	res, err := ec.unmarshalInputCitationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateApiKeyInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCreateAPIKeyInput(ctx context.Context, v any) (model.CreateAPIKeyInput, error) {
+	res, err := ec.unmarshalInputCreateApiKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateApiKeyPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCreateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateAPIKeyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateApiKeyPayload!")
+		return graphql.Null
+	}
+	return ec._CreateApiKeyPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateSourceInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCreateSourceInput(ctx context.Context, v any) (model.CreateSourceInput, error) {
+	res, err := ec.unmarshalInputCreateSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateSourcePayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐCreateSourcePayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateSourcePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateSourcePayload!")
+		return graphql.Null
+	}
+	return ec._CreateSourcePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEndRelationshipInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEndRelationshipInput(ctx context.Context, v any) (model.EndRelationshipInput, error) {
+	res, err := ec.unmarshalInputEndRelationshipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEndRelationshipPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEndRelationshipPayload(ctx context.Context, sel ast.SelectionSet, v *model.EndRelationshipPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EndRelationshipPayload!")
+		return graphql.Null
+	}
+	return ec._EndRelationshipPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Entity!")
@@ -12235,6 +17251,26 @@ func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋconflictgraphᚋcon
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntity2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEntityChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChange(ctx context.Context, sel ast.SelectionSet, v domain.EntityChange) graphql.Marshaler {
+	return ec._EntityChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEntityChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.EntityChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntityChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChange(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -12359,6 +17395,20 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNMoney2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐMoney(ctx context.Context, sel ast.SelectionSet, v domain.Money) graphql.Marshaler {
 	return ec._Money(ctx, sel, &v)
 }
@@ -12463,6 +17513,26 @@ func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋconflictgraph
 	return ec._Relationship(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRelationshipChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChange(ctx context.Context, sel ast.SelectionSet, v domain.RelationshipChange) graphql.Marshaler {
+	return ec._RelationshipChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRelationshipChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.RelationshipChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationshipChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRelationshipConnection2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRelationshipConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationshipConnection!")
@@ -12495,6 +17565,60 @@ func (ec *executionContext) marshalNRelationshipEdge2ᚖgithubᚗcomᚋconflictg
 	return ec._RelationshipEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRetractRelationshipInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRetractRelationshipInput(ctx context.Context, v any) (model.RetractRelationshipInput, error) {
+	res, err := ec.unmarshalInputRetractRelationshipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRetractRelationshipPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRetractRelationshipPayload(ctx context.Context, sel ast.SelectionSet, v *model.RetractRelationshipPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RetractRelationshipPayload!")
+		return graphql.Null
+	}
+	return ec._RetractRelationshipPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevokeApiKeyInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
+	res, err := ec.unmarshalInputRevokeApiKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevokeApiKeyPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRevokeAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeAPIKeyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevokeApiKeyPayload!")
+		return graphql.Null
+	}
+	return ec._RevokeApiKeyPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx context.Context, v any) (domain.Role, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole(ctx context.Context, sel ast.SelectionSet, v domain.Role) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
+	}
+	return res
+}
+
+var (
+	unmarshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole = map[string]domain.Role{
+		"READER": domain.RoleReader,
+		"EDITOR": domain.RoleEditor,
+		"ADMIN":  domain.RoleAdmin,
+	}
+	marshalNRole2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRole = map[domain.Role]string{
+		domain.RoleReader: "READER",
+		domain.RoleEditor: "EDITOR",
+		domain.RoleAdmin:  "ADMIN",
+	}
+)
+
 func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Source) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12517,6 +17641,26 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋconflictgraphᚋcon
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSourceChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChange(ctx context.Context, sel ast.SelectionSet, v domain.SourceChange) graphql.Marshaler {
+	return ec._SourceChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSourceChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.SourceChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourceChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -12570,6 +17714,20 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋconflictgraphᚋc
 	return ec._Subgraph(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋanalysisᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*analysis.TimelineEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12592,6 +17750,19 @@ func (ec *executionContext) marshalNTimelineEntry2ᚖgithubᚗcomᚋconflictgrap
 		return graphql.Null
 	}
 	return ec._TimelineEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpsertEntityInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐUpsertEntityInput(ctx context.Context, v any) (model.UpsertEntityInput, error) {
+	res, err := ec.unmarshalInputUpsertEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpsertEntityPayload2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐUpsertEntityPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpsertEntityPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpsertEntityPayload!")
+		return graphql.Null
+	}
+	return ec._UpsertEntityPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -12821,6 +17992,13 @@ func (ec *executionContext) marshalOCategory2ᚖgithubᚗcomᚋconflictgraphᚋc
 	return res
 }
 
+func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐChange(ctx context.Context, sel ast.SelectionSet, v *domain.Change) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐDirection(ctx context.Context, v any) (*domain.Direction, error) {
 	if v == nil {
 		return nil, nil
@@ -12881,6 +18059,25 @@ func (ec *executionContext) marshalOEntityKind2ᚕgithubᚗcomᚋconflictgraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOEntityKind2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityKind(ctx context.Context, v any) (*domain.EntityKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.EntityKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEntityKind2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityKind(ctx context.Context, sel ast.SelectionSet, v *domain.EntityKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -12996,6 +18193,14 @@ func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋconflictgraphᚋconf
 	return ec._Money(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOMoneyInput2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐMoneyInput(ctx context.Context, v any) (*model.MoneyInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMoneyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -13076,6 +18281,55 @@ func (ec *executionContext) marshalORelationship2ᚖgithubᚗcomᚋconflictgraph
 	return ec._Relationship(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalORetraction2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRetraction(ctx context.Context, sel ast.SelectionSet, v *domain.Retraction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Retraction(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSource(ctx context.Context, sel ast.SelectionSet, v *domain.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -13091,6 +18345,24 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
 	return res
 }
 

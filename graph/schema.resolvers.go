@@ -95,19 +95,7 @@ func (r *personResolver) Relationships(ctx context.Context, obj *model.Person, t
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	e, err := loaders.Entity(ctx, id)
-	if err != nil || e != nil {
-		return toEntity(e)
-	}
-	rels, err := r.Store.RelationshipsByIDs(ctx, []string{id})
-	if err != nil || rels[0] != nil {
-		return rels[0], err
-	}
-	s, err := loaders.Source(ctx, id)
-	if err != nil || s == nil {
-		return nil, err
-	}
-	return s, nil
+	return r.node(ctx, id)
 }
 
 // Entity is the resolver for the entity field.

@@ -17,6 +17,7 @@ import (
 	"github.com/conflictgraph/conflictgraph/embedded"
 	"github.com/conflictgraph/conflictgraph/loaders"
 	"github.com/conflictgraph/conflictgraph/server"
+	"github.com/conflictgraph/conflictgraph/storetest"
 )
 
 // countingStore counts the store calls a request makes, by method.
@@ -76,9 +77,7 @@ func ring(n int) *domain.Graph {
 // every citation's source: hundreds of fields, a handful of store calls.
 func TestStoreRoundTripsAreBoundedByDepth(t *testing.T) {
 	mem := embedded.New()
-	if err := mem.Load(context.Background(), ring(50)); err != nil {
-		t.Fatal(err)
-	}
+	storetest.MustLoad(t, mem, ring(50))
 	st := &countingStore{Store: mem, calls: map[string]int{}, keys: map[string]int{}}
 	h, err := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		// A generous wait keeps the test about batching, not scheduling:

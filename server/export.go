@@ -81,6 +81,8 @@ var httpStatus = map[domain.Code]int{
 	domain.CodeUnavailable: http.StatusServiceUnavailable,
 	domain.CodeTimeout:     http.StatusGatewayTimeout,
 	domain.CodeInternal:    http.StatusInternalServerError,
+	domain.CodeUnauthenticated: http.StatusUnauthorized,
+	domain.CodeForbidden:       http.StatusForbidden,
 }
 
 // writeError answers a plain-HTTP endpoint's failure with the same codes

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -95,9 +94,7 @@ func hostileVariables() []string {
 func fuzzHandler(f *testing.F) http.Handler {
 	f.Helper()
 	st := embedded.New()
-	if err := st.Load(context.Background(), storetest.Fixture()); err != nil {
-		f.Fatal(err)
-	}
+	storetest.MustLoad(f, st, storetest.Fixture())
 	h, err := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		f.Fatal(err)

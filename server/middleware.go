@@ -62,6 +62,15 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// Flush sends what is buffered, for streamed answers (Server-Sent Events);
+// gqlgen's SSE transport asks the writer itself for http.Flusher.
+func (s *statusRecorder) Flush() {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	_ = http.NewResponseController(s.ResponseWriter).Flush()
+}
+
 // requestInfo is what the handlers learn about a request that its log line
 // and metrics need: the GraphQL operation and how the request ended. Only
 // the request's own goroutine writes it.

@@ -22,7 +22,9 @@ import (
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/conflictgraph/conflictgraph/auth"
 	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/feed"
 	"github.com/conflictgraph/conflictgraph/graph"
 	"github.com/conflictgraph/conflictgraph/loaders"
 	"github.com/conflictgraph/conflictgraph/metrics"
@@ -56,6 +58,15 @@ type Config struct {
 	// Metrics counts requests and store calls and is served at /metrics;
 	// nil gives the handler metrics of its own.
 	Metrics *metrics.Metrics
+	// Keys holds the API keys writes (and, with RequireKeyForReads, reads)
+	// are authorised with; nil for none, so that no request can write.
+	Keys domain.KeyStore
+	// RequireKeyForReads refuses /graphql and /export requests without a
+	// key (reads are open by default).
+	RequireKeyForReads bool
+	// FeedPoll is how often change subscriptions look for changes written
+	// by other processes; zero for graph.DefaultPoll.
+	FeedPoll time.Duration
 }
 
 // New returns the API's handler.
@@ -81,16 +92,20 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	cfg.Limits = limits
-	st := metrics.InstrumentStore(cfg.Store, cfg.Metrics)
+	changes := &feed.Feed{}
+	st := metrics.InstrumentStore(feed.Notifying(cfg.Store, changes), cfg.Metrics)
+	authn := &auth.Authenticator{Keys: cfg.Keys, RequireForReads: cfg.RequireKeyForReads}
 
 	mux := http.NewServeMux()
-	gql := loaders.Middleware(st, cfg.Loaders, graphQL(cfg, st))
-	mux.Handle("/graphql", withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes, gql)))
+	gql := loaders.Middleware(st, cfg.Loaders, graphQL(cfg, st, changes, authn, origins))
+	mux.Handle("/graphql", withAuth(authn, cfg.Logger, true, streaming(
+		limitBody(limits.MaxBodyBytes, gql),
+		withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes, gql)))))
 	mux.Handle("GET /{$}", playground.Handler("conflictgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.Handle("GET /export", withDeadline(limits.RequestTimeout, exportHandler(st, cfg.Logger)))
+	mux.Handle("GET /export", withAuth(authn, cfg.Logger, false, withDeadline(limits.RequestTimeout, exportHandler(st, cfg.Logger))))
 	mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	ready := cfg.Ready
 	if ready == nil {
@@ -109,7 +124,7 @@ func New(cfg Config) (http.Handler, error) {
 	c := cors.New(cors.Options{
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Content-Type", "Accept", requestIDHeader},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", requestIDHeader},
 		ExposedHeaders: []string{requestIDHeader},
 		MaxAge:         600,
 	})
@@ -134,14 +149,19 @@ func ValidateOrigins(origins []string) error {
 	return nil
 }
 
-func graphQL(cfg Config, st domain.Store) http.Handler {
+func graphQL(cfg Config, st domain.Store, changes *feed.Feed, authn *auth.Authenticator, origins []string) http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
-		Resolvers:  &graph.Resolver{Store: st},
+		Resolvers:  &graph.Resolver{Store: st, Keys: cfg.Keys, Feed: changes, Poll: cfg.FeedPoll},
+		Directives: graph.DirectiveRoot{HasRole: graph.HasRole},
 		Complexity: graph.Complexity(),
 	}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
+	// Server-Sent Events before POST: both take a JSON POST, and SSE is
+	// the one that asked for text/event-stream.
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 15 * time.Second})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(websocketTransport(authn, origins))
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	if !cfg.DisableIntrospection {

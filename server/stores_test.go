@@ -86,9 +86,19 @@ func (c *countingStore) Snapshot(ctx context.Context) (*domain.Graph, error) {
 	return c.next.Snapshot(ctx)
 }
 
-func (c *countingStore) Load(ctx context.Context, g *domain.Graph) error {
+func (c *countingStore) Apply(ctx context.Context, cs *domain.ChangeSet) (*domain.Change, error) {
 	c.count(ctx)
-	return c.next.Load(ctx, g)
+	return c.next.Apply(ctx, cs)
+}
+
+func (c *countingStore) Changes(ctx context.Context, q domain.ChangeQuery) (*domain.ChangePage, error) {
+	c.count(ctx)
+	return c.next.Changes(ctx, q)
+}
+
+func (c *countingStore) Revision(ctx context.Context) (int64, error) {
+	c.count(ctx)
+	return c.next.Revision(ctx)
 }
 
 func (c *countingStore) Ping(ctx context.Context) error {

@@ -1,11 +1,12 @@
 // Command conflictgraph serves the conflict graph over GraphQL and manages
 // its seed data and its Neo4j database.
 //
-//	conflictgraph serve [--addr HOST:PORT] [--backend embedded|neo4j] [--cors-origins LIST]
+//	conflictgraph serve [--addr HOST:PORT] [--backend embedded|neo4j] [--data-dir DIR] [--cors-origins LIST]
 //	                    [--max-depth N] [--max-complexity N] [--request-timeout D] [--shutdown-timeout D] ...
 //	conflictgraph seed validate [--data DIR] [--docs DIR]
 //	conflictgraph seed [--reset] [--neo4j-uri URI]
 //	conflictgraph migrate [--neo4j-uri URI]
+//	conflictgraph keys add --name NAME --role ROLE [--data-dir DIR | --backend neo4j]
 //
 // Neo4j settings come from --neo4j-* flags or NEO4J_URI, NEO4J_USER,
 // NEO4J_PASSWORD and NEO4J_DATABASE.
@@ -57,6 +58,7 @@ Usage:
   conflictgraph seed validate [flags]  check the seed data and its quotes
   conflictgraph seed [flags]           load the seed graph into Neo4j (idempotent)
   conflictgraph migrate [flags]        apply Neo4j constraints and indexes (idempotent)
+  conflictgraph keys add|list|revoke   manage the API keys that authorise writes
 
 Run "conflictgraph serve -h" or "conflictgraph seed validate -h" for flags.
 `
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return loadSeed(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "keys":
+		return keysCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -43,10 +43,10 @@ func (n *neo4jFlags) open() (*neo4jstore.Store, error) {
 // openNeo4j starts the Neo4j backend for serve without waiting for Neo4j:
 // the server comes up and reports not ready until Neo4j answers, and the
 // schema is applied as soon as it does.
-func openNeo4j(ctx context.Context, n neo4jFlags, log *slog.Logger) (domain.Store, func(context.Context) error, error) {
+func openNeo4j(ctx context.Context, n neo4jFlags, log *slog.Logger) (*backend, error) {
 	neo, err := n.open()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	migrateCtx, stopMigrating := context.WithCancel(ctx)
 	st := &migratingStore{Store: neo, stopMigrating: stopMigrating, migrated: make(chan struct{})}
@@ -65,7 +65,7 @@ func openNeo4j(ctx context.Context, n neo4jFlags, log *slog.Logger) (domain.Stor
 		return nil
 	}
 	log.Info("neo4j backend", "uri", n.uri, "database", n.database)
-	return st, ready, nil
+	return &backend{store: st, ready: ready}, nil
 }
 
 // migratingStore is a Neo4j store whose schema is being applied in the

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/conflictgraph/conflictgraph/boltdb"
 	"github.com/conflictgraph/conflictgraph/domain"
 	"github.com/conflictgraph/conflictgraph/embedded"
 	"github.com/conflictgraph/conflictgraph/seed"
@@ -32,6 +33,8 @@ type serveConfig struct {
 	writeTimeout         time.Duration
 	idleTimeout          time.Duration
 	shutdownTimeout      time.Duration
+	dataDir              string
+	requireKeyForReads   bool
 	neo4j                neo4jFlags
 }
 
@@ -86,6 +89,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	e := &envFlags{fs: fs, getenv: getenv}
 	e.string(&c.addr, "addr", "CONFLICTGRAPH_ADDR", "localhost:8080", "`host:port` to listen on; port 0 picks a free one")
 	e.string(&c.backend, "backend", "CONFLICTGRAPH_BACKEND", "embedded", "graph store: embedded (in memory, with the seed graph) or neo4j")
+	e.string(&c.dataDir, "data-dir", "CONFLICTGRAPH_DATA_DIR", "", "`directory` the embedded graph and its API keys are kept in (graph.db, keys.db); empty: in memory, lost at exit")
+	e.bool(&c.requireKeyForReads, "require-key-for-reads", "CONFLICTGRAPH_REQUIRE_KEY_FOR_READS", false, "refuse /graphql and /export requests without an API key (reads are open by default)")
 	e.string(&c.corsOrigins, "cors-origins", "CONFLICTGRAPH_CORS_ORIGINS", strings.Join(server.DefaultCORSOrigins, ","), "comma-separated browser origins allowed to call the API, or * for any")
 	e.string(&c.logFormat, "log-format", "CONFLICTGRAPH_LOG_FORMAT", "text", "log format: text or json")
 	e.string(&c.logLevel, "log-level", "CONFLICTGRAPH_LOG_LEVEL", "info", "log level: debug, info, warn or error")
@@ -126,6 +131,9 @@ func (c serveConfig) check() error {
 			return usageError{fmt.Sprintf("%s must be positive", name)}
 		}
 	}
+	if c.dataDir != "" && c.backend != "embedded" {
+		return usageError{fmt.Sprintf("--data-dir keeps the embedded backend on disk; the %s backend keeps its own data", c.backend)}
+	}
 	if l.RequestTimeout >= c.writeTimeout {
 		return usageError{fmt.Sprintf("--request-timeout (%s) must be shorter than --write-timeout (%s), or a slow request loses its TIMEOUT answer", l.RequestTimeout, c.writeTimeout)}
 	}
@@ -147,26 +155,66 @@ func newLogger(c serveConfig, w io.Writer) (*slog.Logger, error) {
 	return nil, usageError{fmt.Sprintf("log format %q is not text or json", c.logFormat)}
 }
 
-// openStore returns the configured backend and its readiness check.
-func openStore(ctx context.Context, c serveConfig, log *slog.Logger) (domain.Store, func(context.Context) error, error) {
+// backend is what serve runs on: the store, its readiness check and its
+// API keys (nil when the backend keeps none).
+type backend struct {
+	store domain.Store
+	ready func(context.Context) error
+	keys  domain.KeyStore
+}
+
+// openStore returns the configured backend.
+func openStore(ctx context.Context, c serveConfig, log *slog.Logger) (*backend, error) {
 	switch c.backend {
 	case "embedded":
-		start := time.Now()
-		s, err := seed.Default()
-		if err != nil {
-			return nil, nil, fmt.Errorf("load seed %s: %w", seed.DataRoot, err)
-		}
-		st := embedded.New()
-		if err := st.Load(ctx, s.Graph); err != nil {
-			return nil, nil, fmt.Errorf("load seed into the embedded store: %w", err)
-		}
-		log.Info("seed graph loaded", "backend", c.backend, "entities", len(s.Graph.Entities),
-			"relationships", len(s.Graph.Relationships), "sources", len(s.Graph.Sources), "took", time.Since(start))
-		return st, st.Ping, nil
+		return openEmbedded(ctx, c.dataDir, log)
 	case "neo4j":
 		return openNeo4j(ctx, c.neo4j, log)
 	}
-	return nil, nil, usageError{fmt.Sprintf("unknown backend %q; available: embedded, neo4j", c.backend)}
+	return nil, usageError{fmt.Sprintf("unknown backend %q; available: embedded, neo4j", c.backend)}
+}
+
+// openEmbedded opens the embedded store: in memory, or kept in dataDir. A
+// graph never written (a new directory, or memory) starts from the seed
+// graph, as revision 1; a kept one comes back as it was left, curators'
+// changes included, and is not reseeded over them.
+func openEmbedded(ctx context.Context, dataDir string, log *slog.Logger) (*backend, error) {
+	start := time.Now()
+	b := &backend{}
+	var st *embedded.Store
+	if dataDir == "" {
+		st = embedded.New()
+		log.Warn("no --data-dir: the graph is kept in memory, and changes made through the API are lost when the server stops; no API key can be made, so nothing can be written")
+	} else {
+		j, err := boltdb.OpenJournal(dataDir)
+		if err != nil {
+			return nil, err
+		}
+		if st, err = embedded.Open(j); err != nil {
+			_ = j.Close()
+			return nil, fmt.Errorf("open the graph in %s: %w", dataDir, err)
+		}
+		b.keys = boltdb.NewKeys(dataDir)
+	}
+	b.store, b.ready = st, st.Ping
+	rev, err := st.Revision(ctx)
+	if err != nil {
+		return nil, errors.Join(err, st.Close(ctx))
+	}
+	if rev > 0 {
+		log.Info("graph opened", "backend", "embedded", "data_dir", dataDir, "revision", rev, "took", time.Since(start))
+		return b, nil
+	}
+	s, err := seed.Default()
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("load seed %s: %w", seed.DataRoot, err), st.Close(ctx))
+	}
+	if rev, err = domain.LoadGraph(ctx, st, s.Graph, domain.LoadOptions{Actor: "seed", Reason: "the seed graph built into the binary"}); err != nil {
+		return nil, errors.Join(fmt.Errorf("load seed into the embedded store: %w", err), st.Close(ctx))
+	}
+	log.Info("seed graph loaded", "backend", "embedded", "data_dir", dataDir, "entities", len(s.Graph.Entities),
+		"relationships", len(s.Graph.Relationships), "sources", len(s.Graph.Sources), "revision", rev, "took", time.Since(start))
+	return b, nil
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -187,12 +235,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err := server.ValidateOrigins(origins); err != nil {
 		return usageError{err.Error()}
 	}
-	st, ready, err := openStore(ctx, c, log)
+	b, err := openStore(ctx, c, log)
 	if err != nil {
 		return err
 	}
-	h, err := server.New(server.Config{Store: st, Logger: log, CORSOrigins: origins, Ready: ready,
-		Limits: c.limits, DisableIntrospection: c.disableIntrospection})
+	st := b.store
+	h, err := server.New(server.Config{Store: st, Logger: log, CORSOrigins: origins, Ready: b.ready,
+		Limits: c.limits, DisableIntrospection: c.disableIntrospection, Keys: b.keys, RequireKeyForReads: c.requireKeyForReads})
 	if err != nil {
 		return errors.Join(err, st.Close(context.WithoutCancel(ctx)))
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/conflictgraph/conflictgraph/embedded"
 	"github.com/conflictgraph/conflictgraph/seed"
 	"github.com/conflictgraph/conflictgraph/server"
+	"github.com/conflictgraph/conflictgraph/storetest"
 )
 
 func TestTrend(t *testing.T) {
@@ -93,9 +94,7 @@ func TestTheWorkloadRunsCleanlyOnTheSeedGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := embedded.New()
-	if err := st.Load(context.Background(), s.Graph); err != nil {
-		t.Fatal(err)
-	}
+	storetest.MustLoad(t, st, s.Graph)
 	h, err := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@
 package model
 
 import (
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/conflictgraph/conflictgraph/domain"
 )
 
@@ -28,6 +29,33 @@ type Entity interface {
 	// those that hold at that date (see Relationship.validFrom). `first` is
 	// 0..500; `after` is a cursor from a previous page.
 	GetRelationships() *RelationshipConnection
+}
+
+// Adds a claim: a relationship as one source states it. A claim never replaces
+// another: a second source stating the same link with another date, certainty
+// or amount is kept beside the first, with its own id.
+type AddRelationshipInput struct {
+	ClientMutationID *string             `json:"clientMutationId,omitempty"`
+	Type             domain.RelationType `json:"type"`
+	From             string              `json:"from"`
+	To               string              `json:"to"`
+	ValidFrom        *domain.PartialDate `json:"validFrom,omitempty"`
+	ValidTo          *domain.PartialDate `json:"validTo,omitempty"`
+	Certainty        domain.Certainty    `json:"certainty"`
+	Amount           *MoneyInput         `json:"amount,omitempty"`
+	Count            *int                `json:"count,omitempty"`
+	Description      *string             `json:"description,omitempty"`
+	// At least one.
+	Citations        []*CitationInput `json:"citations"`
+	Reason           *string          `json:"reason,omitempty"`
+	ExpectedRevision *int             `json:"expectedRevision,omitempty"`
+}
+
+type AddRelationshipPayload struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The new claim, with the id the server gave it.
+	Relationship *domain.Relationship `json:"relationship"`
+	Change       *domain.Change       `json:"change,omitempty"`
 }
 
 // A peace accord, ceasefire or other agreement.
@@ -278,6 +306,27 @@ func (this ArmedGroup) GetFigures() []*domain.Figure {
 // 0..500; `after` is a cursor from a previous page.
 func (this ArmedGroup) GetRelationships() *RelationshipConnection { return this.Relationships }
 
+type ChangeConnection struct {
+	Edges    []*ChangeEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+	// The graph's revision when the page was read.
+	Revision int `json:"revision"`
+}
+
+type ChangeEdge struct {
+	// Opaque; pass it as `after` to continue after this change.
+	Cursor string         `json:"cursor"`
+	Node   *domain.Change `json:"node"`
+}
+
+// A source and the verbatim sentence (or less) of it that supports a claim.
+type CitationInput struct {
+	// The id of a source (see createSource).
+	Source string `json:"source"`
+	// At most 600 characters.
+	Quote string `json:"quote"`
+}
+
 // A state.
 type Country struct {
 	// Stable, readable slug, e.g. `mali`, `jnim`, `wagner-group`.
@@ -437,6 +486,60 @@ func (this Coup) GetFigures() []*domain.Figure {
 // those that hold at that date (see Relationship.validFrom). `first` is
 // 0..500; `after` is a cursor from a previous page.
 func (this Coup) GetRelationships() *RelationshipConnection { return this.Relationships }
+
+type CreateAPIKeyInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// A slug, e.g. `alice` or `acled-importer`: the actor its changes are recorded under.
+	Name string      `json:"name"`
+	Role domain.Role `json:"role"`
+}
+
+type CreateAPIKeyPayload struct {
+	ClientMutationID *string        `json:"clientMutationId,omitempty"`
+	APIKey           *domain.APIKey `json:"apiKey"`
+	// The key itself, shown this once (only its hash is stored): send it as `Authorization: Bearer KEY`.
+	Secret string `json:"secret"`
+}
+
+type CreateSourceInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// A slug: lower-case words joined by hyphens, e.g. `acled-2024`.
+	ID        string              `json:"id"`
+	Title     string              `json:"title"`
+	Publisher string              `json:"publisher"`
+	Published *domain.PartialDate `json:"published,omitempty"`
+	// An absolute http(s) address where the document can be read.
+	URL *string `json:"url,omitempty"`
+	// Why, for the audit trail.
+	Reason *string `json:"reason,omitempty"`
+	// Fail with CONFLICT, changing nothing, unless the graph is at this revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
+}
+
+type CreateSourcePayload struct {
+	ClientMutationID *string        `json:"clientMutationId,omitempty"`
+	Source           *domain.Source `json:"source"`
+	// Null when nothing changed (the same source was created before).
+	Change *domain.Change `json:"change,omitempty"`
+}
+
+// Sets when a relationship stopped holding.
+type EndRelationshipInput struct {
+	ClientMutationID *string            `json:"clientMutationId,omitempty"`
+	ID               string             `json:"id"`
+	ValidTo          domain.PartialDate `json:"validTo"`
+	// At least one: the sources that say it ended. Added to the relationship's own.
+	Citations        []*CitationInput `json:"citations"`
+	Reason           *string          `json:"reason,omitempty"`
+	ExpectedRevision *int             `json:"expectedRevision,omitempty"`
+}
+
+type EndRelationshipPayload struct {
+	ClientMutationID *string              `json:"clientMutationId,omitempty"`
+	Relationship     *domain.Relationship `json:"relationship"`
+	// Null when nothing changed (it already ended then, on these sources).
+	Change *domain.Change `json:"change,omitempty"`
+}
 
 type EntityConnection struct {
 	Edges    []*EntityEdge `json:"edges"`
@@ -699,6 +802,24 @@ func (this Mission) GetFigures() []*domain.Figure {
 // 0..500; `after` is a cursor from a previous page.
 func (this Mission) GetRelationships() *RelationshipConnection { return this.Relationships }
 
+// An amount as its source states it.
+type MoneyInput struct {
+	Value float64 `json:"value"`
+	// ISO 4217, e.g. USD.
+	Currency   string           `json:"currency"`
+	Qualifier  domain.Qualifier `json:"qualifier"`
+	FiscalYear *int             `json:"fiscalYear,omitempty"`
+}
+
+// Every mutation is one change set, applied whole or not at all and recorded
+// with the key's name as its actor. Graph mutations need an EDITOR key, key
+// mutations an ADMIN key. Errors: UNAUTHENTICATED (no key, or an unknown or
+// revoked one), FORBIDDEN (too low a role), BAD_USER_INPUT naming the field in
+// extensions.field (a missing citation, an unknown source or entity, a bad date
+// or amount), CONFLICT (a stale expectedRevision, a retracted relationship).
+type Mutation struct {
+}
+
 // An intergovernmental organization, government, agency, NGO, company or outlet.
 type Organization struct {
 	// Stable, readable slug, e.g. `mali`, `jnim`, `wagner-group`.
@@ -882,6 +1003,33 @@ type RelationshipEdge struct {
 	Node   *domain.Relationship `json:"node"`
 }
 
+// Takes a relationship back: it leaves every read but node(id) and the feed.
+type RetractRelationshipInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	ID               string  `json:"id"`
+	Reason           string  `json:"reason"`
+	// At least one: the sources that walk it back, or that show the error.
+	Citations        []*CitationInput `json:"citations"`
+	ExpectedRevision *int             `json:"expectedRevision,omitempty"`
+}
+
+type RetractRelationshipPayload struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The relationship, with its retraction.
+	Relationship *domain.Relationship `json:"relationship"`
+	Change       *domain.Change       `json:"change"`
+}
+
+type RevokeAPIKeyInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	Name             string  `json:"name"`
+}
+
+type RevokeAPIKeyPayload struct {
+	ClientMutationID *string        `json:"clientMutationId,omitempty"`
+	APIKey           *domain.APIKey `json:"apiKey"`
+}
+
 // A sanction or designation.
 type Sanction struct {
 	// Stable, readable slug, e.g. `mali`, `jnim`, `wagner-group`.
@@ -967,3 +1115,42 @@ func (this Sanction) GetFigures() []*domain.Figure {
 // those that hold at that date (see Relationship.validFrom). `first` is
 // 0..500; `after` is a cursor from a previous page.
 func (this Sanction) GetRelationships() *RelationshipConnection { return this.Relationships }
+
+type Subscription struct {
+}
+
+// Creates an entity, or changes some fields of one. A field left out keeps its
+// value; a field given as null clears it. `kind` and `name` are required to
+// create. The citations are added to the entity's own.
+type UpsertEntityInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// A slug: lower-case words joined by hyphens, e.g. `jnim`.
+	ID        string                                 `json:"id"`
+	Kind      graphql.Omittable[*domain.EntityKind]  `json:"kind,omitempty"`
+	Name      graphql.Omittable[*string]             `json:"name,omitempty"`
+	Aliases   graphql.Omittable[[]string]            `json:"aliases,omitempty"`
+	Category  graphql.Omittable[*domain.Category]    `json:"category,omitempty"`
+	Summary   graphql.Omittable[*string]             `json:"summary,omitempty"`
+	Iso3      graphql.Omittable[*string]             `json:"iso3,omitempty"`
+	Role      graphql.Omittable[*string]             `json:"role,omitempty"`
+	Date      graphql.Omittable[*domain.PartialDate] `json:"date,omitempty"`
+	Started   graphql.Omittable[*domain.PartialDate] `json:"started,omitempty"`
+	Ended     graphql.Omittable[*domain.PartialDate] `json:"ended,omitempty"`
+	Place     graphql.Omittable[*string]             `json:"place,omitempty"`
+	Killed    graphql.Omittable[*int]                `json:"killed,omitempty"`
+	Injured   graphql.Omittable[*int]                `json:"injured,omitempty"`
+	Program   graphql.Omittable[*string]             `json:"program,omitempty"`
+	Authority graphql.Omittable[*string]             `json:"authority,omitempty"`
+	Agency    graphql.Omittable[*string]             `json:"agency,omitempty"`
+	// At least one: the sources of what this change says.
+	Citations        []*CitationInput `json:"citations"`
+	Reason           *string          `json:"reason,omitempty"`
+	ExpectedRevision *int             `json:"expectedRevision,omitempty"`
+}
+
+type UpsertEntityPayload struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	Entity           Entity  `json:"entity"`
+	// Null when nothing changed.
+	Change *domain.Change `json:"change,omitempty"`
+}
