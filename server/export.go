@@ -75,12 +75,12 @@ func intParam(s, name string, def int) (int, error) {
 }
 
 var httpStatus = map[domain.Code]int{
-	domain.CodeInvalid:     http.StatusBadRequest,
-	domain.CodeNotFound:    http.StatusNotFound,
-	domain.CodeConflict:    http.StatusConflict,
-	domain.CodeUnavailable: http.StatusServiceUnavailable,
-	domain.CodeTimeout:     http.StatusGatewayTimeout,
-	domain.CodeInternal:    http.StatusInternalServerError,
+	domain.CodeInvalid:         http.StatusBadRequest,
+	domain.CodeNotFound:        http.StatusNotFound,
+	domain.CodeConflict:        http.StatusConflict,
+	domain.CodeUnavailable:     http.StatusServiceUnavailable,
+	domain.CodeTimeout:         http.StatusGatewayTimeout,
+	domain.CodeInternal:        http.StatusInternalServerError,
 	domain.CodeUnauthenticated: http.StatusUnauthorized,
 	domain.CodeForbidden:       http.StatusForbidden,
 }

@@ -298,7 +298,9 @@ func TestACuratorsDay(t *testing.T) {
 		Entity struct {
 			Relationships struct {
 				TotalCount int
-				Edges      []struct{ Node struct{ ID, Certainty string } }
+				Edges      []struct {
+					Node struct{ ID, Certainty string }
+				}
 			}
 		}
 	}
