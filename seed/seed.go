@@ -14,13 +14,34 @@ import (
 //go:embed data
 var embedded embed.FS
 
+// The source documents travel with the data, so that every quote can be
+// checked wherever the binary runs. Only the captures: docs/README.md is for
+// people.
+//
+//go:embed docs/*.txt
+var documents embed.FS
+
 // DataRoot is how the embedded seed tree is named in problems: its path in
 // the repository.
 const DataRoot = "seed/data"
 
+// DocsRoot is how the embedded source documents are named in messages: their
+// path in the repository.
+const DocsRoot = "seed/docs"
+
 // Files returns the seed files compiled into the binary.
 func Files() fs.FS {
 	sub, err := fs.Sub(embedded, "data")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory
+	}
+	return sub
+}
+
+// Documents returns the plain-text captures of the source documents compiled
+// into the binary (seed/docs), by file name, for CheckQuotes.
+func Documents() fs.FS {
+	sub, err := fs.Sub(documents, "docs")
 	if err != nil {
 		panic(err) // the embed pattern guarantees the directory
 	}
@@ -33,9 +54,9 @@ func Default() (*Seed, error) {
 }
 
 // CheckQuotes verifies that every citation's quote occurs in its source's
-// document, found by file name in docs (the directory of plain-text
-// captures, ../shared/seeds in a checkout). Whitespace, typographic quotes and
-// dashes are normalized before comparing; nothing else is. The error is a
+// document, found by file name in docs: Documents for the captures built in,
+// or a directory of them. Whitespace, typographic quotes and dashes are
+// normalized before comparing; nothing else is. The error is a
 // *ValidationError naming the file and line of each quote not found.
 func (s *Seed) CheckQuotes(docs fs.FS) error {
 	texts := map[string]string{}

@@ -1,8 +1,11 @@
 package seed_test
 
 import (
+	"bytes"
 	"errors"
+	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -10,10 +13,6 @@ import (
 	"github.com/conflictgraph/conflictgraph/domain"
 	"github.com/conflictgraph/conflictgraph/seed"
 )
-
-// docsDir is where the seed documents sit in a checkout: shared/ beside the
-// repository.
-const docsDir = "../../shared/seeds"
 
 func TestDefaultSeedIsValid(t *testing.T) {
 	s, err := seed.Default()
@@ -23,11 +22,48 @@ func TestDefaultSeedIsValid(t *testing.T) {
 	if len(s.Graph.Sources) != 5 {
 		t.Errorf("sources = %d, want the 5 seed documents", len(s.Graph.Sources))
 	}
-	if _, err := os.Stat(docsDir); err != nil {
-		t.Fatalf("seed documents not found at %s (shared/ must sit beside the repository): %v", docsDir, err)
-	}
-	if err := s.CheckQuotes(os.DirFS(docsDir)); err != nil {
+	if err := s.CheckQuotes(seed.Documents()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDocumentsTravelWithTheData checks that the documents built into the
+// binary are the ones in the repository's seed/docs, one per source, and
+// that seed/docs/README.md describes each.
+func TestDocumentsTravelWithTheData(t *testing.T) {
+	s, err := seed.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("docs/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, err := fs.Glob(seed.Documents(), "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var named []string
+	for _, src := range s.Graph.Sources {
+		named = append(named, src.Document)
+		inBinary, err := fs.ReadFile(seed.Documents(), src.Document)
+		if err != nil {
+			t.Errorf("source %s: document %s is not built in: %v", src.ID, src.Document, err)
+			continue
+		}
+		inRepo, err := os.ReadFile("docs/" + src.Document)
+		if err != nil || !bytes.Equal(inBinary, inRepo) {
+			t.Errorf("source %s: seed/docs/%s differs from the built-in copy (%v)", src.ID, src.Document, err)
+		}
+		for _, want := range []string{"`" + src.Document + "`", "`" + src.ID + "`"} {
+			if !bytes.Contains(readme, []byte(want)) {
+				t.Errorf("seed/docs/README.md does not name %s", want)
+			}
+		}
+	}
+	slices.Sort(named)
+	if !slices.Equal(built, named) {
+		t.Errorf("built-in documents %q; the sources name %q", built, named)
 	}
 }
 

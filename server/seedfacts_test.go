@@ -1,7 +1,7 @@
 package server_test
 
 // The tests in this file serve the real seed graph and check, through
-// GraphQL only, what the five seed documents (../shared/seeds) state. Every
+// GraphQL only, what the five seed documents (seed/docs) state. Every
 // expected value comes from the documents' text, quoted beside it, not from
 // the YAML: a wrong number, qualifier, date, certainty or a lost link in any
 // layer (seed parsing, store, resolvers, marshalling) fails one of them.
@@ -693,7 +693,7 @@ func TestSeedEverythingIsCited(t *testing.T) {
 		}
 	}
 	post(t, h, `{ sources { id title publisher published } }`, nil).decode(t, &srcs)
-	// The five documents of shared/seeds/README.md, with the dates it gives.
+	// The five documents of seed/docs/README.md, with the dates it gives.
 	wantSources := map[string]string{crs2020: "2020-01-17", crs2024: "2024-12-17", crt2021: "", twes: "2018", stimson: ""}
 	sources := map[string]bool{}
 	for _, src := range srcs.Sources {

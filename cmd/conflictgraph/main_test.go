@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"regexp"
@@ -152,24 +153,54 @@ func TestCommandLineMistakes(t *testing.T) {
 }
 
 func TestSeedValidateCommand(t *testing.T) {
-	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"seed", "validate", "--docs", "../../../shared/seeds"}, env(nil), &out, &errOut); err != nil {
-		t.Fatalf("seed validate: %v\n%s", err, errOut.String())
+	tests := []struct {
+		name     string
+		args     []string
+		wantDocs string
+	}{
+		{"built-in documents by default", nil, "every quote found in seed/docs (built in)"},
+		{"documents from a directory", []string{"--docs", "../../seed/docs"}, "every quote found in ../../seed/docs"},
+		{"seed files from a directory", []string{"--data", "../../seed/data"}, "every quote found in seed/docs (built in)"},
 	}
-	for _, want := range []string{"seed data is valid", "every quote found in ../../../shared/seeds", "entities by kind:", "relationships by type:", "citations by source:"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if err := run(context.Background(), append([]string{"seed", "validate"}, tt.args...), env(nil), &out, &errOut); err != nil {
+				t.Fatalf("seed validate: %v\n%s", err, errOut.String())
+			}
+			for _, want := range []string{"seed data is valid: 5 sources", tt.wantDocs, "entities by kind:", "relationships by type:", "citations by source:"} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("output lacks %q:\n%s", want, out.String())
+				}
+			}
+			if errOut.Len() > 0 {
+				t.Errorf("stderr is not empty: %s", errOut.String())
+			}
+		})
 	}
 
 	dir := t.TempDir()
 	writeFile(t, dir+"/bad.yaml", "entities:\n  - id: x\n    kind: COUNTRY\n    name: X\n    citations: [{source: nowhere, quote: q}]\n")
-	err := run(context.Background(), []string{"seed", "validate", "--data", dir, "--docs", "../../../shared/seeds"}, env(nil), io.Discard, io.Discard)
+	err := run(context.Background(), []string{"seed", "validate", "--data", dir}, env(nil), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), dir+`/bad.yaml:5: entity "x": citations[0].source: no source has id "nowhere"`) {
 		t.Errorf("seed validate on a bad file: %v", err)
 	}
 	if exitCode(err) != 1 {
 		t.Errorf("exit code %d, want 1", exitCode(err))
+	}
+
+	// A quote that is not in its document, checked against the built-in ones.
+	writeFile(t, dir+"/bad.yaml", "sources:\n  - {id: doc, title: T, publisher: P, document: 002_2ffa815ff524ab2e.txt}\n"+
+		"entities:\n  - id: x\n    kind: COUNTRY\n    name: X\n    citations: [{source: doc, quote: Mali is a rising democracy}]\n")
+	err = run(context.Background(), []string{"seed", "validate", "--data", dir}, env(nil), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `quote not found in doc: "Mali is a rising democracy"`) || exitCode(err) != 1 {
+		t.Errorf("seed validate with a misquote: %v (exit %d)", err, exitCode(err))
+	}
+
+	// Documents missing from --docs are named, not skipped.
+	err = run(context.Background(), []string{"seed", "validate", "--docs", t.TempDir()}, env(nil), io.Discard, io.Discard)
+	if !errors.Is(err, fs.ErrNotExist) || exitCode(err) != 1 {
+		t.Errorf("seed validate --docs of an empty directory: %v (exit %d)", err, exitCode(err))
 	}
 }
 
