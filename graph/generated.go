@@ -2309,6 +2309,10 @@ type Source implements Node {
   title: String!
   publisher: String!
   published: PartialDate
+  """
+  Where the document can be read, as the document or its publisher gives it;
+  null when it gives no address (seed/docs/README.md says which and why).
+  """
   url: String
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"net/url"
 	"path"
 	"regexp"
 	"slices"
@@ -315,6 +316,9 @@ func (p *parser) source(w where, n *yaml.Node) {
 			s.Published = p.date(fw, v)
 		case "url":
 			s.URL = p.str(fw, v)
+			if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				p.fail(fw, "url must be an absolute http or https address, got %q", s.URL)
+			}
 		case "document":
 			s.Document = p.str(fw, v)
 		default:

@@ -160,6 +160,14 @@ relationships:
     citations: [{source: doc, quote: JNIM operates in Mali.}]
 `, `type: type "LIKES" is not a relationship type`},
 		{"bad yaml", "entities: [\n  - {", `seed/x.yaml:`},
+		{"url without a scheme", `
+sources:
+  - id: doc2
+    title: T
+    publisher: P
+    document: d.txt
+    url: crsreports.congress.gov
+`, `seed/x.yaml:7: source "doc2": url: url must be an absolute http or https address, got "crsreports.congress.gov"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -689,17 +689,21 @@ func TestSeedEverythingIsCited(t *testing.T) {
 	var srcs struct {
 		Sources []struct {
 			ID, Title, Publisher string
-			Published            *string
+			Published, URL       *string
 		}
 	}
-	post(t, h, `{ sources { id title publisher published } }`, nil).decode(t, &srcs)
-	// The five documents of seed/docs/README.md, with the dates it gives.
-	wantSources := map[string]string{crs2020: "2020-01-17", crs2024: "2024-12-17", crt2021: "", twes: "2018", stimson: ""}
+	post(t, h, `{ sources { id title publisher published url } }`, nil).decode(t, &srcs)
+	// The five documents of seed/docs/README.md, with the dates it gives and
+	// the addresses they print: the CRS footer "https://crsreports.congress.gov
+	// | IF10116" (in 003; 002 is the same product); the others print none.
+	type meta struct{ published, url string }
+	crs := "https://crsreports.congress.gov"
+	wantSources := map[string]meta{crs2020: {"2020-01-17", crs}, crs2024: {"2024-12-17", crs}, crt2021: {}, twes: {"2018", ""}, stimson: {}}
 	sources := map[string]bool{}
 	for _, src := range srcs.Sources {
 		want, ok := wantSources[src.ID]
-		if !ok || str(src.Published) != want || src.Title == "" || src.Publisher == "" {
-			t.Errorf("source %+v (published %q); want one of the five documents", src, str(src.Published))
+		if !ok || str(src.Published) != want.published || str(src.URL) != want.url || src.Title == "" || src.Publisher == "" {
+			t.Errorf("source %+v (published %q, url %q); want one of the five documents", src, str(src.Published), str(src.URL))
 		}
 		sources[src.ID] = true
 	}

@@ -13,7 +13,7 @@ func Fixture() *domain.Graph {
 	fy := 2019
 	return &domain.Graph{
 		Sources: []*domain.Source{
-			{ID: "doc-a", Title: "Document A", Publisher: "Publisher A", Published: d("2020-01"), Document: "a.txt"},
+			{ID: "doc-a", Title: "Document A", Publisher: "Publisher A", Published: d("2020-01"), URL: "https://example.org/documents/a?lang=en&v=2", Document: "a.txt"},
 			{ID: "doc-b", Title: "Document B", Publisher: "Publisher B"},
 		},
 		Entities: []*domain.Entity{

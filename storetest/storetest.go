@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Timeline", testTimeline},
 		{"AidTotals", testAidTotals},
 		{"GraphQLOnSeed", testGraphQLOnSeed},
+		{"ExportOnSeed", testExportOnSeed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,6 +128,13 @@ func testRelationshipsAndSourcesByIDs(t *testing.T, st domain.Store) {
 	}
 	if len(all) != 2 || all[0].ID != "doc-a" || all[1].ID != "doc-b" {
 		t.Errorf("sources = %+v", all)
+	}
+	// Every field survives storage, the url and an absent date included.
+	want := Fixture().Sources
+	for i := range min(len(all), len(want)) {
+		if !reflect.DeepEqual(all[i], want[i]) {
+			t.Errorf("source %s:\n got  %+v\n want %+v", want[i].ID, all[i], want[i])
+		}
 	}
 }
 
