@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -149,6 +151,116 @@ func TestCommandLineMistakes(t *testing.T) {
 				t.Errorf("err = %q, want it to say %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestHelpOnEveryCommand asks every command and subcommand for help the ways
+// people do: the usage comes on stdout, nothing on stderr, and run returns
+// nil (exit 0).
+func TestHelpOnEveryCommand(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string // in the usage
+	}{
+		{[]string{"--help"}, []string{"Usage:", "conflictgraph serve [flags]", "conflictgraph version"}},
+		{[]string{"-h"}, []string{"conflictgraph seed validate [flags]"}},
+		{[]string{"help"}, []string{"conflictgraph migrate [flags]"}},
+		{[]string{"serve", "--help"}, []string{"Usage: conflictgraph serve [flags]", "-addr host:port", "$CONFLICTGRAPH_ADDR", "-neo4j-uri"}},
+		{[]string{"serve", "-h"}, []string{"Usage: conflictgraph serve"}},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--help"}, []string{"Usage: conflictgraph serve"}},
+		{[]string{"seed", "--help"}, []string{"Usage: conflictgraph seed [--reset]", "-reset", "seed validate"}},
+		{[]string{"seed", "validate", "--help"}, []string{"Usage: conflictgraph seed validate", "-data directory", "-docs directory", "seed/docs"}},
+		{[]string{"seed", "validate", "-h"}, []string{"Usage: conflictgraph seed validate"}},
+		{[]string{"migrate", "--help"}, []string{"Usage: conflictgraph migrate", "-neo4j-uri"}},
+		{[]string{"version", "--help"}, []string{"Usage: conflictgraph version"}},
+		{[]string{"help", "serve"}, []string{"Usage: conflictgraph serve"}},
+		{[]string{"help", "seed", "validate"}, []string{"Usage: conflictgraph seed validate"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			// A bad variable must not stand in the way of the help.
+			err := run(context.Background(), tt.args, env(map[string]string{"CONFLICTGRAPH_MAX_DEPTH": "deep"}), &out, &errOut)
+			if err != nil {
+				t.Fatalf("err = %v (exit %d), want nil (exit 0)", err, exitCode(err))
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, out.String())
+				}
+			}
+			if errOut.Len() > 0 {
+				t.Errorf("stderr is not empty:\n%s", errOut.String())
+			}
+		})
+	}
+}
+
+// TestMistakesPrintTheUsageOnStderr checks the other side of help: a
+// mistake prints the command's usage on stderr, nothing on stdout.
+func TestMistakesPrintTheUsageOnStderr(t *testing.T) {
+	for _, args := range [][]string{{"serve", "--port", "80"}, {"seed", "validate", "extra"}, {"version", "--short"}, {"frobnicate"}, {}} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), args, env(nil), &out, &errOut)
+		if exitCode(err) != 2 || out.Len() > 0 || !strings.Contains(errOut.String(), "Usage") {
+			t.Errorf("%q: err %v (exit %d), stdout %q, stderr %q; want exit 2 and the usage on stderr only", args, err, exitCode(err), out.String(), errOut.String())
+		}
+	}
+}
+
+func TestVersionCommand(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), args, env(nil), &out, &errOut); err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+		// A test binary carries no version control stamp; the lines are there all the same.
+		for _, want := range []string{"conflictgraph ", "\ncommit   ", "\ngo       go1."} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%q: output lacks %q:\n%s", args, want, out.String())
+			}
+		}
+		if errOut.Len() > 0 {
+			t.Errorf("%q: stderr %q", args, errOut.String())
+		}
+	}
+}
+
+func TestVersionText(t *testing.T) {
+	stamped := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/conflictgraph/conflictgraph", Version: "v0.0.0-20261201180023-f04343c0cf46"},
+		Settings: []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "f04343c0cf469c18abeb2deb26176d22eac21cb0"},
+			{Key: "vcs.time", Value: "2026-12-01T18:00:23Z"}, {Key: "vcs.modified", Value: "false"}}}
+	dirty := *stamped
+	dirty.Settings = append(slices.Clone(stamped.Settings[:3]), debug.BuildSetting{Key: "vcs.modified", Value: "true"})
+	installed := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/conflictgraph/conflictgraph", Version: "v1.2.0"}}
+	tests := []struct {
+		name string
+		info *debug.BuildInfo
+		want string
+	}{
+		{"go build in a clean checkout", stamped, "conflictgraph v0.0.0-20261201180023-f04343c0cf46\n" +
+			"commit   f04343c0cf469c18abeb2deb26176d22eac21cb0\n" +
+			"date     2026-12-01T18:00:23Z (of the commit)\n" +
+			"module   github.com/conflictgraph/conflictgraph\n" +
+			"go       go1.26.8 linux/amd64\n"},
+		{"uncommitted changes", &dirty, "conflictgraph v0.0.0-20261201180023-f04343c0cf46\n" +
+			"commit   f04343c0cf469c18abeb2deb26176d22eac21cb0 (with uncommitted changes)\n" +
+			"date     2026-12-01T18:00:23Z (of the commit)\n" +
+			"module   github.com/conflictgraph/conflictgraph\n" +
+			"go       go1.26.8 linux/amd64\n"},
+		{"go install of a version", installed, "conflictgraph v1.2.0\n" +
+			"commit   unknown (not built by go build from a git checkout; go run and go install ...@version record none)\n" +
+			"module   github.com/conflictgraph/conflictgraph\n" +
+			"go       go1.26.8 linux/amd64\n"},
+		{"go run", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/conflictgraph/conflictgraph", Version: "(devel)"}}, "conflictgraph (devel)\n" +
+			"commit   unknown (not built by go build from a git checkout; go run and go install ...@version record none)\n" +
+			"module   github.com/conflictgraph/conflictgraph\n" +
+			"go       go1.26.8 linux/amd64\n"},
+	}
+	for _, tt := range tests {
+		if got := versionText(tt.info, "linux/amd64"); got != tt.want {
+			t.Errorf("%s:\n got  %q\n want %q", tt.name, got, tt.want)
+		}
 	}
 }
 

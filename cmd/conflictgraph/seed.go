@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -12,9 +11,10 @@ import (
 	"github.com/conflictgraph/conflictgraph/seed"
 )
 
-func validateSeed(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("seed validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func validateSeed(args []string, stdout io.Writer) error {
+	fs := newFlags("seed validate", "seed validate [--data DIR] [--docs DIR]",
+		"Check the seed data: ids, references, dates, amounts, and that every quote occurs in its\n"+
+			"source document. Each problem names its file, line and field.")
 	data := fs.String("data", "", "`directory` of seed YAML files (default: the files built into the binary, "+seed.DataRoot+")")
 	docs := fs.String("docs", "", "`directory` of the source documents the quotes must occur in (default: the documents built into the binary, "+seed.DocsRoot+")")
 	if err := parseFlags(fs, args); err != nil {

@@ -50,7 +50,7 @@ func (e *envFlags) lookup(env string, parse func(string) error) {
 		return
 	}
 	if err := parse(v); err != nil {
-		e.err = usageError{fmt.Sprintf("$%s=%q: %v", env, v, err)}
+		e.err = usageError{msg: fmt.Sprintf("$%s=%q: %v", env, v, err)}
 	}
 }
 
@@ -79,10 +79,12 @@ func (e *envFlags) bool(p *bool, name, env string, def bool, usage string) {
 	e.lookup(env, func(v string) (err error) { *p, err = strconv.ParseBool(v); return err })
 }
 
-func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+func parseServe(args []string, getenv func(string) string) (serveConfig, error) {
 	var c serveConfig
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("serve", "serve [flags]",
+		"Serve the graph over GraphQL at /graphql (POST and GET), with the playground at /, the\n"+
+			"Cytoscape.js export at /export, /healthz, /readyz and /metrics. Each flag can be set from\n"+
+			"the environment variable named after it; a flag wins over its variable.")
 	e := &envFlags{fs: fs, getenv: getenv}
 	e.string(&c.addr, "addr", "CONFLICTGRAPH_ADDR", "localhost:8080", "`host:port` to listen on; port 0 picks a free one")
 	e.string(&c.backend, "backend", "CONFLICTGRAPH_BACKEND", "embedded", "graph store: embedded (in memory, with the seed graph) or neo4j")
@@ -104,11 +106,12 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	e.duration(&c.idleTimeout, "idle-timeout", "CONFLICTGRAPH_IDLE_TIMEOUT", 120*time.Second, "how long a keep-alive connection may wait for its next request")
 	e.duration(&c.shutdownTimeout, "shutdown-timeout", "CONFLICTGRAPH_SHUTDOWN_TIMEOUT", 15*time.Second, "on SIGINT or SIGTERM, how long in-flight requests may take to finish")
 	c.neo4j.register(fs, getenv)
-	if e.err != nil {
-		return c, e.err
-	}
+	// Help first: a bad variable must not hide the page that explains it.
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
+	}
+	if e.err != nil {
+		return c, e.err
 	}
 	return c, c.check()
 }
@@ -123,11 +126,11 @@ func (c serveConfig) check() error {
 		"--idle-timeout": int64(c.idleTimeout), "--shutdown-timeout": int64(c.shutdownTimeout),
 	} {
 		if v <= 0 {
-			return usageError{fmt.Sprintf("%s must be positive", name)}
+			return usageError{msg: fmt.Sprintf("%s must be positive", name)}
 		}
 	}
 	if l.RequestTimeout >= c.writeTimeout {
-		return usageError{fmt.Sprintf("--request-timeout (%s) must be shorter than --write-timeout (%s), or a slow request loses its TIMEOUT answer", l.RequestTimeout, c.writeTimeout)}
+		return usageError{msg: fmt.Sprintf("--request-timeout (%s) must be shorter than --write-timeout (%s), or a slow request loses its TIMEOUT answer", l.RequestTimeout, c.writeTimeout)}
 	}
 	return nil
 }
@@ -135,7 +138,7 @@ func (c serveConfig) check() error {
 func newLogger(c serveConfig, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return nil, usageError{fmt.Sprintf("log level %q is not debug, info, warn or error", c.logLevel)}
+		return nil, usageError{msg: fmt.Sprintf("log level %q is not debug, info, warn or error", c.logLevel)}
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	switch c.logFormat {
@@ -144,7 +147,7 @@ func newLogger(c serveConfig, w io.Writer) (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, usageError{fmt.Sprintf("log format %q is not text or json", c.logFormat)}
+	return nil, usageError{msg: fmt.Sprintf("log format %q is not text or json", c.logFormat)}
 }
 
 // openStore returns the configured backend and its readiness check.
@@ -166,11 +169,11 @@ func openStore(ctx context.Context, c serveConfig, log *slog.Logger) (domain.Sto
 	case "neo4j":
 		return openNeo4j(ctx, c.neo4j, log)
 	}
-	return nil, nil, usageError{fmt.Sprintf("unknown backend %q; available: embedded, neo4j", c.backend)}
+	return nil, nil, usageError{msg: fmt.Sprintf("unknown backend %q; available: embedded, neo4j", c.backend)}
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	c, err := parseServe(args, getenv, stderr)
+	c, err := parseServe(args, getenv)
 	if err != nil {
 		return err
 	}
@@ -185,7 +188,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		}
 	}
 	if err := server.ValidateOrigins(origins); err != nil {
-		return usageError{err.Error()}
+		return usageError{msg: err.Error()}
 	}
 	st, ready, err := openStore(ctx, c, log)
 	if err != nil {
