@@ -29,7 +29,7 @@ vet:
 
 ## fuzz: run each fuzz target for a fixed number of executions, about ten
 ## seconds each on two cores: hostile documents, variables and bodies against
-## the HTTP handler, and the PartialDate and cursor parsers. A crasher is saved
+## the HTTP handler, the PartialDate and cursor parsers, and search folding. A crasher is saved
 ## under the package's testdata/fuzz/ and then replayed by every `go test`.
 ## Budgets are counts, not durations: with a duration, Go 1.26's fuzz
 ## coordinator can fail a clean run with "context deadline exceeded" as the
@@ -37,7 +37,7 @@ vet:
 ## overrides every target's budget (e.g. FUZZTIME=1000000x, or 5m locally).
 FUZZTIME ?=
 FUZZ_TARGETS = server:FuzzGraphQL:10000x server:FuzzRequestBody:40000x \
-	domain:FuzzParsePartialDate:500000x graph:FuzzDecodeCursor:200000x
+	domain:FuzzParsePartialDate:500000x domain:FuzzFold:100000x graph:FuzzDecodeCursor:200000x
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; rest=$${t#*:}; fn=$${rest%%:*}; budget=$${rest#*:}; \

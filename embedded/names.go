@@ -8,8 +8,8 @@ import (
 )
 
 // nameIndex finds the entities a search text can match: by exact folded
-// name, alias or id, by prefix of a name or alias, and by prefix of one of
-// their words. domain.RankFolded then ranks the candidates with the names
+// name, alias, id or country code, by prefix of a name or alias, and by
+// prefix of one of their words. domain.RankFolded then ranks the candidates with the names
 // folded here once.
 type nameIndex struct {
 	folded map[string]domain.FoldedNames // entity id -> its names, folded
@@ -42,6 +42,12 @@ func newNameIndex(ids []string, entities map[string]*domain.Entity) *nameIndex {
 			n.names = append(n.names, keyed{k, id})
 			for _, t := range domain.Tokens(k) {
 				n.tokens = append(n.tokens, keyed{t, id})
+			}
+		}
+		// Codes match whole, never by prefix (see domain.FoldedNames).
+		for _, c := range f.Codes {
+			if !slices.Contains(keys, c) {
+				n.exact[c] = append(n.exact[c], id)
 			}
 		}
 	}

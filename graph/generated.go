@@ -2417,10 +2417,12 @@ type Query {
   "An entity by id; null when none has it."
   entity(id: ID!): Entity
   """
-  Entities whose name, alias or id match the text, ignoring case and
-  diacritics ("keita" finds Kéïta): exact id or name first, then an alias, then
-  a prefix of a name or alias, then names with words starting with each word
-  of the text. ` + "`" + `first` + "`" + ` is 0..100.
+  Entities whose name, alias, id or (for a country) ISO 3166 code match the
+  text, ignoring case, diacritics ("keita" finds Kéïta) and the dots of
+  abbreviations ("US" finds "U.S."): exact id or name first, then an alias or
+  a whole alpha-3 or alpha-2 code ("USA", "US"), then a prefix of a name or
+  alias, then names with words starting with each word of the text.
+  ` + "`" + `first` + "`" + ` is 0..100.
   """
   search(text: String!, kinds: [EntityKind!], first: Int = 10): [Entity!]!
   "Entities ordered by id, a page at a time. ` + "`" + `first` + "`" + ` is 0..500."

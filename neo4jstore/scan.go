@@ -51,22 +51,22 @@ func entityProps(e *domain.Entity) (map[string]any, error) {
 		}
 		p["figures"] = string(b)
 	}
-	names := searchNames(e)
+	names := searchNames(domain.FoldNames(e))
 	p["searchNames"] = names
 	p["searchText"] = searchText(names)
 	return p, nil
 }
 
-// searchNames are the folded name, aliases and id an entity is found by.
-func searchNames(e *domain.Entity) []string {
-	names := []string{domain.Fold(e.Name), domain.Fold(e.ID)}
-	for _, a := range e.Aliases {
-		names = append(names, domain.Fold(a))
-	}
-	return names
+// searchNames are the folded name, id, aliases and country codes an entity
+// is found by (domain.FoldNames, the embedded store's names too).
+func searchNames(f domain.FoldedNames) []string {
+	names := append([]string{f.Name, f.ID}, f.Aliases...)
+	return append(names, f.Codes...)
 }
 
-// searchText is the words of the search names, for the full-text index.
+// searchText is the words of the search names, for the full-text index. It
+// finds a superset of what domain.MatchRank accepts (a code's prefix too),
+// and RankMatches keeps the right ones.
 func searchText(names []string) string {
 	var words []string
 	for _, n := range names {

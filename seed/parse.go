@@ -43,21 +43,31 @@ type citeRef struct {
 	quote    string
 }
 
+// aliasRef is an alias with its position, kept for the check that a
+// source uses it.
+type aliasRef struct {
+	where
+	alias, name string
+}
+
 // Seed is a parsed and checked seed graph, with the positions of its
-// citations so that quotes can be checked against the source documents.
+// citations and aliases so that they can be checked against the source
+// documents.
 type Seed struct {
-	Graph *domain.Graph
-	cites []citeRef
+	Graph   *domain.Graph
+	cites   []citeRef
+	aliases []aliasRef
 }
 
 // parser reads the seed files of one tree.
 type parser struct {
-	root  string
-	probs problems
-	graph domain.Graph
-	cites []citeRef
-	ids   map[string]where // every id declared so far, for uniqueness
-	refs  []refCheck       // entity references resolved after all files
+	root    string
+	probs   problems
+	graph   domain.Graph
+	cites   []citeRef
+	aliases []aliasRef
+	ids     map[string]where // every id declared so far, for uniqueness
+	refs    []refCheck       // entity references resolved after all files
 }
 
 type refCheck struct {
@@ -103,7 +113,7 @@ func Parse(fsys fs.FS, root string) (*Seed, error) {
 	slices.SortFunc(g.Sources, func(a, b *domain.Source) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(g.Entities, func(a, b *domain.Entity) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(g.Relationships, func(a, b *domain.Relationship) int { return strings.Compare(a.ID, b.ID) })
-	return &Seed{Graph: g, cites: p.cites}, nil
+	return &Seed{Graph: g, cites: p.cites, aliases: p.aliases}, nil
 }
 
 func (p *parser) fail(w where, format string, args ...any) {
@@ -368,6 +378,7 @@ func (p *parser) entity(w where, n *yaml.Node) {
 	}
 	w.subject = fmt.Sprintf("entity %q", e.ID)
 	allowed := domain.KindFields[e.Kind]
+	firstAlias := len(p.aliases)
 	p.pairs(w, n, func(key string, v *yaml.Node) bool {
 		fw := where{file: w.file, line: v.Line, subject: w.subject, field: key}
 		if f := domain.Field(key); slices.Contains(allKindFields, f) && !slices.Contains(allowed, f) {
@@ -381,6 +392,11 @@ func (p *parser) entity(w where, n *yaml.Node) {
 			e.Name = p.str(fw, v)
 		case "aliases":
 			e.Aliases = p.strs(fw, v)
+			if len(e.Aliases) == len(v.Content) {
+				for i, a := range e.Aliases {
+					p.aliases = append(p.aliases, aliasRef{where{w.file, v.Content[i].Line, w.subject, fmt.Sprintf("aliases[%d]", i)}, a, ""})
+				}
+			}
 		case "summary":
 			e.Summary = p.str(fw, v)
 		case "citations":
@@ -394,8 +410,8 @@ func (p *parser) entity(w where, n *yaml.Node) {
 			}
 		case "iso3":
 			e.ISO3 = p.str(fw, v)
-			if !currency.MatchString(e.ISO3) {
-				p.fail(fw, "iso3 must be three capital letters, got %q", e.ISO3)
+			if !domain.ValidISO3(e.ISO3) {
+				p.fail(fw, "iso3 must be a country's ISO 3166-1 alpha-3 code in capitals, such as MLI, got %q", e.ISO3)
 			}
 		case "role":
 			e.Role = p.str(fw, v)
@@ -446,6 +462,9 @@ func (p *parser) entity(w where, n *yaml.Node) {
 			p.fail(withField(w, fmt.Sprintf("aliases[%d]", i)), "alias %q repeats the name or another alias", a)
 		}
 		seen[strings.ToLower(a)] = true
+	}
+	for i := firstAlias; i < len(p.aliases); i++ {
+		p.aliases[i].name = e.Name
 	}
 	p.graph.Entities = append(p.graph.Entities, e)
 }

@@ -160,6 +160,22 @@ relationships:
     citations: [{source: doc, quote: JNIM operates in Mali.}]
 `, `type: type "LIKES" is not a relationship type`},
 		{"bad yaml", "entities: [\n  - {", `seed/x.yaml:`},
+		{"iso3 of no country", `
+entities:
+  - id: atlantis
+    kind: COUNTRY
+    name: Atlantis
+    iso3: ATL
+    citations: [{source: doc, quote: Mali is a country.}]
+`, `seed/x.yaml:6: entity "atlantis": iso3: iso3 must be a country's ISO 3166-1 alpha-3 code in capitals, such as MLI, got "ATL"`},
+		{"iso3 in lower case", `
+entities:
+  - id: atlantis
+    kind: COUNTRY
+    name: Atlantis
+    iso3: mli
+    citations: [{source: doc, quote: Mali is a country.}]
+`, `iso3: iso3 must be a country's ISO 3166-1 alpha-3 code in capitals`},
 		{"url without a scheme", `
 sources:
   - id: doc2
@@ -208,6 +224,40 @@ func TestCheckQuotesFindsQuotesNotInTheDocument(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "Mali is a country") {
 		t.Errorf("a quote across a line break was not found:\n%v", err)
+	}
+}
+
+func TestCheckQuotesWantsAliasesASourceUses(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.yaml": {Data: []byte(goodSources + `
+entities:
+  - id: jnim
+    kind: ARMED_GROUP
+    name: Union for Supporting Islam and Muslims
+    category: COALITION
+    aliases: [J.N.I.M., jnim, "Jama'at Nusrat al-Islam", Union]
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+  - id: sean
+    kind: PERSON
+    name: Séan Ó Briain
+    aliases: [Sean O Briain]
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`)},
+	}
+	s, err := seed.Parse(fsys, "seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.CheckQuotes(fstest.MapFS{"doc.txt": {Data: []byte("JNIM operates in Mali. The Union stands.")}})
+	var verr *seed.ValidationError
+	if !errors.As(err, &verr) || len(verr.Problems) != 1 {
+		t.Fatalf("CheckQuotes = %v, want one problem", err)
+	}
+	// "J.N.I.M." and "jnim" fold to the document's "JNIM", "Union" is a
+	// word of it, and "Sean O Briain" is the name without diacritics; only
+	// the name no document uses is refused.
+	if p := verr.Problems[0]; p.Line != 13 || p.Field != "aliases[2]" || !strings.Contains(p.Message, `alias "Jama'at Nusrat al-Islam" occurs in none of the source documents`) {
+		t.Errorf("problem = %+v", p)
 	}
 }
 

@@ -588,6 +588,24 @@ func TestSeedSearchFindsWhatUsersType(t *testing.T) {
 		{"keita", nil, "ibrahim-boubacar-keita"},                   // "President Kéïta was reelected in 2018" (2024)
 		{"cote d'ivoire", nil, "cote-d-ivoire"},                    // "Mali's borders with Côte d'Ivoire and Mauritania"
 		{"CSPA", nil, "child-soldiers-prevention-act"},             // "the Child Soldiers Prevention Act of 2008"; "the CSPA list"
+		// ISO 3166 codes, and abbreviations with their dots folded: the
+		// documents write "U.S." and "U.N." throughout, and people type
+		// "US", "usa" or "UN".
+		{"US", nil, "united-states"},
+		{"us", nil, "united-states"},
+		{"U.S.", nil, "united-states"},
+		{"USA", nil, "united-states"},
+		{"usa", nil, "united-states"},
+		{"MLI", nil, "mali"},
+		{"ML", nil, "mali"},
+		{"NE", nil, "niger"},                                      // before "New alliance of the CNSP and its counterparts"
+		{"DZ", nil, "algeria"},                                    // alpha-2 codes need not look like the name
+		{"UA", nil, "ukraine"},                                    // (as above)
+		{"civ", nil, "cote-d-ivoire"},                             // "Côte d'Ivoire"
+		{"UN", nil, "united-nations"},                             // "the UN Security Council" (2024), "U.N." (2020)
+		{"U.N.", nil, "united-nations"},                           // (as above)
+		{"us department of state", nil, "us-department-of-state"}, // "U.S. Department of State"
+		{"US congress", nil, "us-congress"},                       // "U.S. Congress"
 	}
 	for _, tt := range tests {
 		var got struct{ Search []struct{ ID string } }

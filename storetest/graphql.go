@@ -50,6 +50,9 @@ var contractQueries = []struct {
 	{name: "search", query: `query($t: String!, $k: [EntityKind!]) { search(text: $t, kinds: $k, first: 100) { ` + entityFields + ` } }`,
 		vars: map[string]any{"t": "mali"}},
 	{name: "search accents", query: `{ a: search(text: "goita") { id } b: search(text: "KEITA") { id } c: search(text: "union for") { id } d: search(text: "wagner") { id } e: search(text: "is") { id } }`},
+	{name: "search codes and abbreviations", query: `{ a: search(text: "US") { id } b: search(text: "usa") { id } c: search(text: "U.S.") { id }
+	  d: search(text: "MLI") { id } e: search(text: "ML") { id } f: search(text: "U.N.") { id } g: search(text: "un") { id }
+	  h: search(text: "NE") { id } i: search(text: "u.s. department") { id } j: search(text: "ua", kinds: [COUNTRY]) { id } }`},
 	{name: "search kinds", query: `{ search(text: "mali", kinds: [EVENT, COUP], first: 50) { id kind } }`},
 	{name: "entity with everything", query: `{ entity(id: "mali") { ` + entityFields + ` relationships(first: 500) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ` + relationshipFields + ` } } } } }`},
 	{name: "relationships filtered", query: `{

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -100,6 +101,14 @@ func TestServeEndToEnd(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"name":"Mali"`) || !strings.Contains(string(body), `"iso3":"MLI"`) {
 		t.Errorf("query the seed graph: %d %s", resp.StatusCode, body)
 	}
+	// What people type finds the United States: its codes, and "U.S." with
+	// or without dots.
+	for _, text := range []string{"US", "usa", "U.S."} {
+		body := postQuery(t, addr, `{ search(text: "`+text+`", first: 1) { id } }`)
+		if body != `{"data":{"search":[{"id":"united-states"}]}}` {
+			t.Errorf("search %q: %s", text, body)
+		}
+	}
 	for _, path := range []string{"/healthz", "/readyz", "/", "/export?format=cytoscape"} {
 		resp, err := http.Get("http://" + addr + path)
 		if err != nil {
@@ -119,6 +128,26 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, logs)
 		}
 	}
+}
+
+// postQuery posts a GraphQL query to the server at addr and returns the
+// body of a 200 answer.
+func postQuery(t *testing.T, addr, query string) string {
+	t.Helper()
+	b, err := json.Marshal(map[string]string{"query": query})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d %s %v", query, resp.StatusCode, body, err)
+	}
+	return string(body)
 }
 
 func TestCommandLineMistakes(t *testing.T) {
@@ -270,9 +299,9 @@ func TestSeedValidateCommand(t *testing.T) {
 		args     []string
 		wantDocs string
 	}{
-		{"built-in documents by default", nil, "every quote found in seed/docs (built in)"},
-		{"documents from a directory", []string{"--docs", "../../seed/docs"}, "every quote found in ../../seed/docs"},
-		{"seed files from a directory", []string{"--data", "../../seed/data"}, "every quote found in seed/docs (built in)"},
+		{"built-in documents by default", nil, "every quote and alias found in seed/docs (built in)"},
+		{"documents from a directory", []string{"--docs", "../../seed/docs"}, "every quote and alias found in ../../seed/docs"},
+		{"seed files from a directory", []string{"--data", "../../seed/data"}, "every quote and alias found in seed/docs (built in)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,7 +48,7 @@ func validateSeed(args []string, stdout io.Writer) error {
 // report prints what the seed holds: the counts a reviewer checks.
 func report(w io.Writer, s *seed.Seed, docs string) {
 	g := s.Graph
-	fmt.Fprintf(w, "seed data is valid: %d sources, %d entities, %d relationships; every quote found in %s\n",
+	fmt.Fprintf(w, "seed data is valid: %d sources, %d entities, %d relationships; every quote and alias found in %s\n",
 		len(g.Sources), len(g.Entities), len(g.Relationships), docs)
 	kinds := map[string]int{}
 	for _, e := range g.Entities {
