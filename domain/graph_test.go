@@ -22,6 +22,7 @@ func TestGraphCheckShape(t *testing.T) {
 		{"unknown kind", domain.Graph{Entities: []*domain.Entity{{ID: "x", Kind: "PLANET"}}}, `entity "x" has unknown kind "PLANET"`},
 		{"relationship without id", domain.Graph{Relationships: []*domain.Relationship{{Type: domain.RelFights}}}, "a relationship has no id"},
 		{"unknown type", domain.Graph{Relationships: []*domain.Relationship{{ID: "r", Type: "LIKES"}}}, `relationship "r" has unknown type "LIKES"`},
+		{"unknown currency", domain.Graph{Relationships: []*domain.Relationship{{ID: "r", Type: domain.RelFunded, Amount: &domain.Money{Minor: 1, Currency: "DOLLARS"}}}}, `relationship "r": amount: currency "DOLLARS" is not an ISO 4217 code`},
 	}
 	for _, tt := range tests {
 		err := tt.g.CheckShape()

@@ -68,7 +68,8 @@ type Graph struct {
 
 // CheckShape returns INVALID for what no store can hold: a source, entity
 // or relationship without an id, an unknown entity kind or relationship
-// type. Whether relationships' endpoints exist depends on what the store
+// type, an amount in a currency that is not ISO 4217 (its decimals would be
+// unknown). Whether relationships' endpoints exist depends on what the store
 // already holds, so each backend checks that itself.
 func (g *Graph) CheckShape() error {
 	for _, src := range g.Sources {
@@ -90,6 +91,11 @@ func (g *Graph) CheckShape() error {
 		}
 		if !r.Type.Valid() {
 			return Invalidf("relationship %q has unknown type %q", r.ID, r.Type)
+		}
+		if r.Amount != nil {
+			if _, err := CurrencyScale(r.Amount.Currency); err != nil {
+				return Invalidf("relationship %q: amount: %s", r.ID, err.Error())
+			}
 		}
 	}
 	return nil

@@ -128,7 +128,8 @@ func edgeData(r *domain.Relationship) map[string]any {
 		d["count"] = *r.Count
 	}
 	if m := r.Amount; m != nil {
-		amount := map[string]any{"value": m.Value, "currency": m.Currency, "qualifier": m.Qualifier}
+		// An exact decimal string, as in the API: never a float.
+		amount := map[string]any{"value": m.Decimal(), "currency": m.Currency, "qualifier": m.Qualifier}
 		if m.FiscalYear != nil {
 			amount["fiscalYear"] = *m.FiscalYear
 		}

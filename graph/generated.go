@@ -201,9 +201,9 @@ type ComplexityRoot struct {
 
 	Money struct {
 		Currency   func(childComplexity int) int
+		Decimal    func(childComplexity int) int
 		FiscalYear func(childComplexity int) int
 		Qualifier  func(childComplexity int) int
-		Value      func(childComplexity int) int
 	}
 
 	Organization struct {
@@ -1101,6 +1101,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
+	case "Money.value":
+		if e.ComplexityRoot.Money.Decimal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.Decimal(childComplexity), true
 	case "Money.fiscalYear":
 		if e.ComplexityRoot.Money.FiscalYear == nil {
 			break
@@ -1113,12 +1119,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Money.Qualifier(childComplexity), true
-	case "Money.value":
-		if e.ComplexityRoot.Money.Value == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Money.Value(childComplexity), true
 
 	case "Organization.aliases":
 		if e.ComplexityRoot.Organization.Aliases == nil {
@@ -1717,6 +1717,17 @@ A calendar date known to the year, the month or the day: "2021", "2021-12" or
 """
 scalar PartialDate
 
+"""
+An exact decimal number, written as a JSON string so that no client parses it
+into a float: "10000000.00", "441352000.00", "500". An amount of money has as
+many decimals as its currency's minor unit (ISO 4217: two for USD and EUR,
+none for JPY and XOF), always, so "10000000.00" is ten million dollars to the
+cent. Parse it with a decimal type (Python's decimal.Decimal, Java's
+BigDecimal, JavaScript's BigInt of the digits without the point) to add or
+compare amounts without rounding.
+"""
+scalar Decimal
+
 "Anything with a global id: an entity, a relationship or a source."
 interface Node {
   id: ID!
@@ -2274,9 +2285,14 @@ type Relationship implements Node {
   citations: [Citation!]!
 }
 
-"An amount as its source states it."
+"An amount as its source states it, exact."
 type Money {
-  value: Float!
+  """
+  The amount in the currency's major unit, as an exact decimal string with the
+  currency's decimals: "10000000.00" for $10 million (see Decimal). Never a
+  float, in the API or in the exports, so sums stay exact to the cent.
+  """
+  value: Decimal!
   "ISO 4217 code, e.g. USD."
   currency: String!
   qualifier: Qualifier!
@@ -6473,18 +6489,18 @@ func (ec *executionContext) _Money_value(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Money_value(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
+			return obj.Decimal(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDecimal2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Money_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Money", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("Money", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *domain.Money) (ret graphql.Marshaler) {
@@ -12226,6 +12242,20 @@ func (ec *executionContext) marshalNCitation2ᚖgithubᚗcomᚋconflictgraphᚋc
 		return graphql.Null
 	}
 	return ec._Citation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDecimal2string(ctx context.Context, v any) (string, error) {
+	res, err := model.UnmarshalDecimal(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecimal2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalDecimal(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {

@@ -129,7 +129,9 @@ func relationshipRow(r *domain.Relationship) map[string]any {
 		p["validToLast"] = int64(r.ValidTo.Last())
 	}
 	if m := r.Amount; m != nil {
-		p["amountValue"] = m.Value
+		// Exact: an integer count of the currency's minor units, as in
+		// domain.Money (Neo4j integers are 64-bit), so Cypher sums exactly too.
+		p["amountMinorUnits"] = m.Minor
 		p["amountCurrency"] = m.Currency
 		p["amountQualifier"] = string(m.Qualifier)
 		if m.FiscalYear != nil {
@@ -162,8 +164,17 @@ func scanRelationship(m map[string]any) (*domain.Relationship, error) {
 	if r.ValidTo, err = date(m, "validTo"); err != nil {
 		return nil, err
 	}
-	if v, ok := m["amountValue"].(float64); ok {
-		r.Amount = &domain.Money{Value: v, Currency: str(m, "amountCurrency"), Qualifier: domain.Qualifier(str(m, "amountQualifier")), FiscalYear: intp(m, "amountFiscalYear")}
+	switch v := m["amountMinorUnits"].(type) {
+	case int64:
+		r.Amount = &domain.Money{Minor: v, Currency: str(m, "amountCurrency"), Qualifier: domain.Qualifier(str(m, "amountQualifier")), FiscalYear: intp(m, "amountFiscalYear")}
+	case nil:
+		if _, legacy := m["amountValue"]; legacy {
+			// Stored before amounts were exact, as a float that may have
+			// rounded: refuse it rather than guess.
+			return nil, fmt.Errorf("relationship %s stores its amount as a float (amountValue), the format before exact amounts: run conflictgraph seed to rewrite it", r.ID)
+		}
+	default:
+		return nil, fmt.Errorf("relationship %s: amountMinorUnits holds %T, want an integer", r.ID, v)
 	}
 	if r.Citations, err = citations(m); err != nil {
 		return nil, fmt.Errorf("relationship %s: %w", r.ID, err)

@@ -22,8 +22,6 @@ var slug = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // relID is the shape of a declared relationship id: slugs joined by dots.
 var relID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+$`)
 
-var currency = regexp.MustCompile(`^[A-Z]{3}$`)
-
 // maxQuote bounds a quote: a sentence or less, not a paragraph.
 const maxQuote = 600
 
@@ -601,17 +599,18 @@ func (p *parser) relationship(w where, n *yaml.Node) {
 
 func (p *parser) amount(w where, n *yaml.Node) *domain.Money {
 	m := &domain.Money{Qualifier: domain.QualifierExact}
-	hasValue := false
+	var value string
+	var valueAt where
 	p.pairs(w, n, func(key string, v *yaml.Node) bool {
 		fw := w
 		fw.line, fw.field = v.Line, w.field+"."+key
 		switch key {
 		case "value":
-			m.Value, hasValue = p.number(fw, v), true
+			value, valueAt = p.str(fw, v), fw
 		case "currency":
 			m.Currency = p.str(fw, v)
-			if !currency.MatchString(m.Currency) {
-				p.fail(fw, "currency must be an ISO 4217 code such as USD, got %q", m.Currency)
+			if _, err := domain.CurrencyScale(m.Currency); err != nil {
+				p.fail(fw, "%v", err)
 			}
 		case "qualifier":
 			m.Qualifier = p.qualifier(fw, v)
@@ -626,8 +625,22 @@ func (p *parser) amount(w where, n *yaml.Node) *domain.Money {
 		}
 		return true
 	})
-	if !hasValue {
+	switch {
+	case valueAt.file == "":
 		p.fail(withField(w, w.field+".value"), "required field is missing")
+	case m.Currency == "":
+		// Reported below; without a currency the value cannot be read.
+	default:
+		if _, err := domain.CurrencyScale(m.Currency); err != nil {
+			break // reported at the currency; the value cannot be read without it
+		}
+		// The amount is read from the text as written, never through a
+		// float, in the currency's minor units.
+		minor, err := domain.ParseAmount(value, m.Currency)
+		if err != nil {
+			p.fail(valueAt, "%v", err)
+		}
+		m.Minor = minor
 	}
 	if m.Currency == "" {
 		p.fail(withField(w, w.field+".currency"), "required field is missing: every amount needs a currency")

@@ -124,6 +124,30 @@ relationships:
     amount: {value: 10}
     citations: [{source: doc, quote: JNIM operates in Mali.}]
 `, `amount.currency: required field is missing`},
+		{"amount with an exponent", `
+relationships:
+  - type: FUNDED
+    from: mali
+    to: jnim
+    amount: {value: 5.9e6, currency: USD}
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`, `seed/x.yaml:6: relationship "mali.funded.jnim": amount.value: amount "5.9e6" is not a decimal number such as 10000000 or 2.5`},
+		{"amount past the cent", `
+relationships:
+  - type: FUNDED
+    from: mali
+    to: jnim
+    amount: {value: 2.555, currency: USD}
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`, `amount.value: amount "2.555" has 3 decimals; USD has 2`},
+		{"amount in no currency", `
+relationships:
+  - type: FUNDED
+    from: mali
+    to: jnim
+    amount: {value: 10, currency: DOLLARS}
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`, `amount.currency: currency "DOLLARS" is not an ISO 4217 code such as USD`},
 		{"unknown field", `
 entities:
   - id: bamako
@@ -264,7 +288,7 @@ entities:
 func TestDerivedRelationshipIDsAreStable(t *testing.T) {
 	fy := 2019
 	r := &domain.Relationship{Type: domain.RelFunded, FromID: "imet", ToID: "mali",
-		Amount: &domain.Money{Value: 1, Currency: "USD", FiscalYear: &fy}}
+		Amount: &domain.Money{Minor: 100, Currency: "USD", FiscalYear: &fy}}
 	if got, want := seed.DeriveRelationshipID(r), "imet.funded.mali.fy2019"; got != want {
 		t.Errorf("id = %q, want %q", got, want)
 	}

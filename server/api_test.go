@@ -214,7 +214,7 @@ func TestKindSpecificFields(t *testing.T) {
 		Program struct{ Agency string }
 		Funding struct {
 			Amount struct {
-				Value      float64
+				Value      string
 				Currency   string
 				Qualifier  string
 				FiscalYear int
@@ -242,7 +242,7 @@ func TestKindSpecificFields(t *testing.T) {
 	if got.Program.Agency != "Ministry of Training" {
 		t.Errorf("program = %+v", got.Program)
 	}
-	if a := got.Funding.Amount; a.Value != 2300000 || a.Currency != "USD" || a.Qualifier != "AT_LEAST" || a.FiscalYear != 2019 {
+	if a := got.Funding.Amount; a.Value != "2300000.00" || a.Currency != "USD" || a.Qualifier != "AT_LEAST" || a.FiscalYear != 2019 {
 		t.Errorf("amount = %+v", a)
 	}
 	if e := got.Mission.Relationships.Edges; len(e) != 1 || e[0].Node.Count != 12 {

@@ -112,7 +112,7 @@ func TestExportWholeGraph(t *testing.T) {
 		}
 		if d["id"] == "training-program.funded.atlantis.fy2019" {
 			amount := d["amount"].(map[string]any)
-			if amount["value"] != 2300000.0 || amount["qualifier"] != "AT_LEAST" || amount["fiscalYear"] != 2019.0 || amount["currency"] != "USD" {
+			if amount["value"] != "2300000.00" || amount["qualifier"] != "AT_LEAST" || amount["fiscalYear"] != 2019.0 || amount["currency"] != "USD" {
 				t.Errorf("amount = %v", amount)
 			}
 		}

@@ -54,7 +54,7 @@ type seedCitation struct {
 }
 
 type seedMoney struct {
-	Value      float64
+	Value      string // an exact decimal
 	Currency   string
 	Qualifier  string
 	FiscalYear *int
@@ -72,7 +72,7 @@ type seedRel struct {
 func (r seedRel) String() string {
 	s := fmt.Sprintf("%s %s %s from %s to %s, %s, count %s", r.From.ID, r.Type, r.To.ID, str(r.ValidFrom), str(r.ValidTo), r.Certainty, intStr(r.Count))
 	if a := r.Amount; a != nil {
-		s += fmt.Sprintf(", %s %.0f %s FY%s", a.Qualifier, a.Value, a.Currency, intStr(a.FiscalYear))
+		s += fmt.Sprintf(", %s %s %s FY%s", a.Qualifier, a.Value, a.Currency, intStr(a.FiscalYear))
 	}
 	return s
 }
@@ -174,42 +174,42 @@ func TestSeedAmounts(t *testing.T) {
 	tests := []struct {
 		doc               string // the document's words
 		from, typ, to     string
-		value             float64
+		value             string // exact, in dollars and cents
 		qualifier         string
 		fiscalYear        *int
 		certainty, source string
 	}{
 		{`"the president has waived nearly $5.9 million in Direct Commercial Sales"`,
-			"direct-commercial-sales", "WAIVED", "mali", 5_900_000, "ABOUT", nil, "STATED", stimson},
+			"direct-commercial-sales", "WAIVED", "mali", "5900000.00", "ABOUT", nil, "STATED", stimson},
 		{`"more than $2.3 million in International Military Education and Training"`,
-			"imet", "WAIVED", "mali", 2_300_000, "AT_LEAST", nil, "STATED", stimson},
+			"imet", "WAIVED", "mali", "2300000.00", "AT_LEAST", nil, "STATED", stimson},
 		{`"more than $8.5 million in Section 1206 or Section 333 assistance"`,
-			"section-1206-333", "WAIVED", "mali", 8_500_000, "AT_LEAST", nil, "STATED", stimson},
+			"section-1206-333", "WAIVED", "mali", "8500000.00", "AT_LEAST", nil, "STATED", stimson},
 		{`"the country was denied $850,000 in International Military Education for FY2021"`,
-			"imet", "DENIED", "mali", 850_000, "EXACT", n(2021), "STATED", stimson},
+			"imet", "DENIED", "mali", "850000.00", "EXACT", n(2021), "STATED", stimson},
 		{`"The deal, for which Mali reportedly agreed to pay Wagner $10 million per month"`,
-			"mali", "FUNDED", "wagner-group", 10_000_000, "EXACT", nil, "REPORTED", crs2024},
+			"mali", "FUNDED", "wagner-group", "10000000.00", "EXACT", nil, "REPORTED", crs2024},
 		{`TWES table, "Dollars in thousands": "DOS NADR - CWD 1,200 500 1,000 2,700" (column years lost, so no fiscal year)`,
-			"nadr-cwd", "FUNDED", "mali", 2_700_000, "EXACT", nil, "STATED", twes},
+			"nadr-cwd", "FUNDED", "mali", "2700000.00", "EXACT", nil, "STATED", twes},
 		{`TWES table: "DoD 0 170 182 352" (thousands; no fiscal year)`,
-			"us-department-of-defense", "FUNDED", "mali", 352_000, "EXACT", nil, "STATED", twes},
+			"us-department-of-defense", "FUNDED", "mali", "352000.00", "EXACT", nil, "STATED", twes},
 		{`"Congress appropriated $140 million in bilateral aid in FY2018"`,
-			"united-states", "FUNDED", "mali", 140_000_000, "EXACT", n(2018), "STATED", crs2020},
+			"united-states", "FUNDED", "mali", "140000000.00", "EXACT", n(2018), "STATED", crs2020},
 		{`"U.S. emergency humanitarian assistance for Mali totaled $89 million in FY2019"`,
-			"united-states", "FUNDED", "mali", 89_000_000, "EXACT", n(2019), "STATED", crs2020},
+			"united-states", "FUNDED", "mali", "89000000.00", "EXACT", n(2019), "STATED", crs2020},
 		{`"The United States allocated $128 million in bilateral aid for Mali in FY2023"`,
-			"united-states", "FUNDED", "mali", 128_000_000, "EXACT", n(2023), "STATED", crs2024},
+			"united-states", "FUNDED", "mali", "128000000.00", "EXACT", n(2023), "STATED", crs2024},
 		{`"... in FY2023 ..., in addition to $84 million in humanitarian aid"`,
-			"united-states", "FUNDED", "mali", 84_000_000, "EXACT", n(2023), "STATED", crs2024},
+			"united-states", "FUNDED", "mali", "84000000.00", "EXACT", n(2023), "STATED", crs2024},
 		{`"The Biden Administration proposed to reduce bilateral aid to $87 million in FY2025"`,
-			"biden-administration", "PROPOSED", "mali", 87_000_000, "EXACT", n(2025), "STATED", crs2024},
+			"biden-administration", "PROPOSED", "mali", "87000000.00", "EXACT", n(2025), "STATED", crs2024},
 		{`"The Trump Administration has pledged $111 million in military aid specifically for G5 Sahel forces since 2017"`,
-			"trump-administration", "PLEDGED", "g5-sahel-joint-force", 111_000_000, "EXACT", nil, "STATED", crs2020},
+			"trump-administration", "PLEDGED", "g5-sahel-joint-force", "111000000.00", "EXACT", nil, "STATED", crs2020},
 		{`"U.S. funding for MINUSMA's budget was estimated at $327 million in FY2019"`,
-			"united-states", "FUNDED", "minusma", 327_000_000, "ABOUT", n(2019), "STATED", crs2020},
+			"united-states", "FUNDED", "minusma", "327000000.00", "ABOUT", n(2019), "STATED", crs2020},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprintf("%s %s %s %.0f", tt.from, tt.typ, tt.to, tt.value), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s %s %s %s", tt.from, tt.typ, tt.to, tt.value), func(t *testing.T) {
 			var matches, all []seedRel
 			for _, r := range seedRels(t, h, tt.from, "OUT", "", tt.typ) {
 				if r.To.ID != tt.to {
@@ -221,17 +221,53 @@ func TestSeedAmounts(t *testing.T) {
 				}
 			}
 			if len(matches) != 1 {
-				t.Fatalf("%s: want one %s %s %s of %.0f, found %d among %v", tt.doc, tt.from, tt.typ, tt.to, tt.value, len(matches), all)
+				t.Fatalf("%s: want one %s %s %s of %s, found %d among %v", tt.doc, tt.from, tt.typ, tt.to, tt.value, len(matches), all)
 			}
 			r := matches[0]
 			a := r.Amount
 			if a.Currency != "USD" || a.Qualifier != tt.qualifier || intStr(a.FiscalYear) != intStr(tt.fiscalYear) || r.Certainty != tt.certainty {
-				t.Errorf("%s: got %v; want %s %.0f USD FY%s, %s", tt.doc, r, tt.qualifier, tt.value, intStr(tt.fiscalYear), tt.certainty)
+				t.Errorf("%s: got %v; want %s %s USD FY%s, %s", tt.doc, r, tt.qualifier, tt.value, intStr(tt.fiscalYear), tt.certainty)
 			}
 			if !cites(r.Citations, tt.source) {
 				t.Errorf("%s: %s does not cite %s: %+v", tt.doc, r.ID, tt.source, r.Citations)
 			}
 		})
+	}
+}
+
+// TestSeedAidTotals checks Mali's aid totals, summed exactly: every amount
+// is a decimal string to the cent, never a float such as 4.41352e+08.
+func TestSeedAidTotals(t *testing.T) {
+	h := newSeedAPI(t)
+	var got struct {
+		AidTotals []struct {
+			Kind   string
+			Amount struct {
+				Value, Currency, Qualifier string
+				FiscalYear                 *int
+			}
+			Relationships []struct{ ID string }
+		}
+	}
+	post(t, h, `{ aidTotals(recipient: "mali") { kind amount { value currency qualifier fiscalYear } relationships { id } } }`, nil).decode(t, &got)
+	var totals []string
+	for _, a := range got.AidTotals {
+		totals = append(totals, fmt.Sprintf("%s %s %s %s FY%s (%d)", a.Kind, a.Amount.Value, a.Amount.Currency, a.Amount.Qualifier, intStr(a.Amount.FiscalYear), len(a.Relationships)))
+	}
+	want := []string{
+		// Given without a program: $140 million (FY2018, 2020 brief), $89
+		// million (FY2019), $128 million and $84 million (FY2023, 2024 brief),
+		// and DoD's 352 thousand (TWES table): 441,352,000 dollars.
+		"ALLOCATED 441352000.00 USD EXACT FYnull (5)",
+		"ALLOCATED 2700000.00 USD EXACT FYnull (1)",           // NADR-CWD, "2,700" thousand
+		"WAIVED 5900000.00 USD ABOUT FYnull (1)",              // "nearly $5.9 million in Direct Commercial Sales"
+		"WAIVED 2300000.00 USD AT_LEAST FYnull (1)",           // "more than $2.3 million in International Military Education and Training"
+		"WAIVED 8500000.00 USD AT_LEAST FYnull (1)",           // "more than $8.5 million in Section 1206 or Section 333 assistance"
+		"PROHIBITED_OR_DENIED 850000.00 USD EXACT FY2021 (1)", // "denied $850,000 ... for FY2021"
+		"PROPOSED 87000000.00 USD EXACT FY2025 (1)",           // "reduce bilateral aid to $87 million in FY2025"
+	}
+	if !slices.Equal(totals, want) {
+		t.Errorf("aid totals of mali:\n got  %q\n want %q", totals, want)
 	}
 }
 

@@ -109,6 +109,25 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("search %q: %s", text, body)
 		}
 	}
+	// Amounts are exact decimal strings, sums included; sources carry the
+	// address their document gives.
+	if body := postQuery(t, addr, `{ aidTotals(recipient: "mali", programs: ["imet"]) { amount { value } } }`); body != `{"data":{"aidTotals":[{"amount":{"value":"2300000.00"}},{"amount":{"value":"850000.00"}}]}}` {
+		t.Errorf("aidTotals of IMET: %s", body)
+	}
+	if body := postQuery(t, addr, `{ node(id: "crs-if10116-2020") { ... on Source { url } } }`); body != `{"data":{"node":{"url":"https://crsreports.congress.gov"}}}` {
+		t.Errorf("source url: %s", body)
+	}
+	resp, err = http.Get("http://" + addr + "/export?format=cytoscape&id=wagner-group&depth=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`"amount":{"currency":"USD","qualifier":"EXACT","value":"10000000.00"}`, `"url":"https://crsreports.congress.gov"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("export of wagner-group lacks %s", want)
+		}
+	}
 	for _, path := range []string{"/healthz", "/readyz", "/", "/export?format=cytoscape"} {
 		resp, err := http.Get("http://" + addr + path)
 		if err != nil {
