@@ -271,6 +271,22 @@ func TestSeedAidTotals(t *testing.T) {
 	}
 }
 
+// TestSeedFiguresAreWrittenInFull checks that figures come as the exports
+// write them: "more than $16.8 million" is 16800000, not 1.68e+07, and
+// "over 7 million Malians" 7000000.
+func TestSeedFiguresAreWrittenInFull(t *testing.T) {
+	h := newSeedAPI(t)
+	data := string(post(t, h, `{ entity(id: "mali") { figures { value unit } } }`, nil).Data)
+	for _, want := range []string{`{"value":16800000,"unit":"USD"}`, `{"value":7000000,"unit":"people"}`} {
+		if !strings.Contains(data, want) {
+			t.Errorf("figures of mali lack %s:\n%s", want, data)
+		}
+	}
+	if strings.Contains(data, "e+") {
+		t.Errorf("a figure is written with an exponent:\n%s", data)
+	}
+}
+
 type seedFigure struct {
 	Measure, Unit, Qualifier string
 	Value                    float64

@@ -4,6 +4,7 @@
 package model
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,6 +41,27 @@ func UnmarshalPartialDate(v any) (domain.PartialDate, error) {
 		return domain.PartialDate{}, domain.Invalidf("a PartialDate is a string such as \"2021\", \"2021-12\" or \"2021-12-25\", got %s", describe(v))
 	}
 	return domain.ParsePartialDate(s)
+}
+
+// MarshalFloatContext writes a Float the way encoding/json writes a
+// float64, and so the exports: without an exponent between 1e-6 and 1e21
+// (16800000 people, not gqlgen's %g 1.68e+07), in the fewest digits that
+// read back to the same number. NaN and infinities, which JSON cannot hold,
+// are an error, as in gqlgen.
+func MarshalFloatContext(f float64) graphql.ContextMarshaler {
+	return graphql.ContextWriterFunc(func(_ context.Context, w io.Writer) error {
+		b, err := json.Marshal(f)
+		if err != nil {
+			return fmt.Errorf("cannot write the float %v as JSON: %w", f, err)
+		}
+		_, err = w.Write(b)
+		return err
+	})
+}
+
+// UnmarshalFloatContext reads a Float argument as gqlgen does.
+func UnmarshalFloatContext(ctx context.Context, v any) (float64, error) {
+	return graphql.UnmarshalFloatContext(ctx, v)
 }
 
 // MarshalDecimal writes an exact decimal (domain.Money.Decimal) as a JSON

@@ -2,8 +2,11 @@ package model_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"math"
 	"testing"
 
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -15,6 +18,20 @@ func TestMarshalDecimalIsAString(t *testing.T) {
 	model.MarshalDecimal("441352000.00").MarshalGQL(&b)
 	if b.String() != `"441352000.00"` {
 		t.Errorf("MarshalDecimal = %s, want a JSON string", b.String())
+	}
+}
+
+func TestMarshalFloatWritesNoExponent(t *testing.T) {
+	for f, want := range map[float64]string{16800000: "16800000", 7e6: "7000000", 1.5: "1.5", 0: "0", -2.25: "-2.25", 1e21: "1e+21", 1e-7: "1e-7", 15209: "15209"} {
+		var b bytes.Buffer
+		if err := model.MarshalFloatContext(f).MarshalGQLContext(context.Background(), &b); err != nil || b.String() != want {
+			t.Errorf("MarshalFloatContext(%v) = %q, %v; want %q", f, b.String(), err, want)
+		}
+	}
+	for _, f := range []float64{math.NaN(), math.Inf(1)} {
+		if err := model.MarshalFloatContext(f).MarshalGQLContext(context.Background(), io.Discard); err == nil {
+			t.Errorf("MarshalFloatContext(%v) wrote JSON that cannot hold it", f)
+		}
 	}
 }
 
