@@ -1,7 +1,7 @@
 # Developer entry points. `make test` is what CI runs (through .ci/run).
 GO ?= go
 
-.PHONY: serve test test-embedded vet generate check neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-build
+.PHONY: serve test test-embedded vet generate check fresh-clone neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-build
 
 ## serve: run the server on the embedded graph at http://localhost:8080/
 serve:
@@ -15,6 +15,12 @@ test: vet
 ## test-embedded: the tests without Neo4j (its tests skip, saying how to run them)
 test-embedded: vet
 	$(GO) test -race -count=1 ./...
+
+## fresh-clone: clone HEAD alone into an empty temporary directory, serve it
+## with the README's first command and query it, then run test-embedded
+## there: what CI checks so that nothing depends on files outside the repo
+fresh-clone:
+	scripts/fresh-clone
 
 ## neo4j: start a Neo4j 5 in the background and print its NEO4J_URI
 neo4j:
