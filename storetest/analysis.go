@@ -10,7 +10,6 @@ import (
 
 	"github.com/conflictgraph/conflictgraph/analysis"
 	"github.com/conflictgraph/conflictgraph/domain"
-	"github.com/conflictgraph/conflictgraph/embedded"
 )
 
 func testTimeline(t *testing.T, st domain.Store) {
@@ -208,10 +207,7 @@ func testAidTotals(t *testing.T, st domain.Store) {
 	}
 	// Through the API and the export, the amounts are exact decimal strings,
 	// byte for byte the embedded store's.
-	ref := embedded.New()
-	MustLoad(t, ref, Fixture())
-	MustLoad(t, ref, aidGraph())
-	got, want := newHandler(t, st), newHandler(t, ref)
+	got, want := withReference(t, st, Fixture(), aidGraph())
 	query := `{ aidTotals(recipient: "atlantis", groupBy: [PROGRAM]) { kind amount { value currency qualifier fiscalYear } relationships { id amount { value currency } } } }`
 	g, w := answers(t, got, query, nil, "", false)[0], answers(t, want, query, nil, "", false)[0]
 	if !bytes.Equal(g, w) {

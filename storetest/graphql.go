@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -105,16 +104,7 @@ var contractQueries = []struct {
 // same answers byte for byte. (The reference's own answers are pinned by
 // the seed facts test in the server package.)
 func testGraphQLOnSeed(t *testing.T, st domain.Store) {
-	s, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	MustLoad(t, st, s.Graph)
-	ref := embedded.New()
-	if err := ref.Load(context.Background(), s.Graph); err != nil {
-		t.Fatal(err)
-	}
-	got, want := newHandler(t, st), newHandler(t, ref)
+	got, want := seedHandlers(t, st)
 	for _, q := range contractQueries {
 		t.Run(q.name, func(t *testing.T) {
 			g, w := answers(t, got, q.query, q.vars, q.paged, q.userError), answers(t, want, q.query, q.vars, q.paged, q.userError)
@@ -144,22 +134,36 @@ var exportTargets = []string{
 // bytes: the same nodes, edges, amounts (written the same exact way) and
 // sources.
 func testExportOnSeed(t *testing.T, st domain.Store) {
-	s, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	MustLoad(t, st, s.Graph)
-	ref := embedded.New()
-	if err := ref.Load(context.Background(), s.Graph); err != nil {
-		t.Fatal(err)
-	}
-	got, want := newHandler(t, st), newHandler(t, ref)
+	got, want := seedHandlers(t, st)
 	for _, target := range exportTargets {
 		g, w := exportBytes(t, got, target), exportBytes(t, want, target)
 		if !bytes.Equal(g, w) {
 			t.Errorf("%s differs from the embedded store's:\n got  %.3000s\n want %.3000s", target, g, w)
 		}
 	}
+}
+
+// seedHandlers loads the seed graph into st and returns the API over st and
+// over the embedded reference store holding the same graph.
+func seedHandlers(t *testing.T, st domain.Store) (got, want http.Handler) {
+	t.Helper()
+	s, err := seed.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustLoad(t, st, s.Graph)
+	return withReference(t, st, s.Graph)
+}
+
+// withReference returns the API over st and over an embedded reference
+// store loaded with graphs, which st must hold too.
+func withReference(t *testing.T, st domain.Store, graphs ...*domain.Graph) (got, want http.Handler) {
+	t.Helper()
+	ref := embedded.New()
+	for _, g := range graphs {
+		MustLoad(t, ref, g)
+	}
+	return newHandler(t, st), newHandler(t, ref)
 }
 
 func exportBytes(t *testing.T, h http.Handler, target string) []byte {
