@@ -43,7 +43,7 @@ vet:
 ## overrides every target's budget (e.g. FUZZTIME=1000000x, or 5m locally).
 FUZZTIME ?=
 FUZZ_TARGETS = server:FuzzGraphQL:10000x server:FuzzRequestBody:40000x \
-	domain:FuzzParsePartialDate:500000x domain:FuzzFold:100000x graph:FuzzDecodeCursor:200000x
+	domain:FuzzParsePartialDate:500000x domain:FuzzFold:400000x graph:FuzzDecodeCursor:200000x
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; rest=$${t#*:}; fn=$${rest%%:*}; budget=$${rest#*:}; \
