@@ -1,7 +1,7 @@
 # Developer entry points. `make test` is what CI runs (through .ci/run).
 GO ?= go
 
-.PHONY: serve test test-embedded vet generate check neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-build
+.PHONY: serve test test-embedded vet generate check fresh-clone neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-build
 
 ## serve: run the server on the embedded graph at http://localhost:8080/
 serve:
@@ -16,6 +16,12 @@ test: vet
 test-embedded: vet
 	$(GO) test -race -count=1 ./...
 
+## fresh-clone: clone HEAD alone into an empty temporary directory, serve it
+## with the README's first command and query it, then run test-embedded
+## there: what CI checks so that nothing depends on files outside the repo
+fresh-clone:
+	scripts/fresh-clone
+
 ## neo4j: start a Neo4j 5 in the background and print its NEO4J_URI
 neo4j:
 	@scripts/neo4j start
@@ -29,7 +35,7 @@ vet:
 
 ## fuzz: run each fuzz target for a fixed number of executions, about ten
 ## seconds each on two cores: hostile documents, variables and bodies against
-## the HTTP handler, and the PartialDate and cursor parsers. A crasher is saved
+## the HTTP handler, the PartialDate and cursor parsers, and search folding. A crasher is saved
 ## under the package's testdata/fuzz/ and then replayed by every `go test`.
 ## Budgets are counts, not durations: with a duration, Go 1.26's fuzz
 ## coordinator can fail a clean run with "context deadline exceeded" as the
@@ -37,7 +43,7 @@ vet:
 ## overrides every target's budget (e.g. FUZZTIME=1000000x, or 5m locally).
 FUZZTIME ?=
 FUZZ_TARGETS = server:FuzzGraphQL:10000x server:FuzzRequestBody:40000x \
-	domain:FuzzParsePartialDate:500000x graph:FuzzDecodeCursor:200000x
+	domain:FuzzParsePartialDate:500000x domain:FuzzFold:400000x graph:FuzzDecodeCursor:200000x
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; rest=$${t#*:}; fn=$${rest%%:*}; budget=$${rest#*:}; \

@@ -131,10 +131,11 @@ func AidTotals(ctx context.Context, st domain.Store, q AidQuery) ([]*AidTotal, e
 		}
 		items = append(items, it)
 	}
-	return sumGroups(items, q.GroupBy), nil
+	return sumGroups(items, q.GroupBy)
 }
 
-func sumGroups(items []aidItem, groupBy []AidGrouping) []*AidTotal {
+// sumGroups adds the amounts of each group exactly, in minor units.
+func sumGroups(items []aidItem, groupBy []AidGrouping) ([]*AidTotal, error) {
 	type key struct {
 		kind           domain.AidKind
 		currency       string
@@ -172,7 +173,11 @@ func sumGroups(items []aidItem, groupBy []AidGrouping) []*AidTotal {
 			groups[k] = t
 			order = append(order, k)
 		}
-		t.Amount.Value += m.Value
+		sum, err := t.Amount.Add(*m)
+		if err != nil {
+			return nil, fmt.Errorf("aid total of %s %s: %w", it.kind, m.Currency, err)
+		}
+		t.Amount = sum
 		if !sameYear(t.Amount.FiscalYear, m.FiscalYear) {
 			t.Amount.FiscalYear = nil // a sum over years belongs to none
 		}
@@ -192,7 +197,7 @@ func sumGroups(items []aidItem, groupBy []AidGrouping) []*AidTotal {
 		slices.SortFunc(t.Relationships, func(a, b *domain.Relationship) int { return strings.Compare(a.ID, b.ID) })
 		out[i] = t
 	}
-	return out
+	return out, nil
 }
 
 func sameYear(a, b *int) bool {

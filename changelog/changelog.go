@@ -94,8 +94,9 @@ type entity struct {
 	Figures   []figure          `json:"figures,omitempty"`
 }
 
+// money holds an amount exactly, in the currency's minor units.
 type money struct {
-	Value      float64          `json:"value"`
+	Minor      int64            `json:"minor"`
 	Currency   string           `json:"currency"`
 	Qualifier  domain.Qualifier `json:"qualifier"`
 	FiscalYear *int             `json:"fiscalYear,omitempty"`
@@ -206,7 +207,7 @@ func fromRelationship(r *domain.Relationship) *relationship {
 	out := &relationship{ID: r.ID, Type: r.Type, From: r.FromID, To: r.ToID, ValidFrom: r.ValidFrom.String(), ValidTo: r.ValidTo.String(),
 		Count: r.Count, Description: r.Description, Certainty: r.Certainty, Citations: fromCitations(r.Citations)}
 	if m := r.Amount; m != nil {
-		out.Amount = &money{Value: m.Value, Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
+		out.Amount = &money{Minor: m.Minor, Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
 	}
 	if x := r.Retraction; x != nil {
 		out.Retraction = &retraction{Revision: x.Revision, At: x.At.UTC(), Actor: x.Actor, Reason: x.Reason, Citations: fromCitations(x.Citations)}
@@ -266,7 +267,7 @@ func (d *decoder) relationship(r *relationship) *domain.Relationship {
 	out := &domain.Relationship{ID: r.ID, Type: r.Type, FromID: r.From, ToID: r.To, ValidFrom: d.date(r.ValidFrom), ValidTo: d.date(r.ValidTo),
 		Count: r.Count, Description: r.Description, Certainty: r.Certainty, Citations: toCitations(r.Citations)}
 	if m := r.Amount; m != nil {
-		out.Amount = &domain.Money{Value: m.Value, Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
+		out.Amount = &domain.Money{Minor: m.Minor, Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
 	}
 	if x := r.Retraction; x != nil {
 		out.Retraction = &domain.Retraction{Revision: x.Revision, At: x.At.UTC(), Actor: x.Actor, Reason: x.Reason, Citations: toCitations(x.Citations)}

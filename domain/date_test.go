@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -77,6 +78,23 @@ func TestFold(t *testing.T) {
 		{"“Wagner”", `"wagner"`},
 		{"東京", "東京"},
 		{"", ""},
+		// Abbreviations' dots go; other dots stay.
+		{"U.S.", "us"},
+		{"u.s", "us"},
+		{"U.S. Department of State", "us department of state"},
+		{"U.N.-backed", "un-backed"},
+		{"(U.N.)", "(un)"},
+		{"É.-U.", "e-u"},
+		{"e.g. this", "eg this"},
+		{"U..S", "us"},
+		{"J. Smith", "j smith"},
+		{"Capt. Amadou Haya Sanogo", "capt. amadou haya sanogo"},
+		{"St. Louis", "st. louis"},
+		{"3.5 million", "3.5 million"},
+		{"P.L. 110-457", "pl 110-457"},
+		{"v1.2", "v1.2"},
+		{"example.com", "example.com"},
+		{"...", "..."},
 	}
 	for _, tt := range tests {
 		if got := domain.Fold(tt.in); got != tt.want {
@@ -108,6 +126,51 @@ func TestMatchRank(t *testing.T) {
 		rank, ok := domain.MatchRank(e, domain.Fold(tt.text))
 		if rank != tt.rank || ok != tt.ok {
 			t.Errorf("MatchRank(%q) = %d %v, want %d %v", tt.text, rank, ok, tt.rank, tt.ok)
+		}
+	}
+}
+
+// TestMatchRankCountryCodes checks that a country is found by its ISO 3166
+// codes, alpha-3 and alpha-2, in any case and with dots, and only by the
+// whole code.
+func TestMatchRankCountryCodes(t *testing.T) {
+	us := &domain.Entity{ID: "united-states", Kind: domain.KindCountry, Name: "United States", Aliases: []string{"U.S."}, ISO3: "USA"}
+	niger := &domain.Entity{ID: "niger", Kind: domain.KindCountry, Name: "Niger", ISO3: "NER"}
+	unknown := &domain.Entity{ID: "atlantis", Kind: domain.KindCountry, Name: "Atlantis", ISO3: "ATL"}
+	notCountry := &domain.Entity{ID: "usaid", Kind: domain.KindOrganization, Name: "Agency", ISO3: "USA"}
+	tests := []struct {
+		e    *domain.Entity
+		text string
+		rank int
+		ok   bool
+	}{
+		{us, "USA", domain.RankAlias, true},
+		{us, "usa", domain.RankAlias, true},
+		{us, "U.S.A.", domain.RankAlias, true},
+		{us, "US", domain.RankAlias, true},
+		{us, "u.s.", domain.RankAlias, true},
+		{us, "united", domain.RankPrefix, true},
+		{us, "u", domain.RankPrefix, true},
+		{niger, "NE", domain.RankAlias, true},
+		{niger, "ner", domain.RankAlias, true},
+		{niger, "n", domain.RankPrefix, true},    // the name's prefix
+		{niger, "nr", 0, false},                  // not a code, not a name
+		{unknown, "atl", domain.RankAlias, true}, // an iso3 the ISO table lacks is still a code
+		{unknown, "at", domain.RankPrefix, true}, // by the name, not the code
+		{notCountry, "usa", 0, false},            // only countries have codes
+	}
+	for _, tt := range tests {
+		rank, ok := domain.MatchRank(tt.e, domain.Fold(tt.text))
+		if rank != tt.rank || ok != tt.ok {
+			t.Errorf("MatchRank(%s, %q) = %d %v, want %d %v", tt.e.ID, tt.text, rank, ok, tt.rank, tt.ok)
+		}
+	}
+	if got := domain.CountryCodes(us); !slices.Equal(got, []string{"USA", "US"}) {
+		t.Errorf("CountryCodes(united-states) = %q", got)
+	}
+	for code, want := range map[string]bool{"MLI": true, "USA": true, "CIV": true, "mli": false, "ATL": false, "ZZZ": false, "AAA": false, "US": false, "": false} {
+		if got := domain.ValidISO3(code); got != want {
+			t.Errorf("ValidISO3(%q) = %v, want %v", code, got, want)
 		}
 	}
 }

@@ -120,14 +120,6 @@ var Qualifiers = []Qualifier{QualifierExact, QualifierAtLeast, QualifierAbout, Q
 // Valid reports whether q is one of Qualifiers.
 func (q Qualifier) Valid() bool { return slices.Contains(Qualifiers, q) }
 
-// Money is an amount as its source states it.
-type Money struct {
-	Value      float64
-	Currency   string // ISO 4217, e.g. USD
-	Qualifier  Qualifier
-	FiscalYear *int // the fiscal year the amount belongs to, where stated
-}
-
 // Figure is a number a source gives about an entity: personnel, displaced
 // people, people in need. Two sources that disagree give two figures.
 type Figure struct {

@@ -1,5 +1,120 @@
 package domain
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/currency"
+)
+
+// Money is an amount as its source states it, held exactly: Minor counts
+// the currency's minor units (cents for USD, yen for JPY), so $10 million is
+// Minor 1_000_000_000 and sums never round. The API, the exports and every
+// other writer show it with Decimal.
+type Money struct {
+	Minor      int64
+	Currency   string // ISO 4217, e.g. USD
+	Qualifier  Qualifier
+	FiscalYear *int // the fiscal year the amount belongs to, where stated
+}
+
+// CurrencyScale returns the number of decimal places of the currency's
+// minor unit, from the ISO 4217 table of golang.org/x/text/currency: 2 for
+// USD and EUR, 0 for JPY and XOF, 3 for BHD. INVALID for a code that is not
+// an ISO 4217 currency.
+func CurrencyScale(code string) (int, error) {
+	u, err := currency.ParseISO(code)
+	if err != nil || u.String() != code {
+		return 0, Invalidf("currency %q is not an ISO 4217 code such as USD", code)
+	}
+	scale, _ := currency.Standard.Rounding(u)
+	return scale, nil
+}
+
+// ParseAmount reads value, a decimal number of the currency's major unit as
+// a source or a client writes it ("10000000", "2.5", "0.05", with _ or none
+// between digits), into minor units, exactly. INVALID when value is not such
+// a number of 0 or more, has more decimals than the currency has (a third
+// decimal of a USD amount), or is too large to hold.
+func ParseAmount(value, code string) (int64, error) {
+	scale, err := CurrencyScale(code)
+	if err != nil {
+		return 0, err
+	}
+	digits := strings.ReplaceAll(value, "_", "")
+	whole, frac, hasPoint := strings.Cut(digits, ".")
+	if whole == "" || (hasPoint && frac == "") || !allDigits(whole) || !allDigits(frac) {
+		return 0, Invalidf("amount %q is not a decimal number such as 10000000 or 2.5", value)
+	}
+	if len(frac) > scale {
+		return 0, Invalidf("amount %q has %d decimals; %s has %d", value, len(frac), code, scale)
+	}
+	frac += strings.Repeat("0", scale-len(frac))
+	minor, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		return 0, Invalidf("amount %q is too large", value)
+	}
+	return minor, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Decimal writes the amount exactly, in the currency's major unit with as
+// many decimals as its minor unit has: "10000000.00" for ten million USD,
+// "500" for 500 JPY, "0.250" for a quarter of a BHD. It is the one way every
+// writer (the GraphQL Decimal scalar, the exports) renders an amount. A
+// currency CurrencyScale does not know is written in its minor units, as
+// they are; Graph.CheckShape keeps such amounts out of every store.
+func (m Money) Decimal() string {
+	scale, err := CurrencyScale(m.Currency)
+	if err != nil {
+		scale = 0
+	}
+	digits := strconv.FormatUint(absUint(m.Minor), 10)
+	sign := ""
+	if m.Minor < 0 {
+		sign = "-"
+	}
+	if scale == 0 {
+		return sign + digits
+	}
+	if len(digits) <= scale {
+		digits = strings.Repeat("0", scale-len(digits)+1) + digits
+	}
+	return sign + digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
+}
+
+func absUint(n int64) uint64 {
+	if n < 0 {
+		return uint64(-(n + 1)) + 1 // math.MinInt64 too
+	}
+	return uint64(n)
+}
+
+// Add returns m with o's amount added, exactly; the qualifier and fiscal
+// year stay m's, for the caller to settle (SumQualifier). INTERNAL when the
+// currencies differ (totals never mix them) or the sum is too large to hold
+// (past 92 quadrillion dollars).
+func (m Money) Add(o Money) (Money, error) {
+	if m.Currency != o.Currency {
+		return m, fmt.Errorf("add %s to %s: amounts of different currencies: %w", o.Currency, m.Currency, ErrInternal)
+	}
+	sum := m.Minor + o.Minor
+	if (o.Minor > 0 && sum < m.Minor) || (o.Minor < 0 && sum > m.Minor) {
+		return m, fmt.Errorf("a sum of %s amounts is too large to hold exactly: %w", m.Currency, ErrInternal)
+	}
+	m.Minor = sum
+	return m, nil
+}
+
 // SumQualifier is the qualifier of a sum of amounts with these qualifiers:
 // exact amounts add up exactly; "at least" amounts make an "at least" sum
 // and "at most" ones an "at most" sum; bounds pulling both ways, or any

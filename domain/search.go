@@ -7,11 +7,17 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 )
 
 // Fold prepares text for matching: lower case, diacritics removed ("Kéïta"
-// becomes "keita"), typographic quotes made plain and runs of space joined.
+// becomes "keita"), typographic quotes made plain, runs of space joined, and
+// the dots of abbreviations dropped, so that "U.S." and "U.N.-backed" fold
+// to "us" and "un-backed" and are found by "US" and "UN". A dot is an
+// abbreviation's when it follows a letter that starts a word ("U.", "S." of
+// "U.S."); the dot of "St." or "Capt." is kept, and so are decimal points.
+// Folding twice changes nothing.
 func Fold(s string) string {
 	if folded(s) {
 		return s
@@ -23,12 +29,20 @@ func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
+	// wordStart: the next letter starts a word. initial: the last rune
+	// written is a letter that started one, so a dot after it is dropped
+	// (and any dots that follow: "U..S" folds as "U.S" does).
+	wordStart, initial := true, false
 	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
+			wordStart, initial = true, false
+			continue
+		case r == '.' && initial:
+			wordStart = true // "S" of "U.S." is an initial too
 			continue
 		case r == '\u2018' || r == '\u2019' || r == '`':
 			r = '\''
@@ -41,6 +55,9 @@ func Fold(s string) string {
 			b.WriteByte(' ')
 			space = false
 		}
+		letter := unicode.IsLetter(r)
+		initial = letter && wordStart
+		wordStart = !letter && !unicode.IsDigit(r)
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
@@ -56,12 +73,12 @@ func ascii(s string) bool {
 }
 
 // folded reports whether Fold would return s as it is: ASCII with no
-// upper case, no backtick and single inner spaces. Most names and every
-// search text already folded are, and are returned without a copy.
+// upper case, no backtick, no dot and single inner spaces. Most names and
+// every search text already folded are, and are returned without a copy.
 func folded(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c >= utf8.RuneSelf, c >= 'A' && c <= 'Z', c == '`':
+		case c >= utf8.RuneSelf, c >= 'A' && c <= 'Z', c == '`', c == '.':
 			return false
 		case c == ' ':
 			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
@@ -86,25 +103,55 @@ func Tokens(folded string) []string {
 // The ranks MatchRank gives, best first.
 const (
 	RankExact  = iota // the id or the name, folded, equals the text
-	RankAlias         // an alias equals the text
+	RankAlias         // an alias, or a country's ISO 3166 code, equals the text
 	RankPrefix        // the name or an alias starts with the text
 	RankTokens        // every word of the text starts a word of the name or an alias
 )
 
-// FoldedNames holds an entity's id, name and aliases folded once, so that
-// a store that keeps them need not fold them again for every search.
+// FoldedNames holds an entity's id, name, aliases and codes folded once, so
+// that a store that keeps them need not fold them again for every search.
 type FoldedNames struct {
 	ID, Name string
 	Aliases  []string
+	// Codes are a country's ISO 3166-1 codes, alpha-3 and alpha-2 ("usa",
+	// "us"): found only when the text is the whole code, so that "us"
+	// finds the United States without every name starting "us" also
+	// matching a code.
+	Codes []string
 }
 
-// FoldNames folds e's id, name and aliases.
+// FoldNames folds e's id, name, aliases and country codes.
 func FoldNames(e *Entity) FoldedNames {
 	n := FoldedNames{ID: Fold(e.ID), Name: Fold(e.Name), Aliases: make([]string, len(e.Aliases))}
 	for i, a := range e.Aliases {
 		n.Aliases[i] = Fold(a)
 	}
+	for _, c := range CountryCodes(e) {
+		n.Codes = append(n.Codes, Fold(c))
+	}
 	return n
+}
+
+// CountryCodes returns a country's ISO 3166-1 codes: its alpha-3 code (the
+// iso3 attribute, "USA") and the alpha-2 code of the same country ("US"),
+// from the ISO 3166 table of golang.org/x/text/language. An iso3 that is not
+// a country's alpha-3 code yields itself alone; other kinds have none.
+func CountryCodes(e *Entity) []string {
+	if e.Kind != KindCountry || e.ISO3 == "" {
+		return nil
+	}
+	codes := []string{e.ISO3}
+	if r, err := language.ParseRegion(e.ISO3); err == nil && r.IsCountry() && r.ISO3() == strings.ToUpper(e.ISO3) {
+		codes = append(codes, r.String())
+	}
+	return codes
+}
+
+// ValidISO3 reports whether code is the ISO 3166-1 alpha-3 code of a
+// country, in capitals ("MLI", not "mli" or "XXX").
+func ValidISO3(code string) bool {
+	r, err := language.ParseRegion(code)
+	return err == nil && r.IsCountry() && r.ISO3() == code
 }
 
 // MatchRank ranks how well entity e matches already-folded search text; ok
@@ -122,7 +169,7 @@ func (n FoldedNames) Rank(folded string) (rank int, ok bool) {
 	if n.Name == folded || n.ID == folded {
 		return RankExact, true
 	}
-	if slices.Contains(n.Aliases, folded) {
+	if slices.Contains(n.Aliases, folded) || slices.Contains(n.Codes, folded) {
 		return RankAlias, true
 	}
 	if strings.HasPrefix(n.Name, folded) || slices.ContainsFunc(n.Aliases, func(a string) bool { return strings.HasPrefix(a, folded) }) {

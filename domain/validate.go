@@ -87,7 +87,6 @@ var slugPattern = regexp.MustCompile(`^[\p{Ll}\p{Lo}\p{Nd}]+(-[\p{Ll}\p{Lo}\p{Nd
 var relIDPattern = regexp.MustCompile(`^[\p{Ll}\p{Lo}\p{Nd}]+(-[\p{Ll}\p{Lo}\p{Nd}]+)*(\.[\p{Ll}\p{Lo}\p{Nd}]+(-[\p{Ll}\p{Lo}\p{Nd}]+)*)+$`)
 
 var (
-	iso3Pattern     = regexp.MustCompile(`^[A-Z]{3}$`)
 	currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
@@ -137,6 +136,16 @@ func optionalText(ps *problems, field, s string, max int) {
 	if s != "" {
 		checkText(ps, field, s, max)
 	}
+}
+
+// userAssignedISO3 reports whether code is in a range ISO 3166-1 leaves to
+// its users (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ), where data sets put
+// places ISO does not list, such as Kosovo's XKX.
+func userAssignedISO3(code string) bool {
+	if len(code) != 3 || strings.IndexFunc(code, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		return false
+	}
+	return code[:2] == "AA" || (code[0] == 'Q' && code[1] >= 'M') || code[0] == 'X' || code[:2] == "ZZ"
 }
 
 // ValidateSource checks a source: a slug id, a title and a publisher, and an
@@ -238,8 +247,8 @@ func ValidateEntity(e *Entity) []Problem {
 			ps.add("category", "category %q is not one of %v", e.Category, KindCategories[e.Kind])
 		}
 	}
-	if e.ISO3 != "" && !iso3Pattern.MatchString(e.ISO3) {
-		ps.add("iso3", "iso3 must be three capital letters, got %q", e.ISO3)
+	if e.ISO3 != "" && !ValidISO3(e.ISO3) && !userAssignedISO3(e.ISO3) {
+		ps.add("iso3", "iso3 must be a country's ISO 3166-1 alpha-3 code in capitals, such as MLI, or one of the codes ISO leaves to users (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ, such as XKX), got %q", e.ISO3)
 	}
 	for f, s := range map[string]string{"role": e.Role, "place": e.Place, "program": e.Program, "authority": e.Authority, "agency": e.Agency} {
 		optionalText(ps, f, s, MaxNameLength)
@@ -323,14 +332,20 @@ func ValidateRelationship(r *Relationship) []Problem {
 }
 
 func checkMoney(sub, ps *problems, m *Money) {
-	if m.Value < 0 || math.IsNaN(m.Value) || math.IsInf(m.Value, 0) {
-		sub.add("value", "expected a number of 0 or more, got %v", m.Value)
+	if m.Minor < 0 {
+		sub.add("value", "expected an amount of 0 or more, got %s", m.Decimal())
 	}
 	switch {
 	case m.Currency == "":
 		sub.add("currency", "required field is missing: every amount needs a currency")
 	case !currencyPattern.MatchString(m.Currency):
 		sub.add("currency", "currency must be an ISO 4217 code such as USD, got %q", m.Currency)
+	default:
+		// Its decimals must be known, or the amount cannot be read or
+		// written exactly.
+		if _, err := CurrencyScale(m.Currency); err != nil {
+			sub.add("currency", "currency %q is not an ISO 4217 code such as USD", m.Currency)
+		}
 	}
 	if !m.Qualifier.Valid() {
 		sub.add("qualifier", "qualifier %q is not one of %v", m.Qualifier, Qualifiers)

@@ -66,11 +66,11 @@ func TestValidateRelationshipNamesTheField(t *testing.T) {
 		{"ends before it starts", domain.Relationship{Type: domain.RelFights, FromID: "a", ToID: "b", Certainty: domain.CertaintyStated,
 			ValidFrom: domain.MustPartialDate("2021-06"), ValidTo: domain.MustPartialDate("2021-05-31"), Citations: cite}, "validTo"},
 		{"amount without currency", domain.Relationship{Type: domain.RelFunded, FromID: "a", ToID: "b", Certainty: domain.CertaintyStated,
-			Amount: &domain.Money{Value: 1, Qualifier: domain.QualifierExact}, Citations: cite}, "amount.currency"},
+			Amount: &domain.Money{Minor: 100, Qualifier: domain.QualifierExact}, Citations: cite}, "amount.currency"},
 		{"fiscal year out of range", domain.Relationship{Type: domain.RelFunded, FromID: "a", ToID: "b", Certainty: domain.CertaintyStated,
-			Amount: &domain.Money{Value: 1, Currency: "USD", Qualifier: domain.QualifierExact, FiscalYear: &fy}, Citations: cite}, "amount.fiscalYear"},
+			Amount: &domain.Money{Minor: 100, Currency: "USD", Qualifier: domain.QualifierExact, FiscalYear: &fy}, Citations: cite}, "amount.fiscalYear"},
 		{"negative amount", domain.Relationship{Type: domain.RelFunded, FromID: "a", ToID: "b", Certainty: domain.CertaintyStated,
-			Amount: &domain.Money{Value: -1, Currency: "USD", Qualifier: domain.QualifierExact}, Citations: cite}, "amount.value"},
+			Amount: &domain.Money{Minor: -100, Currency: "USD", Qualifier: domain.QualifierExact}, Citations: cite}, "amount.value"},
 		{"no citations", domain.Relationship{Type: domain.RelFights, FromID: "a", ToID: "b", Certainty: domain.CertaintyStated}, "citations"},
 	}
 	for _, tt := range tests {

@@ -10,13 +10,13 @@ import (
 )
 
 // nameIndex finds the entities a search text can match: by exact folded
-// name, alias or id, by prefix of a name or alias, and by prefix of one of
-// their words. domain.RankFolded then ranks the candidates with the names
+// name, alias, id or country code, by prefix of a name or alias, and by
+// prefix of one of their words. domain.RankFolded then ranks the candidates with the names
 // folded here once. Entities come and go one at a time, so the sorted keys
 // live in B-trees.
 type nameIndex struct {
 	folded map[string]domain.FoldedNames // entity id -> its names, folded
-	exact  map[string][]string           // folded name, alias or id -> entity ids
+	exact  map[string][]string           // folded name, alias, id or code -> entity ids
 	names  *btree.BTreeG[keyed]          // folded names and aliases
 	tokens *btree.BTreeG[keyed]          // words of names and aliases
 }
@@ -49,16 +49,32 @@ func nameKeys(f domain.FoldedNames) []string {
 	return slices.Compact(keys)
 }
 
+// codeKeys are an entity's country codes that are not already among its
+// names: they match whole, never by prefix (see domain.FoldedNames).
+func codeKeys(f domain.FoldedNames, names []string) []string {
+	var out []string
+	for _, c := range f.Codes {
+		if !slices.Contains(names, c) && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // add indexes e's names.
 func (n *nameIndex) add(e *domain.Entity) {
 	f := domain.FoldNames(e)
 	n.folded[e.ID] = f
-	for _, k := range nameKeys(f) {
+	names := nameKeys(f)
+	for _, k := range names {
 		n.exact[k] = append(n.exact[k], e.ID)
 		n.names.ReplaceOrInsert(keyed{k, e.ID})
 		for _, t := range domain.Tokens(k) {
 			n.tokens.ReplaceOrInsert(keyed{t, e.ID})
 		}
+	}
+	for _, c := range codeKeys(f, names) {
+		n.exact[c] = append(n.exact[c], e.ID)
 	}
 }
 
@@ -69,16 +85,23 @@ func (n *nameIndex) remove(id string) {
 		return
 	}
 	delete(n.folded, id)
-	for _, k := range nameKeys(f) {
+	unexact := func(k string) {
 		if rest := slices.DeleteFunc(n.exact[k], func(x string) bool { return x == id }); len(rest) > 0 {
 			n.exact[k] = rest
 		} else {
 			delete(n.exact, k)
 		}
+	}
+	names := nameKeys(f)
+	for _, k := range names {
+		unexact(k)
 		n.names.Delete(keyed{k, id})
 		for _, t := range domain.Tokens(k) {
 			n.tokens.Delete(keyed{t, id})
 		}
+	}
+	for _, c := range codeKeys(f, names) {
+		unexact(c)
 	}
 }
 

@@ -2,13 +2,20 @@
 package export
 
 import (
+	"slices"
+
 	"github.com/conflictgraph/conflictgraph/domain"
 )
 
 // Cytoscape is a graph as Cytoscape.js elements JSON:
-// {"elements": {"nodes": [{"data": ...}], "edges": [{"data": ...}]}}.
+// {"elements": {"nodes": [{"data": ...}], "edges": [{"data": ...}]}}, with
+// the sources its citations name beside the elements, so that a reader can
+// follow a citation to its document without a second request.
 type Cytoscape struct {
 	Elements CytoscapeElements `json:"elements"`
+	// Sources are the documents the elements cite, ordered by id; each
+	// citation names one by id.
+	Sources []map[string]any `json:"sources"`
 	// Truncated is true when a limit cut the graph short.
 	Truncated bool `json:"truncated"`
 }
@@ -24,17 +31,48 @@ type CytoscapeElement struct {
 	Data map[string]any `json:"data"`
 }
 
+// CitedSources returns the ids of the sources g's entities, their figures
+// and its relationships cite, sorted and without repeats: the sources an
+// export of g lists.
+func CitedSources(g *domain.Subgraph) []string {
+	var ids []string
+	add := func(cs []domain.Citation) {
+		for _, c := range cs {
+			ids = append(ids, c.SourceID)
+		}
+	}
+	for _, e := range g.Entities {
+		add(e.Citations)
+		for _, f := range e.Figures {
+			add(f.Citations)
+		}
+	}
+	for _, r := range g.Relationships {
+		add(r.Citations)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
 // ToCytoscape converts a subgraph: each node's data holds its id, kind,
 // name (also as label), aliases, every attribute it has, its figures and
 // citations; each edge's data its id, source, target, type, every property it
-// has and its citations.
-func ToCytoscape(g *domain.Subgraph) *Cytoscape {
+// has and its citations. sources are the documents the citations name
+// (CitedSources), listed with their title, publisher, date and url where
+// known; nil entries are left out.
+func ToCytoscape(g *domain.Subgraph, sources []*domain.Source) *Cytoscape {
 	out := &Cytoscape{
 		Elements: CytoscapeElements{
 			Nodes: make([]CytoscapeElement, 0, len(g.Entities)),
 			Edges: make([]CytoscapeElement, 0, len(g.Relationships)),
 		},
+		Sources:   make([]map[string]any, 0, len(sources)),
 		Truncated: g.Truncated,
+	}
+	for _, s := range sources {
+		if s != nil {
+			out.Sources = append(out.Sources, sourceData(s))
+		}
 	}
 	for _, e := range g.Entities {
 		out.Elements.Nodes = append(out.Elements.Nodes, CytoscapeElement{Data: nodeData(e)})
@@ -90,12 +128,20 @@ func edgeData(r *domain.Relationship) map[string]any {
 		d["count"] = *r.Count
 	}
 	if m := r.Amount; m != nil {
-		amount := map[string]any{"value": m.Value, "currency": m.Currency, "qualifier": m.Qualifier}
+		// An exact decimal string, as in the API: never a float.
+		amount := map[string]any{"value": m.Decimal(), "currency": m.Currency, "qualifier": m.Qualifier}
 		if m.FiscalYear != nil {
 			amount["fiscalYear"] = *m.FiscalYear
 		}
 		d["amount"] = amount
 	}
+	return d
+}
+
+func sourceData(s *domain.Source) map[string]any {
+	d := map[string]any{"id": s.ID, "title": s.Title, "publisher": s.Publisher}
+	put(d, "published", s.Published.String())
+	put(d, "url", s.URL)
 	return d
 }
 

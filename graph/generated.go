@@ -267,9 +267,9 @@ type ComplexityRoot struct {
 
 	Money struct {
 		Currency   func(childComplexity int) int
+		Decimal    func(childComplexity int) int
 		FiscalYear func(childComplexity int) int
 		Qualifier  func(childComplexity int) int
-		Value      func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -1446,6 +1446,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
+	case "Money.value":
+		if e.ComplexityRoot.Money.Decimal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.Decimal(childComplexity), true
 	case "Money.fiscalYear":
 		if e.ComplexityRoot.Money.FiscalYear == nil {
 			break
@@ -1458,12 +1464,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Money.Qualifier(childComplexity), true
-	case "Money.value":
-		if e.ComplexityRoot.Money.Value == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Money.Value(childComplexity), true
 
 	case "Mutation.addRelationship":
 		if e.ComplexityRoot.Mutation.AddRelationship == nil {
@@ -2337,6 +2337,17 @@ A calendar date known to the year, the month or the day: "2021", "2021-12" or
 """
 scalar PartialDate
 
+"""
+An exact decimal number, written as a JSON string so that no client parses it
+into a float: "10000000.00", "441352000.00", "500". An amount of money has as
+many decimals as its currency's minor unit (ISO 4217: two for USD and EUR,
+none for JPY and XOF), always, so "10000000.00" is ten million dollars to the
+cent. Parse it with a decimal type (Python's decimal.Decimal, Java's
+BigDecimal, JavaScript's BigInt of the digits without the point) to add or
+compare amounts without rounding.
+"""
+scalar Decimal
+
 "Anything with a global id: an entity, a relationship, a source or a change."
 interface Node {
   id: ID!
@@ -2894,9 +2905,14 @@ type Relationship implements Node {
   citations: [Citation!]!
 }
 
-"An amount as its source states it."
+"An amount as its source states it, exact."
 type Money {
-  value: Float!
+  """
+  The amount in the currency's major unit, as an exact decimal string with the
+  currency's decimals: "10000000.00" for $10 million (see Decimal). Never a
+  float, in the API or in the exports, so sums stay exact to the cent.
+  """
+  value: Decimal!
   "ISO 4217 code, e.g. USD."
   currency: String!
   qualifier: Qualifier!
@@ -2929,6 +2945,10 @@ type Source implements Node {
   title: String!
   publisher: String!
   published: PartialDate
+  """
+  Where the document can be read, as the document or its publisher gives it;
+  null when it gives no address (seed/docs/README.md says which and why).
+  """
   url: String
 }
 
@@ -3033,10 +3053,12 @@ type Query {
   "An entity by id; null when none has it."
   entity(id: ID!): Entity
   """
-  Entities whose name, alias or id match the text, ignoring case and
-  diacritics ("keita" finds Kéïta): exact id or name first, then an alias, then
-  a prefix of a name or alias, then names with words starting with each word
-  of the text. ` + "`" + `first` + "`" + ` is 0..100.
+  Entities whose name, alias, id or (for a country) ISO 3166 code match the
+  text, ignoring case, diacritics ("keita" finds Kéïta) and the dots of
+  abbreviations ("US" finds "U.S."): exact id or name first, then an alias or
+  a whole alpha-3 or alpha-2 code ("USA", "US"), then a prefix of a name or
+  alias, then names with words starting with each word of the text.
+  ` + "`" + `first` + "`" + ` is 0..100.
   """
   search(text: String!, kinds: [EntityKind!], first: Int = 10): [Entity!]!
   "Entities ordered by id, a page at a time. ` + "`" + `first` + "`" + ` is 0..500."
@@ -3227,7 +3249,8 @@ input CitationInput {
 
 "An amount as its source states it."
 input MoneyInput {
-  value: Float!
+  "Exact, in the currency's major unit, as a string: \"10000000\" or \"2.50\" (a whole number may be sent as a JSON number)."
+  value: Decimal!
   "ISO 4217, e.g. USD."
   currency: String!
   qualifier: Qualifier! = EXACT
@@ -8625,18 +8648,18 @@ func (ec *executionContext) _Money_value(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Money_value(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
+			return obj.Decimal(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDecimal2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Money_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Money", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("Money", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *domain.Money) (ret graphql.Marshaler) {
@@ -13560,7 +13583,7 @@ func (ec *executionContext) unmarshalInputMoneyInput(ctx context.Context, obj an
 		switch k {
 		case "value":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
-			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			data, err := ec.unmarshalNDecimal2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17225,6 +17248,20 @@ func (ec *executionContext) marshalNCreateSourcePayload2ᚖgithubᚗcomᚋconfli
 	return ec._CreateSourcePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDecimal2string(ctx context.Context, v any) (string, error) {
+	res, err := model.UnmarshalDecimal(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecimal2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalDecimal(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNEndRelationshipInput2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEndRelationshipInput(ctx context.Context, v any) (model.EndRelationshipInput, error) {
 	res, err := ec.unmarshalInputEndRelationshipInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -17354,13 +17391,13 @@ func (ec *executionContext) marshalNFigure2ᚖgithubᚗcomᚋconflictgraphᚋcon
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	res, err := model.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalFloatContext(v)
+	res := model.MarshalFloatContext(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}

@@ -167,13 +167,23 @@ func patch(in model.UpsertEntityInput) *domain.EntityPatch {
 	return p
 }
 
-func relationship(in model.AddRelationshipInput) *domain.Relationship {
+// relationship turns an addRelationship input into a claim; INVALID at
+// input.amount.value for an amount that is not exact in its currency.
+func relationship(in model.AddRelationshipInput) (*domain.Relationship, error) {
 	r := &domain.Relationship{Type: in.Type, FromID: in.From, ToID: in.To, ValidFrom: deref(in.ValidFrom), ValidTo: deref(in.ValidTo),
 		Count: in.Count, Description: deref(in.Description), Certainty: in.Certainty, Citations: citations(in.Citations)}
 	if m := in.Amount; m != nil {
-		r.Amount = &domain.Money{Value: m.Value, Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
+		r.Amount = &domain.Money{Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
+		// An unknown currency is reported at the currency, by the domain.
+		if _, err := domain.CurrencyScale(m.Currency); err == nil {
+			minor, err := domain.ParseAmount(m.Value, m.Currency)
+			if err != nil {
+				return nil, domain.InvalidField("input.amount.value", "%s", err.Error())
+			}
+			r.Amount.Minor = minor
+		}
 	}
-	return r
+	return r, nil
 }
 
 // afterOf returns what ch left of the relationship with id, or reads it

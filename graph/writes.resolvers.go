@@ -82,7 +82,11 @@ func (r *mutationResolver) UpsertEntity(ctx context.Context, input model.UpsertE
 
 // AddRelationship is the resolver for the addRelationship field.
 func (r *mutationResolver) AddRelationship(ctx context.Context, input model.AddRelationshipInput) (*model.AddRelationshipPayload, error) {
-	ch, err := r.apply(ctx, "relationships[0]", &domain.ChangeSet{Relationships: []*domain.Relationship{relationship(input)}}, input.Reason, input.ExpectedRevision)
+	claim, err := relationship(input)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := r.apply(ctx, "relationships[0]", &domain.ChangeSet{Relationships: []*domain.Relationship{claim}}, input.Reason, input.ExpectedRevision)
 	if err != nil {
 		return nil, err
 	}

@@ -51,22 +51,22 @@ func entityProps(e *domain.Entity) (map[string]any, error) {
 		}
 		p["figures"] = string(b)
 	}
-	names := searchNames(e)
+	names := searchNames(domain.FoldNames(e))
 	p["searchNames"] = names
 	p["searchText"] = searchText(names)
 	return p, nil
 }
 
-// searchNames are the folded name, aliases and id an entity is found by.
-func searchNames(e *domain.Entity) []string {
-	names := []string{domain.Fold(e.Name), domain.Fold(e.ID)}
-	for _, a := range e.Aliases {
-		names = append(names, domain.Fold(a))
-	}
-	return names
+// searchNames are the folded name, id, aliases and country codes an entity
+// is found by (domain.FoldNames, the embedded store's names too).
+func searchNames(f domain.FoldedNames) []string {
+	names := append([]string{f.Name, f.ID}, f.Aliases...)
+	return append(names, f.Codes...)
 }
 
-// searchText is the words of the search names, for the full-text index.
+// searchText is the words of the search names, for the full-text index. It
+// finds a superset of what domain.MatchRank accepts (a code's prefix too),
+// and RankMatches keeps the right ones.
 func searchText(names []string) string {
 	var words []string
 	for _, n := range names {
@@ -129,7 +129,9 @@ func relationshipRow(r *domain.Relationship) map[string]any {
 		p["validToLast"] = int64(r.ValidTo.Last())
 	}
 	if m := r.Amount; m != nil {
-		p["amountValue"] = m.Value
+		// Exact: an integer count of the currency's minor units, as in
+		// domain.Money (Neo4j integers are 64-bit), so Cypher sums exactly too.
+		p["amountMinorUnits"] = m.Minor
 		p["amountCurrency"] = m.Currency
 		p["amountQualifier"] = string(m.Qualifier)
 		if m.FiscalYear != nil {
@@ -162,8 +164,17 @@ func scanRelationship(m map[string]any) (*domain.Relationship, error) {
 	if r.ValidTo, err = date(m, "validTo"); err != nil {
 		return nil, err
 	}
-	if v, ok := m["amountValue"].(float64); ok {
-		r.Amount = &domain.Money{Value: v, Currency: str(m, "amountCurrency"), Qualifier: domain.Qualifier(str(m, "amountQualifier")), FiscalYear: intp(m, "amountFiscalYear")}
+	switch v := m["amountMinorUnits"].(type) {
+	case int64:
+		r.Amount = &domain.Money{Minor: v, Currency: str(m, "amountCurrency"), Qualifier: domain.Qualifier(str(m, "amountQualifier")), FiscalYear: intp(m, "amountFiscalYear")}
+	case nil:
+		if _, legacy := m["amountValue"]; legacy {
+			// Stored before amounts were exact, as a float that may have
+			// rounded: refuse it rather than guess.
+			return nil, fmt.Errorf("relationship %s stores its amount as a float (amountValue), the format before exact amounts: run conflictgraph seed to rewrite it", r.ID)
+		}
+	default:
+		return nil, fmt.Errorf("relationship %s: amountMinorUnits holds %T, want an integer", r.ID, v)
 	}
 	if r.Citations, err = citations(m); err != nil {
 		return nil, fmt.Errorf("relationship %s: %w", r.ID, err)

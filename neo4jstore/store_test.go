@@ -228,3 +228,40 @@ func TestConcurrentMigrations(t *testing.T) {
 		}
 	}
 }
+
+// TestAmountsAreStoredExactly checks that an amount is stored as an integer
+// count of minor units, and that an amount stored the old way, as a float,
+// is refused with an error rather than read as a guess, until a load
+// rewrites it.
+func TestAmountsAreStoredExactly(t *testing.T) {
+	st := fresh(t)
+	ctx := context.Background()
+	storetest.MustLoad(t, st, storetest.Fixture())
+	driver, err := neo4j.NewDriverWithContext(neo4jtest.URI(t), neo4j.NoAuth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer driver.Close(ctx)
+	const id = "training-program.funded.atlantis.fy2019"
+	res, err := neo4j.ExecuteQuery(ctx, driver, `MATCH ()-[r {id: $id}]->() RETURN r.amountMinorUnits AS minor, r.amountValue AS old`,
+		map[string]any{"id": id}, neo4j.EagerResultTransformer)
+	if err != nil || len(res.Records) != 1 {
+		t.Fatalf("read %s: %v", id, err)
+	}
+	if minor := res.Records[0].Values[0]; minor != int64(2_300_000_00) || res.Records[0].Values[1] != nil {
+		t.Errorf("stored amount = %#v (amountValue %#v), want the integer 230000000 and no float", minor, res.Records[0].Values[1])
+	}
+
+	if _, err := neo4j.ExecuteQuery(ctx, driver, `MATCH ()-[r {id: $id}]->() SET r.amountValue = 2300000.0 REMOVE r.amountMinorUnits`,
+		map[string]any{"id": id}, neo4j.EagerResultTransformer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RelationshipsByIDs(ctx, []string{id}); domain.ErrorCode(err) != domain.CodeInternal {
+		t.Errorf("a float amount: err = %v, want INTERNAL", err)
+	}
+	storetest.MustLoad(t, st, storetest.Fixture())
+	rels, err := st.RelationshipsByIDs(ctx, []string{id})
+	if err != nil || rels[0] == nil || rels[0].Amount == nil || rels[0].Amount.Decimal() != "2300000.00" {
+		t.Errorf("after loading again: %+v, %v", rels, err)
+	}
+}

@@ -30,21 +30,31 @@ type citeRef struct {
 	quote    string
 }
 
+// aliasRef is an alias with its position, kept for the check that a
+// source uses it.
+type aliasRef struct {
+	where
+	alias, name string
+}
+
 // Seed is a parsed and checked seed graph, with the positions of its
-// citations so that quotes can be checked against the source documents.
+// citations and aliases so that they can be checked against the source
+// documents.
 type Seed struct {
-	Graph *domain.Graph
-	cites []citeRef
+	Graph   *domain.Graph
+	cites   []citeRef
+	aliases []aliasRef
 }
 
 // parser reads the seed files of one tree.
 type parser struct {
-	root  string
-	probs problems
-	graph domain.Graph
-	cites []citeRef
-	ids   map[string]where // every id declared so far, for uniqueness
-	refs  []refCheck       // entity references resolved after all files
+	root    string
+	probs   problems
+	graph   domain.Graph
+	cites   []citeRef
+	aliases []aliasRef
+	ids     map[string]where // every id declared so far, for uniqueness
+	refs    []refCheck       // entity references resolved after all files
 	// lines maps the field paths of the record being read to their lines,
 	// so the domain's problems with it are reported where they are.
 	lines map[string]int
@@ -93,7 +103,7 @@ func Parse(fsys fs.FS, root string) (*Seed, error) {
 	slices.SortFunc(g.Sources, func(a, b *domain.Source) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(g.Entities, func(a, b *domain.Entity) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(g.Relationships, func(a, b *domain.Relationship) int { return strings.Compare(a.ID, b.ID) })
-	return &Seed{Graph: g, cites: p.cites}, nil
+	return &Seed{Graph: g, cites: p.cites, aliases: p.aliases}, nil
 }
 
 func (p *parser) fail(w where, format string, args ...any) {
@@ -360,6 +370,7 @@ func (p *parser) entity(w where, n *yaml.Node) {
 		}
 	}
 	w.subject = fmt.Sprintf("entity %q", e.ID)
+	firstAlias := len(p.aliases)
 	p.begin()
 	p.pairs(w, n, func(key string, v *yaml.Node) bool {
 		fw := where{file: w.file, line: v.Line, subject: w.subject, field: key}
@@ -372,6 +383,11 @@ func (p *parser) entity(w where, n *yaml.Node) {
 			e.Name = p.str(fw, v)
 		case "aliases":
 			e.Aliases = p.strs(fw, v)
+			if len(e.Aliases) == len(v.Content) {
+				for i, a := range e.Aliases {
+					p.aliases = append(p.aliases, aliasRef{where{w.file, v.Content[i].Line, w.subject, fmt.Sprintf("aliases[%d]", i)}, a, ""})
+				}
+			}
 		case "summary":
 			e.Summary = p.str(fw, v)
 		case "citations":
@@ -410,6 +426,9 @@ func (p *parser) entity(w where, n *yaml.Node) {
 	p.check(w, domain.ValidateEntity(e))
 	if e.ID != "" {
 		p.declare(w, e.ID)
+	}
+	for i := firstAlias; i < len(p.aliases); i++ {
+		p.aliases[i].name = e.Name
 	}
 	p.graph.Entities = append(p.graph.Entities, e)
 }
@@ -521,13 +540,14 @@ func (p *parser) relationship(w where, n *yaml.Node) {
 
 func (p *parser) amount(w where, n *yaml.Node) *domain.Money {
 	m := &domain.Money{Qualifier: domain.QualifierExact}
-	hasValue := false
+	var value string
+	var valueAt where
 	p.pairs(w, n, func(key string, v *yaml.Node) bool {
 		fw := w
 		fw.line, fw.field = v.Line, w.field+"."+key
 		switch key {
 		case "value":
-			m.Value, hasValue = p.number(fw, v), true
+			value, valueAt = p.str(fw, v), fw
 		case "currency":
 			m.Currency = p.str(fw, v)
 		case "qualifier":
@@ -539,8 +559,19 @@ func (p *parser) amount(w where, n *yaml.Node) *domain.Money {
 		}
 		return true
 	})
-	if !hasValue {
+	if valueAt.file == "" {
 		p.fail(withField(w, w.field+".value"), "required field is missing")
+		return m
+	}
+	// The amount is read from the text as written, never through a float,
+	// in the currency's minor units; without a known currency it cannot be
+	// read (the domain reports the currency).
+	if _, err := domain.CurrencyScale(m.Currency); err == nil {
+		minor, err := domain.ParseAmount(value, m.Currency)
+		if err != nil {
+			p.fail(valueAt, "%v", err)
+		}
+		m.Minor = minor
 	}
 	return m
 }

@@ -8,19 +8,43 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
+
+	"github.com/conflictgraph/conflictgraph/domain"
 )
 
 //go:embed data
 var embedded embed.FS
 
+// The source documents travel with the data, so that every quote can be
+// checked wherever the binary runs. Only the captures: docs/README.md is for
+// people.
+//
+//go:embed docs/*.txt
+var documents embed.FS
+
 // DataRoot is how the embedded seed tree is named in problems: its path in
 // the repository.
 const DataRoot = "seed/data"
 
+// DocsRoot is how the embedded source documents are named in messages: their
+// path in the repository.
+const DocsRoot = "seed/docs"
+
 // Files returns the seed files compiled into the binary.
 func Files() fs.FS {
 	sub, err := fs.Sub(embedded, "data")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory
+	}
+	return sub
+}
+
+// Documents returns the plain-text captures of the source documents compiled
+// into the binary (seed/docs), by file name, for CheckQuotes.
+func Documents() fs.FS {
+	sub, err := fs.Sub(documents, "docs")
 	if err != nil {
 		panic(err) // the embed pattern guarantees the directory
 	}
@@ -33,10 +57,12 @@ func Default() (*Seed, error) {
 }
 
 // CheckQuotes verifies that every citation's quote occurs in its source's
-// document, found by file name in docs (the directory of plain-text
-// captures, ../shared/seeds in a checkout). Whitespace, typographic quotes and
-// dashes are normalized before comparing; nothing else is. The error is a
-// *ValidationError naming the file and line of each quote not found.
+// document, found by file name in docs: Documents for the captures built in,
+// or a directory of them. Whitespace, typographic quotes and dashes are
+// normalized before comparing; nothing else is. It also verifies that every
+// alias is a name one of the documents uses. The error is a
+// *ValidationError naming the file and line of each quote or alias not
+// found.
 func (s *Seed) CheckQuotes(docs fs.FS) error {
 	texts := map[string]string{}
 	var probs problems
@@ -56,7 +82,38 @@ func (s *Seed) CheckQuotes(docs fs.FS) error {
 			probs.add(c.file, c.line, c.subject, c.field, "quote not found in %s: %q", c.sourceID, c.quote)
 		}
 	}
+	// An alias is a name a source uses: its words, folded as search folds
+	// them ("Goita" for "Goïta", "UN" for "U.N."), must occur in a row in
+	// one of the documents. An alias that folds to the name is the name's
+	// spelling without diacritics, for readers and exports: the name needs
+	// no source.
+	var words [][]string
+	for _, src := range s.Graph.Sources {
+		words = append(words, domain.Tokens(domain.Fold(texts[src.ID])))
+	}
+	for _, a := range s.aliases {
+		if domain.Fold(a.alias) == domain.Fold(a.name) {
+			continue
+		}
+		want := domain.Tokens(domain.Fold(a.alias))
+		if !slices.ContainsFunc(words, func(doc []string) bool { return containsRun(doc, want) }) {
+			probs.add(a.file, a.line, a.subject, a.field, "alias %q occurs in none of the source documents; an alias must be a name a source uses", a.alias)
+		}
+	}
 	return probs.err()
+}
+
+// containsRun reports whether run occurs in words, in order and adjacent.
+func containsRun(words, run []string) bool {
+	if len(run) == 0 {
+		return false
+	}
+	for i := 0; i+len(run) <= len(words); i++ {
+		if slices.Equal(words[i:i+len(run)], run) {
+			return true
+		}
+	}
+	return false
 }
 
 // Citations returns how many citations the seed cites, by source id.

@@ -1,8 +1,11 @@
 package seed_test
 
 import (
+	"bytes"
 	"errors"
+	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -10,10 +13,6 @@ import (
 	"github.com/conflictgraph/conflictgraph/domain"
 	"github.com/conflictgraph/conflictgraph/seed"
 )
-
-// docsDir is where the seed documents sit in a checkout: shared/ beside the
-// repository.
-const docsDir = "../../shared/seeds"
 
 func TestDefaultSeedIsValid(t *testing.T) {
 	s, err := seed.Default()
@@ -23,11 +22,48 @@ func TestDefaultSeedIsValid(t *testing.T) {
 	if len(s.Graph.Sources) != 5 {
 		t.Errorf("sources = %d, want the 5 seed documents", len(s.Graph.Sources))
 	}
-	if _, err := os.Stat(docsDir); err != nil {
-		t.Fatalf("seed documents not found at %s (shared/ must sit beside the repository): %v", docsDir, err)
-	}
-	if err := s.CheckQuotes(os.DirFS(docsDir)); err != nil {
+	if err := s.CheckQuotes(seed.Documents()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDocumentsTravelWithTheData checks that the documents built into the
+// binary are the ones in the repository's seed/docs, one per source, and
+// that seed/docs/README.md describes each.
+func TestDocumentsTravelWithTheData(t *testing.T) {
+	s, err := seed.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("docs/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, err := fs.Glob(seed.Documents(), "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var named []string
+	for _, src := range s.Graph.Sources {
+		named = append(named, src.Document)
+		inBinary, err := fs.ReadFile(seed.Documents(), src.Document)
+		if err != nil {
+			t.Errorf("source %s: document %s is not built in: %v", src.ID, src.Document, err)
+			continue
+		}
+		inRepo, err := os.ReadFile("docs/" + src.Document)
+		if err != nil || !bytes.Equal(inBinary, inRepo) {
+			t.Errorf("source %s: seed/docs/%s differs from the built-in copy (%v)", src.ID, src.Document, err)
+		}
+		for _, want := range []string{"`" + src.Document + "`", "`" + src.ID + "`"} {
+			if !bytes.Contains(readme, []byte(want)) {
+				t.Errorf("seed/docs/README.md does not name %s", want)
+			}
+		}
+	}
+	slices.Sort(named)
+	if !slices.Equal(built, named) {
+		t.Errorf("built-in documents %q; the sources name %q", built, named)
 	}
 }
 
@@ -88,6 +124,30 @@ relationships:
     amount: {value: 10}
     citations: [{source: doc, quote: JNIM operates in Mali.}]
 `, `amount.currency: required field is missing`},
+		{"amount with an exponent", `
+relationships:
+  - type: FUNDED
+    from: mali
+    to: jnim
+    amount: {value: 5.9e6, currency: USD}
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`, `seed/x.yaml:6: relationship "mali.funded.jnim": amount.value: amount "5.9e6" is not a decimal number such as 10000000 or 2.5`},
+		{"amount past the cent", `
+relationships:
+  - type: FUNDED
+    from: mali
+    to: jnim
+    amount: {value: 2.555, currency: USD}
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`, `amount.value: amount "2.555" has 3 decimals; USD has 2`},
+		{"amount in no currency", `
+relationships:
+  - type: FUNDED
+    from: mali
+    to: jnim
+    amount: {value: 10, currency: DOLLARS}
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`, `amount.currency: currency must be an ISO 4217 code such as USD, got "DOLLARS"`},
 		{"unknown field", `
 entities:
   - id: bamako
@@ -124,6 +184,30 @@ relationships:
     citations: [{source: doc, quote: JNIM operates in Mali.}]
 `, `type: type "LIKES" is not a relationship type`},
 		{"bad yaml", "entities: [\n  - {", `seed/x.yaml:`},
+		{"iso3 of no country", `
+entities:
+  - id: atlantis
+    kind: COUNTRY
+    name: Atlantis
+    iso3: ATL
+    citations: [{source: doc, quote: Mali is a country.}]
+`, `seed/x.yaml:6: entity "atlantis": iso3: iso3 must be a country's ISO 3166-1 alpha-3 code in capitals, such as MLI, or one of the codes ISO leaves to users`},
+		{"iso3 in lower case", `
+entities:
+  - id: atlantis
+    kind: COUNTRY
+    name: Atlantis
+    iso3: mli
+    citations: [{source: doc, quote: Mali is a country.}]
+`, `iso3: iso3 must be a country's ISO 3166-1 alpha-3 code in capitals`},
+		{"url without a scheme", `
+sources:
+  - id: doc2
+    title: T
+    publisher: P
+    document: d.txt
+    url: crsreports.congress.gov
+`, `seed/x.yaml:7: source "doc2": url: must be an absolute http or https address, got "crsreports.congress.gov"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,10 +251,44 @@ func TestCheckQuotesFindsQuotesNotInTheDocument(t *testing.T) {
 	}
 }
 
+func TestCheckQuotesWantsAliasesASourceUses(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.yaml": {Data: []byte(goodSources + `
+entities:
+  - id: jnim
+    kind: ARMED_GROUP
+    name: Union for Supporting Islam and Muslims
+    category: COALITION
+    aliases: [J.N.I.M., jnim, "Jama'at Nusrat al-Islam", Union]
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+  - id: sean
+    kind: PERSON
+    name: Séan Ó Briain
+    aliases: [Sean O Briain]
+    citations: [{source: doc, quote: JNIM operates in Mali.}]
+`)},
+	}
+	s, err := seed.Parse(fsys, "seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.CheckQuotes(fstest.MapFS{"doc.txt": {Data: []byte("JNIM operates in Mali. The Union stands.")}})
+	var verr *seed.ValidationError
+	if !errors.As(err, &verr) || len(verr.Problems) != 1 {
+		t.Fatalf("CheckQuotes = %v, want one problem", err)
+	}
+	// "J.N.I.M." and "jnim" fold to the document's "JNIM", "Union" is a
+	// word of it, and "Sean O Briain" is the name without diacritics; only
+	// the name no document uses is refused.
+	if p := verr.Problems[0]; p.Line != 13 || p.Field != "aliases[2]" || !strings.Contains(p.Message, `alias "Jama'at Nusrat al-Islam" occurs in none of the source documents`) {
+		t.Errorf("problem = %+v", p)
+	}
+}
+
 func TestDerivedRelationshipIDsAreStable(t *testing.T) {
 	fy := 2019
 	r := &domain.Relationship{Type: domain.RelFunded, FromID: "imet", ToID: "mali",
-		Amount: &domain.Money{Value: 1, Currency: "USD", FiscalYear: &fy}}
+		Amount: &domain.Money{Minor: 100, Currency: "USD", FiscalYear: &fy}}
 	if got, want := seed.DeriveRelationshipID(r), "imet.funded.mali.fy2019"; got != want {
 		t.Errorf("id = %q, want %q", got, want)
 	}

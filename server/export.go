@@ -13,7 +13,7 @@ import (
 
 // exportHandler serves GET /export?format=cytoscape[&id=ID&depth=N&limit=N]:
 // the whole graph, or the neighbourhood of one entity, shaped for a
-// visualization library.
+// visualization library, with the sources its citations name.
 func exportHandler(st domain.Store, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sub, err := exportSubgraph(r, st)
@@ -21,7 +21,12 @@ func exportHandler(st domain.Store, log *slog.Logger) http.Handler {
 			writeError(w, r, log, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, export.ToCytoscape(sub))
+		sources, err := st.SourcesByIDs(r.Context(), export.CitedSources(sub))
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, export.ToCytoscape(sub, sources))
 	})
 }
 

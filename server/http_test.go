@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -51,6 +52,7 @@ type cytoscape struct {
 		Nodes []struct{ Data map[string]any }
 		Edges []struct{ Data map[string]any }
 	}
+	Sources   []map[string]any
 	Truncated bool
 }
 
@@ -110,9 +112,32 @@ func TestExportWholeGraph(t *testing.T) {
 		}
 		if d["id"] == "training-program.funded.atlantis.fy2019" {
 			amount := d["amount"].(map[string]any)
-			if amount["value"] != 2300000.0 || amount["qualifier"] != "AT_LEAST" || amount["fiscalYear"] != 2019.0 || amount["currency"] != "USD" {
+			if amount["value"] != "2300000.00" || amount["qualifier"] != "AT_LEAST" || amount["fiscalYear"] != 2019.0 || amount["currency"] != "USD" {
 				t.Errorf("amount = %v", amount)
 			}
+		}
+	}
+}
+
+// TestExportListsTheCitedSources checks that an export carries the sources
+// its citations name, with their addresses, and no others.
+func TestExportListsTheCitedSources(t *testing.T) {
+	h := newAPI(t)
+	docA := map[string]any{"id": "doc-a", "title": "Document A", "publisher": "Publisher A", "published": "2020-01", "url": "https://example.org/documents/a?lang=en&v=2"}
+	docB := map[string]any{"id": "doc-b", "title": "Document B", "publisher": "Publisher B"}
+	tests := []struct {
+		target string
+		want   []map[string]any
+	}{
+		{"/export?format=cytoscape", []map[string]any{docA, docB}},
+		// O'Brien's mediation is the only claim doc-b supports.
+		{"/export?format=cytoscape&id=o-brien&depth=0", []map[string]any{docA}},
+		{"/export?format=cytoscape&id=atlantis&depth=1", []map[string]any{docA, docB}},
+	}
+	for _, tt := range tests {
+		doc := exportOf(t, h, tt.target)
+		if !reflect.DeepEqual(doc.Sources, tt.want) {
+			t.Errorf("%s: sources = %v, want %v", tt.target, doc.Sources, tt.want)
 		}
 	}
 }

@@ -1,7 +1,7 @@
 package server_test
 
 // The tests in this file serve the real seed graph and check, through
-// GraphQL only, what the five seed documents (../shared/seeds) state. Every
+// GraphQL only, what the five seed documents (seed/docs) state. Every
 // expected value comes from the documents' text, quoted beside it, not from
 // the YAML: a wrong number, qualifier, date, certainty or a lost link in any
 // layer (seed parsing, store, resolvers, marshalling) fails one of them.
@@ -54,7 +54,7 @@ type seedCitation struct {
 }
 
 type seedMoney struct {
-	Value      float64
+	Value      string // an exact decimal
 	Currency   string
 	Qualifier  string
 	FiscalYear *int
@@ -72,7 +72,7 @@ type seedRel struct {
 func (r seedRel) String() string {
 	s := fmt.Sprintf("%s %s %s from %s to %s, %s, count %s", r.From.ID, r.Type, r.To.ID, str(r.ValidFrom), str(r.ValidTo), r.Certainty, intStr(r.Count))
 	if a := r.Amount; a != nil {
-		s += fmt.Sprintf(", %s %.0f %s FY%s", a.Qualifier, a.Value, a.Currency, intStr(a.FiscalYear))
+		s += fmt.Sprintf(", %s %s %s FY%s", a.Qualifier, a.Value, a.Currency, intStr(a.FiscalYear))
 	}
 	return s
 }
@@ -174,42 +174,42 @@ func TestSeedAmounts(t *testing.T) {
 	tests := []struct {
 		doc               string // the document's words
 		from, typ, to     string
-		value             float64
+		value             string // exact, in dollars and cents
 		qualifier         string
 		fiscalYear        *int
 		certainty, source string
 	}{
 		{`"the president has waived nearly $5.9 million in Direct Commercial Sales"`,
-			"direct-commercial-sales", "WAIVED", "mali", 5_900_000, "ABOUT", nil, "STATED", stimson},
+			"direct-commercial-sales", "WAIVED", "mali", "5900000.00", "ABOUT", nil, "STATED", stimson},
 		{`"more than $2.3 million in International Military Education and Training"`,
-			"imet", "WAIVED", "mali", 2_300_000, "AT_LEAST", nil, "STATED", stimson},
+			"imet", "WAIVED", "mali", "2300000.00", "AT_LEAST", nil, "STATED", stimson},
 		{`"more than $8.5 million in Section 1206 or Section 333 assistance"`,
-			"section-1206-333", "WAIVED", "mali", 8_500_000, "AT_LEAST", nil, "STATED", stimson},
+			"section-1206-333", "WAIVED", "mali", "8500000.00", "AT_LEAST", nil, "STATED", stimson},
 		{`"the country was denied $850,000 in International Military Education for FY2021"`,
-			"imet", "DENIED", "mali", 850_000, "EXACT", n(2021), "STATED", stimson},
+			"imet", "DENIED", "mali", "850000.00", "EXACT", n(2021), "STATED", stimson},
 		{`"The deal, for which Mali reportedly agreed to pay Wagner $10 million per month"`,
-			"mali", "FUNDED", "wagner-group", 10_000_000, "EXACT", nil, "REPORTED", crs2024},
+			"mali", "FUNDED", "wagner-group", "10000000.00", "EXACT", nil, "REPORTED", crs2024},
 		{`TWES table, "Dollars in thousands": "DOS NADR - CWD 1,200 500 1,000 2,700" (column years lost, so no fiscal year)`,
-			"nadr-cwd", "FUNDED", "mali", 2_700_000, "EXACT", nil, "STATED", twes},
+			"nadr-cwd", "FUNDED", "mali", "2700000.00", "EXACT", nil, "STATED", twes},
 		{`TWES table: "DoD 0 170 182 352" (thousands; no fiscal year)`,
-			"us-department-of-defense", "FUNDED", "mali", 352_000, "EXACT", nil, "STATED", twes},
+			"us-department-of-defense", "FUNDED", "mali", "352000.00", "EXACT", nil, "STATED", twes},
 		{`"Congress appropriated $140 million in bilateral aid in FY2018"`,
-			"united-states", "FUNDED", "mali", 140_000_000, "EXACT", n(2018), "STATED", crs2020},
+			"united-states", "FUNDED", "mali", "140000000.00", "EXACT", n(2018), "STATED", crs2020},
 		{`"U.S. emergency humanitarian assistance for Mali totaled $89 million in FY2019"`,
-			"united-states", "FUNDED", "mali", 89_000_000, "EXACT", n(2019), "STATED", crs2020},
+			"united-states", "FUNDED", "mali", "89000000.00", "EXACT", n(2019), "STATED", crs2020},
 		{`"The United States allocated $128 million in bilateral aid for Mali in FY2023"`,
-			"united-states", "FUNDED", "mali", 128_000_000, "EXACT", n(2023), "STATED", crs2024},
+			"united-states", "FUNDED", "mali", "128000000.00", "EXACT", n(2023), "STATED", crs2024},
 		{`"... in FY2023 ..., in addition to $84 million in humanitarian aid"`,
-			"united-states", "FUNDED", "mali", 84_000_000, "EXACT", n(2023), "STATED", crs2024},
+			"united-states", "FUNDED", "mali", "84000000.00", "EXACT", n(2023), "STATED", crs2024},
 		{`"The Biden Administration proposed to reduce bilateral aid to $87 million in FY2025"`,
-			"biden-administration", "PROPOSED", "mali", 87_000_000, "EXACT", n(2025), "STATED", crs2024},
+			"biden-administration", "PROPOSED", "mali", "87000000.00", "EXACT", n(2025), "STATED", crs2024},
 		{`"The Trump Administration has pledged $111 million in military aid specifically for G5 Sahel forces since 2017"`,
-			"trump-administration", "PLEDGED", "g5-sahel-joint-force", 111_000_000, "EXACT", nil, "STATED", crs2020},
+			"trump-administration", "PLEDGED", "g5-sahel-joint-force", "111000000.00", "EXACT", nil, "STATED", crs2020},
 		{`"U.S. funding for MINUSMA's budget was estimated at $327 million in FY2019"`,
-			"united-states", "FUNDED", "minusma", 327_000_000, "ABOUT", n(2019), "STATED", crs2020},
+			"united-states", "FUNDED", "minusma", "327000000.00", "ABOUT", n(2019), "STATED", crs2020},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprintf("%s %s %s %.0f", tt.from, tt.typ, tt.to, tt.value), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s %s %s %s", tt.from, tt.typ, tt.to, tt.value), func(t *testing.T) {
 			var matches, all []seedRel
 			for _, r := range seedRels(t, h, tt.from, "OUT", "", tt.typ) {
 				if r.To.ID != tt.to {
@@ -221,17 +221,69 @@ func TestSeedAmounts(t *testing.T) {
 				}
 			}
 			if len(matches) != 1 {
-				t.Fatalf("%s: want one %s %s %s of %.0f, found %d among %v", tt.doc, tt.from, tt.typ, tt.to, tt.value, len(matches), all)
+				t.Fatalf("%s: want one %s %s %s of %s, found %d among %v", tt.doc, tt.from, tt.typ, tt.to, tt.value, len(matches), all)
 			}
 			r := matches[0]
 			a := r.Amount
 			if a.Currency != "USD" || a.Qualifier != tt.qualifier || intStr(a.FiscalYear) != intStr(tt.fiscalYear) || r.Certainty != tt.certainty {
-				t.Errorf("%s: got %v; want %s %.0f USD FY%s, %s", tt.doc, r, tt.qualifier, tt.value, intStr(tt.fiscalYear), tt.certainty)
+				t.Errorf("%s: got %v; want %s %s USD FY%s, %s", tt.doc, r, tt.qualifier, tt.value, intStr(tt.fiscalYear), tt.certainty)
 			}
 			if !cites(r.Citations, tt.source) {
 				t.Errorf("%s: %s does not cite %s: %+v", tt.doc, r.ID, tt.source, r.Citations)
 			}
 		})
+	}
+}
+
+// TestSeedAidTotals checks Mali's aid totals, summed exactly: every amount
+// is a decimal string to the cent, never a float such as 4.41352e+08.
+func TestSeedAidTotals(t *testing.T) {
+	h := newSeedAPI(t)
+	var got struct {
+		AidTotals []struct {
+			Kind   string
+			Amount struct {
+				Value, Currency, Qualifier string
+				FiscalYear                 *int
+			}
+			Relationships []struct{ ID string }
+		}
+	}
+	post(t, h, `{ aidTotals(recipient: "mali") { kind amount { value currency qualifier fiscalYear } relationships { id } } }`, nil).decode(t, &got)
+	var totals []string
+	for _, a := range got.AidTotals {
+		totals = append(totals, fmt.Sprintf("%s %s %s %s FY%s (%d)", a.Kind, a.Amount.Value, a.Amount.Currency, a.Amount.Qualifier, intStr(a.Amount.FiscalYear), len(a.Relationships)))
+	}
+	want := []string{
+		// Given without a program: $140 million (FY2018, 2020 brief), $89
+		// million (FY2019), $128 million and $84 million (FY2023, 2024 brief),
+		// and DoD's 352 thousand (TWES table): 441,352,000 dollars.
+		"ALLOCATED 441352000.00 USD EXACT FYnull (5)",
+		"ALLOCATED 2700000.00 USD EXACT FYnull (1)",           // NADR-CWD, "2,700" thousand
+		"WAIVED 5900000.00 USD ABOUT FYnull (1)",              // "nearly $5.9 million in Direct Commercial Sales"
+		"WAIVED 2300000.00 USD AT_LEAST FYnull (1)",           // "more than $2.3 million in International Military Education and Training"
+		"WAIVED 8500000.00 USD AT_LEAST FYnull (1)",           // "more than $8.5 million in Section 1206 or Section 333 assistance"
+		"PROHIBITED_OR_DENIED 850000.00 USD EXACT FY2021 (1)", // "denied $850,000 ... for FY2021"
+		"PROPOSED 87000000.00 USD EXACT FY2025 (1)",           // "reduce bilateral aid to $87 million in FY2025"
+	}
+	if !slices.Equal(totals, want) {
+		t.Errorf("aid totals of mali:\n got  %q\n want %q", totals, want)
+	}
+}
+
+// TestSeedFiguresAreWrittenInFull checks that figures come as the exports
+// write them: "more than $16.8 million" is 16800000, not 1.68e+07, and
+// "over 7 million Malians" 7000000.
+func TestSeedFiguresAreWrittenInFull(t *testing.T) {
+	h := newSeedAPI(t)
+	data := string(post(t, h, `{ entity(id: "mali") { figures { value unit } } }`, nil).Data)
+	for _, want := range []string{`{"value":16800000,"unit":"USD"}`, `{"value":7000000,"unit":"people"}`} {
+		if !strings.Contains(data, want) {
+			t.Errorf("figures of mali lack %s:\n%s", want, data)
+		}
+	}
+	if strings.Contains(data, "e+") {
+		t.Errorf("a figure is written with an exponent:\n%s", data)
 	}
 }
 
@@ -588,6 +640,24 @@ func TestSeedSearchFindsWhatUsersType(t *testing.T) {
 		{"keita", nil, "ibrahim-boubacar-keita"},                   // "President Kéïta was reelected in 2018" (2024)
 		{"cote d'ivoire", nil, "cote-d-ivoire"},                    // "Mali's borders with Côte d'Ivoire and Mauritania"
 		{"CSPA", nil, "child-soldiers-prevention-act"},             // "the Child Soldiers Prevention Act of 2008"; "the CSPA list"
+		// ISO 3166 codes, and abbreviations with their dots folded: the
+		// documents write "U.S." and "U.N." throughout, and people type
+		// "US", "usa" or "UN".
+		{"US", nil, "united-states"},
+		{"us", nil, "united-states"},
+		{"U.S.", nil, "united-states"},
+		{"USA", nil, "united-states"},
+		{"usa", nil, "united-states"},
+		{"MLI", nil, "mali"},
+		{"ML", nil, "mali"},
+		{"NE", nil, "niger"},                                      // before "New alliance of the CNSP and its counterparts"
+		{"DZ", nil, "algeria"},                                    // alpha-2 codes need not look like the name
+		{"UA", nil, "ukraine"},                                    // (as above)
+		{"civ", nil, "cote-d-ivoire"},                             // "Côte d'Ivoire"
+		{"UN", nil, "united-nations"},                             // "the UN Security Council" (2024), "U.N." (2020)
+		{"U.N.", nil, "united-nations"},                           // (as above)
+		{"us department of state", nil, "us-department-of-state"}, // "U.S. Department of State"
+		{"US congress", nil, "us-congress"},                       // "U.S. Congress"
 	}
 	for _, tt := range tests {
 		var got struct{ Search []struct{ ID string } }
@@ -689,17 +759,21 @@ func TestSeedEverythingIsCited(t *testing.T) {
 	var srcs struct {
 		Sources []struct {
 			ID, Title, Publisher string
-			Published            *string
+			Published, URL       *string
 		}
 	}
-	post(t, h, `{ sources { id title publisher published } }`, nil).decode(t, &srcs)
-	// The five documents of shared/seeds/README.md, with the dates it gives.
-	wantSources := map[string]string{crs2020: "2020-01-17", crs2024: "2024-12-17", crt2021: "", twes: "2018", stimson: ""}
+	post(t, h, `{ sources { id title publisher published url } }`, nil).decode(t, &srcs)
+	// The five documents of seed/docs/README.md, with the dates it gives and
+	// the addresses they print: the CRS footer "https://crsreports.congress.gov
+	// | IF10116" (in 003; 002 is the same product); the others print none.
+	type meta struct{ published, url string }
+	crs := "https://crsreports.congress.gov"
+	wantSources := map[string]meta{crs2020: {"2020-01-17", crs}, crs2024: {"2024-12-17", crs}, crt2021: {}, twes: {"2018", ""}, stimson: {}}
 	sources := map[string]bool{}
 	for _, src := range srcs.Sources {
 		want, ok := wantSources[src.ID]
-		if !ok || str(src.Published) != want || src.Title == "" || src.Publisher == "" {
-			t.Errorf("source %+v (published %q); want one of the five documents", src, str(src.Published))
+		if !ok || str(src.Published) != want.published || str(src.URL) != want.url || src.Title == "" || src.Publisher == "" {
+			t.Errorf("source %+v (published %q, url %q); want one of the five documents", src, str(src.Published), str(src.URL))
 		}
 		sources[src.ID] = true
 	}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -79,8 +80,12 @@ func testTimeline(t *testing.T, st domain.Store) {
 func aidGraph() *domain.Graph {
 	cite := []domain.Citation{{SourceID: "doc-a", Quote: "The Training Program."}}
 	fy := func(y int) *int { return &y }
-	money := func(v float64, cur string, q domain.Qualifier, year *int) *domain.Money {
-		return &domain.Money{Value: v, Currency: cur, Qualifier: q, FiscalYear: year}
+	money := func(v string, cur string, q domain.Qualifier, year *int) *domain.Money {
+		minor, err := domain.ParseAmount(v, cur)
+		if err != nil {
+			panic(err) // the amounts below are written right
+		}
+		return &domain.Money{Minor: minor, Currency: cur, Qualifier: q, FiscalYear: year}
 	}
 	rel := func(id string, t domain.RelationType, from, to string, m *domain.Money) *domain.Relationship {
 		return &domain.Relationship{ID: id, Type: t, FromID: from, ToID: to, Amount: m, Certainty: domain.CertaintyStated, Citations: cite}
@@ -93,15 +98,22 @@ func aidGraph() *domain.Graph {
 		Relationships: []*domain.Relationship{
 			rel("training-program.administered-by.ministry", domain.RelAdministeredBy, "training-program", "ministry", nil),
 			rel("ministry.part-of.lemuria", domain.RelPartOf, "ministry", "lemuria", nil),
-			rel("training-program.funded.atlantis.fy2020", domain.RelFunded, "training-program", "atlantis", money(1000000, "USD", domain.QualifierExact, fy(2020))),
-			rel("training-program.funded.atlantis.fy2020.extra", domain.RelFunded, "training-program", "atlantis", money(500000, "USD", domain.QualifierExact, fy(2020))),
-			rel("training-program.waived.atlantis", domain.RelWaived, "training-program", "atlantis", money(400000, "USD", domain.QualifierAbout, nil)),
-			rel("training-program.denied.atlantis.fy2021", domain.RelDenied, "training-program", "atlantis", money(50000, "USD", domain.QualifierExact, fy(2021))),
-			rel("training-program.prohibited.atlantis", domain.RelProhibited, "training-program", "atlantis", money(70000, "USD", domain.QualifierAtLeast, nil)),
-			rel("lemuria.funded.atlantis", domain.RelFunded, "lemuria", "atlantis", money(300000, "EUR", domain.QualifierExact, nil)),
-			rel("lemuria.pledged.atlantis", domain.RelPledged, "lemuria", "atlantis", money(900000, "USD", domain.QualifierAtMost, nil)),
-			rel("relief-program.funded.atlantis", domain.RelFunded, "relief-program", "atlantis", money(200000, "USD", domain.QualifierExact, fy(2020))),
-			rel("relief-program.funded.lemuria", domain.RelFunded, "relief-program", "lemuria", money(999, "USD", domain.QualifierExact, nil)),
+			rel("training-program.funded.atlantis.fy2020", domain.RelFunded, "training-program", "atlantis", money("1000000", "USD", domain.QualifierExact, fy(2020))),
+			rel("training-program.funded.atlantis.fy2020.extra", domain.RelFunded, "training-program", "atlantis", money("500000", "USD", domain.QualifierExact, fy(2020))),
+			rel("training-program.waived.atlantis", domain.RelWaived, "training-program", "atlantis", money("400000", "USD", domain.QualifierAbout, nil)),
+			rel("training-program.denied.atlantis.fy2021", domain.RelDenied, "training-program", "atlantis", money("50000", "USD", domain.QualifierExact, fy(2021))),
+			rel("training-program.prohibited.atlantis", domain.RelProhibited, "training-program", "atlantis", money("70000", "USD", domain.QualifierAtLeast, nil)),
+			rel("lemuria.funded.atlantis", domain.RelFunded, "lemuria", "atlantis", money("300000", "EUR", domain.QualifierExact, nil)),
+			rel("lemuria.pledged.atlantis", domain.RelPledged, "lemuria", "atlantis", money("900000", "USD", domain.QualifierAtMost, nil)),
+			rel("relief-program.funded.atlantis", domain.RelFunded, "relief-program", "atlantis", money("200000", "USD", domain.QualifierExact, fy(2020))),
+			rel("relief-program.funded.lemuria", domain.RelFunded, "relief-program", "lemuria", money("999", "USD", domain.QualifierExact, nil)),
+			// Amounts a float cannot add: tenths that do not sum in binary,
+			// in a currency of three decimals, and cents past 2^53.
+			rel("relief-program.funded.atlantis.a", domain.RelFunded, "relief-program", "atlantis", money("0.100", "BHD", domain.QualifierExact, nil)),
+			rel("relief-program.funded.atlantis.b", domain.RelFunded, "relief-program", "atlantis", money("0.2", "BHD", domain.QualifierExact, nil)),
+			rel("relief-program.proposed.atlantis.a", domain.RelProposed, "relief-program", "atlantis", money("90071992547409.93", "USD", domain.QualifierExact, nil)),
+			rel("relief-program.proposed.atlantis.b", domain.RelProposed, "relief-program", "atlantis", money("0.01", "USD", domain.QualifierExact, nil)),
+			rel("relief-program.pledged.atlantis", domain.RelPledged, "relief-program", "atlantis", money("500", "JPY", domain.QualifierAbout, nil)),
 		},
 	}
 }
@@ -113,7 +125,7 @@ func testAidTotals(t *testing.T, st domain.Store) {
 	render := func(totals []*analysis.AidTotal) []string {
 		var out []string
 		for _, a := range totals {
-			s := fmt.Sprintf("%s %.0f %s %s", a.Kind, a.Amount.Value, a.Amount.Currency, a.Amount.Qualifier)
+			s := fmt.Sprintf("%s %s %s %s", a.Kind, a.Amount.Decimal(), a.Amount.Currency, a.Amount.Qualifier)
 			if a.Amount.FiscalYear != nil {
 				s += fmt.Sprintf(" fy%d", *a.Amount.FiscalYear)
 			}
@@ -138,35 +150,44 @@ func testAidTotals(t *testing.T, st domain.Store) {
 	}{
 		// The fixture's own amount: training-program funded atlantis FY2019, at least 2.3M.
 		{"by program: qualifiers, kinds and currencies kept apart", analysis.AidQuery{Recipient: "atlantis", GroupBy: []analysis.AidGrouping{analysis.ByProgram}}, []string{
-			"ALLOCATED 300000 EUR EXACT (1)",
-			"ALLOCATED 200000 USD EXACT fy2020 program=relief-program (1)",
-			"ALLOCATED 3800000 USD AT_LEAST program=training-program (3)",
-			"WAIVED 400000 USD ABOUT program=training-program (1)",
-			"PROHIBITED_OR_DENIED 120000 USD AT_LEAST program=training-program (2)",
-			"PLEDGED 900000 USD AT_MOST (1)",
+			"ALLOCATED 0.300 BHD EXACT program=relief-program (2)", // 0.1 + 0.2, exactly, with BHD's three decimals
+			"ALLOCATED 300000.00 EUR EXACT (1)",
+			"ALLOCATED 200000.00 USD EXACT fy2020 program=relief-program (1)",
+			"ALLOCATED 3800000.00 USD AT_LEAST program=training-program (3)",
+			"WAIVED 400000.00 USD ABOUT program=training-program (1)",
+			"PROHIBITED_OR_DENIED 120000.00 USD AT_LEAST program=training-program (2)",
+			"PLEDGED 500 JPY ABOUT program=relief-program (1)", // no decimals in yen
+			"PLEDGED 900000.00 USD AT_MOST (1)",
+			"PROPOSED 90071992547409.94 USD EXACT program=relief-program (2)", // past 2^53 cents, to the cent
 		}},
 		{"by donor, through the program's agency", analysis.AidQuery{Recipient: "atlantis", GroupBy: []analysis.AidGrouping{analysis.ByDonor}}, []string{
-			"ALLOCATED 300000 EUR EXACT donor=lemuria (1)",
-			"ALLOCATED 200000 USD EXACT fy2020 (1)",
-			"ALLOCATED 3800000 USD AT_LEAST donor=lemuria (3)",
-			"WAIVED 400000 USD ABOUT donor=lemuria (1)",
-			"PROHIBITED_OR_DENIED 120000 USD AT_LEAST donor=lemuria (2)",
-			"PLEDGED 900000 USD AT_MOST donor=lemuria (1)",
+			"ALLOCATED 0.300 BHD EXACT (2)",
+			"ALLOCATED 300000.00 EUR EXACT donor=lemuria (1)",
+			"ALLOCATED 200000.00 USD EXACT fy2020 (1)",
+			"ALLOCATED 3800000.00 USD AT_LEAST donor=lemuria (3)",
+			"WAIVED 400000.00 USD ABOUT donor=lemuria (1)",
+			"PROHIBITED_OR_DENIED 120000.00 USD AT_LEAST donor=lemuria (2)",
+			"PLEDGED 500 JPY ABOUT (1)",
+			"PLEDGED 900000.00 USD AT_MOST donor=lemuria (1)",
+			"PROPOSED 90071992547409.94 USD EXACT (2)",
 		}},
 		{"by fiscal year", analysis.AidQuery{Recipient: "atlantis", GroupBy: []analysis.AidGrouping{analysis.ByFiscalYear}, FiscalYears: []int{2019, 2020}}, []string{
-			"ALLOCATED 2300000 USD AT_LEAST fy2019 group-fy=2019 (1)",
-			"ALLOCATED 1700000 USD EXACT fy2020 group-fy=2020 (3)",
+			"ALLOCATED 2300000.00 USD AT_LEAST fy2019 group-fy=2019 (1)",
+			"ALLOCATED 1700000.00 USD EXACT fy2020 group-fy=2020 (3)",
 		}},
 		{"donor filter matches the agency in the chain", analysis.AidQuery{Recipient: "atlantis", Donor: "ministry"}, []string{
-			"ALLOCATED 3800000 USD AT_LEAST (3)",
-			"WAIVED 400000 USD ABOUT (1)",
-			"PROHIBITED_OR_DENIED 120000 USD AT_LEAST (2)",
+			"ALLOCATED 3800000.00 USD AT_LEAST (3)",
+			"WAIVED 400000.00 USD ABOUT (1)",
+			"PROHIBITED_OR_DENIED 120000.00 USD AT_LEAST (2)",
 		}},
 		{"programs filter", analysis.AidQuery{Recipient: "atlantis", Programs: []string{"relief-program"}, GroupBy: []analysis.AidGrouping{analysis.ByProgram}}, []string{
-			"ALLOCATED 200000 USD EXACT fy2020 program=relief-program (1)",
+			"ALLOCATED 0.300 BHD EXACT program=relief-program (2)",
+			"ALLOCATED 200000.00 USD EXACT fy2020 program=relief-program (1)",
+			"PLEDGED 500 JPY ABOUT program=relief-program (1)",
+			"PROPOSED 90071992547409.94 USD EXACT program=relief-program (2)",
 		}},
 		{"no grouping", analysis.AidQuery{Recipient: "atlantis", FiscalYears: []int{2021}}, []string{
-			"PROHIBITED_OR_DENIED 50000 USD EXACT fy2021 (1)",
+			"PROHIBITED_OR_DENIED 50000.00 USD EXACT fy2021 (1)",
 		}},
 		{"nothing received", analysis.AidQuery{Recipient: "hermit"}, nil},
 	}
@@ -183,6 +204,27 @@ func testAidTotals(t *testing.T, st domain.Store) {
 				}
 			}
 		})
+	}
+	// Through the API and the export, the amounts are exact decimal strings,
+	// byte for byte the embedded store's.
+	got, want := withReference(t, st, Fixture(), aidGraph())
+	query := `{ aidTotals(recipient: "atlantis", groupBy: [PROGRAM]) { kind amount { value currency qualifier fiscalYear } relationships { id amount { value currency } } } }`
+	g, w := answers(t, got, query, nil, "", false)[0], answers(t, want, query, nil, "", false)[0]
+	if !bytes.Equal(g, w) {
+		t.Errorf("aidTotals differ from the embedded store's:\n got  %s\n want %s", g, w)
+	}
+	for _, exact := range []string{`{"value":"90071992547409.94","currency":"USD"`, `{"value":"0.300","currency":"BHD"`, `{"value":"500","currency":"JPY"`, `{"value":"0.100","currency":"BHD"}`} {
+		if !bytes.Contains(w, []byte(exact)) {
+			t.Errorf("aidTotals lack %s:\n%s", exact, w)
+		}
+	}
+	target := "/export?format=cytoscape&id=atlantis&depth=1"
+	g, w = exportBytes(t, got, target), exportBytes(t, want, target)
+	if !bytes.Equal(g, w) {
+		t.Errorf("%s differs from the embedded store's:\n got  %s\n want %s", target, g, w)
+	}
+	if !bytes.Contains(w, []byte(`"amount":{"currency":"USD","qualifier":"EXACT","value":"90071992547409.93"}`)) {
+		t.Errorf("%s lacks the exact amount:\n%s", target, w)
 	}
 	if _, err := analysis.AidTotals(ctx, st, analysis.AidQuery{Recipient: "nobody"}); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("unknown recipient: err = %v, want NOT_FOUND", err)

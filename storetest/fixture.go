@@ -13,12 +13,12 @@ func Fixture() *domain.Graph {
 	fy := 2019
 	return &domain.Graph{
 		Sources: []*domain.Source{
-			{ID: "doc-a", Title: "Document A", Publisher: "Publisher A", Published: d("2020-01"), Document: "a.txt"},
+			{ID: "doc-a", Title: "Document A", Publisher: "Publisher A", Published: d("2020-01"), URL: "https://example.org/documents/a?lang=en&v=2", Document: "a.txt"},
 			{ID: "doc-b", Title: "Document B", Publisher: "Publisher B"},
 		},
 		Entities: []*domain.Entity{
-			{ID: "atlantis", Kind: domain.KindCountry, Name: "Atlantis", Aliases: []string{"Republic of Atlantis"}, ISO3: "ATL", Citations: cite("Atlantis is a country.")},
-			{ID: "lemuria", Kind: domain.KindCountry, Name: "Lémuria", Aliases: []string{"Lemuria"}, ISO3: "LEM", Citations: cite("Lémuria borders Atlantis.")},
+			{ID: "atlantis", Kind: domain.KindCountry, Name: "Atlantis", Aliases: []string{"Republic of Atlantis"}, ISO3: "XAT", Citations: cite("Atlantis is a country.")},
+			{ID: "lemuria", Kind: domain.KindCountry, Name: "Lémuria", Aliases: []string{"Lemuria"}, ISO3: "XLM", Citations: cite("Lémuria borders Atlantis.")},
 			{ID: "front", Kind: domain.KindArmedGroup, Name: "Liberation Front", Aliases: []string{"LF", "Front de Libération"}, Category: "INSURGENT_GROUP", Started: d("2012-01"), Citations: cite("The Liberation Front formed in January 2012.")},
 			{ID: "union", Kind: domain.KindArmedGroup, Name: "Union for the Front", Aliases: []string{"UF"}, Category: "COALITION", Started: d("2017"), Citations: cite("The Union formed in 2017.")},
 			{ID: "keita", Kind: domain.KindPerson, Name: "Ibrahim Boubacar Kéïta", Aliases: []string{"IBK"}, Role: "President", Citations: cite("Kéïta was president.")},
@@ -43,7 +43,7 @@ func Fixture() *domain.Graph {
 			{ID: "ambush.occurred-in.atlantis", Type: domain.RelOccurredIn, FromID: "ambush", ToID: "atlantis", Certainty: domain.CertaintyStated, Citations: cite("Twelve died in the ambush on 25 December 2021.")},
 			{ID: "atlantis.led-by.keita", Type: domain.RelLedBy, FromID: "atlantis", ToID: "keita", ValidFrom: d("2013-09-04"), ValidTo: d("2020-08"), Certainty: domain.CertaintyStated, Citations: cite("Kéïta was president.")},
 			{ID: "coup-2020.occurred-in.atlantis", Type: domain.RelOccurredIn, FromID: "coup-2020", ToID: "atlantis", Certainty: domain.CertaintyStated, Citations: cite("The August 2020 coup.")},
-			{ID: "training-program.funded.atlantis.fy2019", Type: domain.RelFunded, FromID: "training-program", ToID: "atlantis", Amount: &domain.Money{Value: 2300000, Currency: "USD", Qualifier: domain.QualifierAtLeast, FiscalYear: &fy}, Certainty: domain.CertaintyStated, Citations: cite("The Training Program.")},
+			{ID: "training-program.funded.atlantis.fy2019", Type: domain.RelFunded, FromID: "training-program", ToID: "atlantis", Amount: &domain.Money{Minor: 2_300_000_00, Currency: "USD", Qualifier: domain.QualifierAtLeast, FiscalYear: &fy}, Certainty: domain.CertaintyStated, Citations: cite("The Training Program.")},
 			{ID: "東京-mission.deployed-to.atlantis", Type: domain.RelDeployedTo, FromID: "東京-mission", ToID: "atlantis", ValidFrom: d("2019-03-15"), Count: &twelve, Certainty: domain.CertaintyStated, Citations: cite("The observers arrived on 15 March 2019.")},
 			{ID: "o-brien.mediated.atlantis", Type: domain.RelMediated, FromID: "o-brien", ToID: "atlantis", Certainty: domain.CertaintyStated, Citations: []domain.Citation{{SourceID: "doc-a", Quote: "O'Brien mediated."}, {SourceID: "doc-b", Quote: "The envoy \"mediated\"."}}},
 		},

@@ -83,7 +83,7 @@ func Generate(n, m int, seed uint64) *domain.Graph {
 		programs := byKind[domain.KindAidProgram]
 		fy := 2000 + rng.IntN(25)
 		r := rel(aid[rng.IntN(len(aid))], programs[rng.IntN(len(programs))], countries[int(zipf.Uint64())%len(countries)])
-		r.Amount = &domain.Money{Value: float64(1+rng.IntN(1000)) * 1000, Currency: "USD", Qualifier: qualifiers[rng.IntN(len(qualifiers))], FiscalYear: &fy}
+		r.Amount = &domain.Money{Minor: int64(1+rng.IntN(1000)) * 1000_00, Currency: "USD", Qualifier: qualifiers[rng.IntN(len(qualifiers))], FiscalYear: &fy}
 	}
 	for len(g.Relationships) < m {
 		from := g.Entities[rng.IntN(len(g.Entities))].ID

@@ -49,6 +49,9 @@ var contractQueries = []struct {
 	{name: "search", query: `query($t: String!, $k: [EntityKind!]) { search(text: $t, kinds: $k, first: 100) { ` + entityFields + ` } }`,
 		vars: map[string]any{"t": "mali"}},
 	{name: "search accents", query: `{ a: search(text: "goita") { id } b: search(text: "KEITA") { id } c: search(text: "union for") { id } d: search(text: "wagner") { id } e: search(text: "is") { id } }`},
+	{name: "search codes and abbreviations", query: `{ a: search(text: "US") { id } b: search(text: "usa") { id } c: search(text: "U.S.") { id }
+	  d: search(text: "MLI") { id } e: search(text: "ML") { id } f: search(text: "U.N.") { id } g: search(text: "un") { id }
+	  h: search(text: "NE") { id } i: search(text: "u.s. department") { id } j: search(text: "ua", kinds: [COUNTRY]) { id } }`},
 	{name: "search kinds", query: `{ search(text: "mali", kinds: [EVENT, COUP], first: 50) { id kind } }`},
 	{name: "entity with everything", query: `{ entity(id: "mali") { ` + entityFields + ` relationships(first: 500) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ` + relationshipFields + ` } } } } }`},
 	{name: "relationships filtered", query: `{
@@ -101,14 +104,7 @@ var contractQueries = []struct {
 // same answers byte for byte. (The reference's own answers are pinned by
 // the seed facts test in the server package.)
 func testGraphQLOnSeed(t *testing.T, st domain.Store) {
-	s, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	MustLoad(t, st, s.Graph)
-	ref := embedded.New()
-	MustLoad(t, ref, s.Graph)
-	got, want := newHandler(t, st), newHandler(t, ref)
+	got, want := seedHandlers(t, st)
 	for _, q := range contractQueries {
 		t.Run(q.name, func(t *testing.T) {
 			g, w := answers(t, got, q.query, q.vars, q.paged, q.userError), answers(t, want, q.query, q.vars, q.paged, q.userError)
@@ -122,6 +118,62 @@ func testGraphQLOnSeed(t *testing.T, st domain.Store) {
 			}
 		})
 	}
+}
+
+// exportTargets are the /export requests asked of the seed graph: the whole
+// graph and neighbourhoods, amounts and sources included.
+var exportTargets = []string{
+	"/export?format=cytoscape",
+	"/export?format=cytoscape&id=mali&depth=1",
+	"/export?format=cytoscape&id=imet&depth=1",
+	"/export?format=cytoscape&id=wagner-group&depth=2&limit=10",
+}
+
+// testExportOnSeed asks for the exports of the seed graph through the real
+// handler, of st and of the embedded reference store, and wants the same
+// bytes: the same nodes, edges, amounts (written the same exact way) and
+// sources.
+func testExportOnSeed(t *testing.T, st domain.Store) {
+	got, want := seedHandlers(t, st)
+	for _, target := range exportTargets {
+		g, w := exportBytes(t, got, target), exportBytes(t, want, target)
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s differs from the embedded store's:\n got  %.3000s\n want %.3000s", target, g, w)
+		}
+	}
+}
+
+// seedHandlers loads the seed graph into st and returns the API over st and
+// over the embedded reference store holding the same graph.
+func seedHandlers(t *testing.T, st domain.Store) (got, want http.Handler) {
+	t.Helper()
+	s, err := seed.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustLoad(t, st, s.Graph)
+	return withReference(t, st, s.Graph)
+}
+
+// withReference returns the API over st and over an embedded reference
+// store loaded with graphs, which st must hold too.
+func withReference(t *testing.T, st domain.Store, graphs ...*domain.Graph) (got, want http.Handler) {
+	t.Helper()
+	ref := embedded.New()
+	for _, g := range graphs {
+		MustLoad(t, ref, g)
+	}
+	return newHandler(t, st), newHandler(t, ref)
+}
+
+func exportBytes(t *testing.T, h http.Handler, target string) []byte {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%s: status %d: %s", target, rec.Code, rec.Body)
+	}
+	return rec.Body.Bytes()
 }
 
 func newHandler(t *testing.T, st domain.Store) http.Handler {

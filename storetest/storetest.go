@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Timeline", testTimeline},
 		{"AidTotals", testAidTotals},
 		{"GraphQLOnSeed", testGraphQLOnSeed},
+		{"ExportOnSeed", testExportOnSeed},
 		{"RevisionsAndFeed", testRevisionsAndFeed},
 		{"ApplyIsAtomic", testApplyIsAtomic},
 		{"ExpectedRevision", testExpectedRevision},
@@ -136,6 +137,13 @@ func testRelationshipsAndSourcesByIDs(t *testing.T, st domain.Store) {
 	}
 	if len(all) != 2 || all[0].ID != "doc-a" || all[1].ID != "doc-b" {
 		t.Errorf("sources = %+v", all)
+	}
+	// Every field survives storage, the url and an absent date included.
+	want := Fixture().Sources
+	for i := range min(len(all), len(want)) {
+		if !reflect.DeepEqual(all[i], want[i]) {
+			t.Errorf("source %s:\n got  %+v\n want %+v", want[i].ID, all[i], want[i])
+		}
 	}
 }
 
@@ -365,6 +373,45 @@ func testSearch(t *testing.T, st domain.Store) {
 	}
 	for _, tt := range tests {
 		got, err := st.Search(ctx, domain.SearchQuery{Text: tt.text, Kinds: tt.kinds, First: tt.first})
+		if err != nil {
+			t.Errorf("search %q: %v", tt.text, err)
+			continue
+		}
+		wantIDs(t, "search "+tt.text, entityIDs(got), tt.want)
+	}
+	// Codes and abbreviations, on a few more entities: a country with a real
+	// ISO 3166 code, and names written with dots.
+	cite := []domain.Citation{{SourceID: "doc-a", Quote: "q"}}
+	MustLoad(t, st, &domain.Graph{Entities: []*domain.Entity{
+		{ID: "united-states", Kind: domain.KindCountry, Name: "United States", Aliases: []string{"U.S."}, ISO3: "USA", Citations: cite},
+		{ID: "us-state", Kind: domain.KindOrganization, Name: "U.S. Department of State", Aliases: []string{"State Department"}, Category: "GOVERNMENT_AGENCY", Citations: cite},
+		{ID: "usaraf", Kind: domain.KindArmedGroup, Name: "USARAF", Category: "STATE_FORCE", Citations: cite},
+		{ID: "un", Kind: domain.KindOrganization, Name: "United Nations", Aliases: []string{"U.N."}, Category: "INTERGOVERNMENTAL", Citations: cite},
+		{ID: "niger", Kind: domain.KindCountry, Name: "Niger", ISO3: "NER", Citations: cite},
+		{ID: "new-alliance", Kind: domain.KindOrganization, Name: "New alliance", Category: "INTERGOVERNMENTAL", Citations: cite},
+	}})
+	codes := []struct {
+		text  string
+		kinds []domain.EntityKind
+		want  []string
+	}{
+		{"USA", nil, []string{"united-states", "usaraf"}},              // alpha-3 code, then a name it starts
+		{"usa", nil, []string{"united-states", "usaraf"}},              // any case
+		{"US", nil, []string{"united-states", "us-state", "usaraf"}},   // alpha-2 code and the alias "U.S.", then "U.S. ..." and "USARAF"
+		{"U.S.", nil, []string{"united-states", "us-state", "usaraf"}}, // dots folded: the same search
+		{"us", []domain.EntityKind{domain.KindCountry}, []string{"united-states"}},
+		{"u.s. department", nil, []string{"us-state"}},        // dots folded in a longer text
+		{"us state", nil, []string{"us-state"}},               // words of the name
+		{"UN", nil, []string{"un", "union", "united-states"}}, // the id and the alias "U.N.", then names it starts
+		{"NE", nil, []string{"niger", "new-alliance"}},        // Niger's alpha-2 code before a name starting "ne"
+		{"ner", nil, []string{"niger"}},                       // its alpha-3 code
+		{"nig", nil, []string{"niger"}},                       // a name's prefix
+		{"XAT", nil, []string{"atlantis"}},                    // a user-assigned iso3 is a code too
+		{"at", nil, []string{"atlantis", "coup-2020"}},        // codes match whole: the same as without them
+		{"unite", nil, []string{"un", "united-states"}},       // prefixes, by folded name
+	}
+	for _, tt := range codes {
+		got, err := st.Search(ctx, domain.SearchQuery{Text: tt.text, Kinds: tt.kinds, First: 10})
 		if err != nil {
 			t.Errorf("search %q: %v", tt.text, err)
 			continue

@@ -145,7 +145,7 @@ func testApplyIsAtomic(t *testing.T, st domain.Store) {
 			"entities[0].category"},
 		{"bad amount", &domain.ChangeSet{Actor: "alice",
 			Relationships: []*domain.Relationship{{Type: domain.RelFunded, FromID: "training-program", ToID: "atlantis", Certainty: domain.CertaintyStated,
-				Amount: &domain.Money{Value: 5, Currency: "dollars", Qualifier: domain.QualifierExact}, Citations: cites("q")}}},
+				Amount: &domain.Money{Minor: 500, Currency: "dollars", Qualifier: domain.QualifierExact}, Citations: cites("q")}}},
 			"relationships[0].amount.currency"},
 		{"end before start", &domain.ChangeSet{Actor: "alice",
 			Ends: []*domain.RelationshipEnd{{ID: "union.formed-from.front", ValidTo: domain.MustPartialDate("2016"), Citations: cites("q")}}},

@@ -23,37 +23,43 @@ run with --require-key-for-reads, reads (reader). They live beside the graph:
 in the data directory of the embedded backend (the --data-dir a server uses),
 or in Neo4j. A new key is printed once, as the last line; only its hash is
 kept. Send it as the header Authorization: Bearer KEY.
+
+Run "conflictgraph keys add -h" for the flags.
 `
 
+// keysAbout says what each keys subcommand does, for its -h.
+var keysAbout = map[string][2]string{
+	"add": {"keys add --name NAME --role reader|editor|admin [flags]",
+		"Make an API key and print it once, as the last line (only its hash is kept). Its writes are\n" +
+			"recorded under NAME."},
+	"list":   {"keys list [flags]", "List the API keys: name, role, when made and when revoked."},
+	"revoke": {"keys revoke NAME [flags]", "Stop the key NAME working; requests with it are refused from then on."},
+}
+
 // keysCommand runs `conflictgraph keys add|list|revoke`.
-func keysCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func keysCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, keysUsage)
-		return usageError{"keys needs a subcommand: add, list or revoke"}
+		return usageError{msg: "keys needs a subcommand: add, list or revoke", usage: keysUsage}
 	}
 	sub, args := args[0], args[1:]
-	if sub == "-h" || sub == "--help" || sub == "help" {
-		fmt.Fprint(stdout, keysUsage)
-		return nil
+	if sub == "-h" || sub == "--help" || sub == "-help" || sub == "help" {
+		return helpRequested{keysUsage}
 	}
-	fs := flag.NewFlagSet("keys "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), keysUsage+"\nFlags:\n"); fs.PrintDefaults() }
+	about, ok := keysAbout[sub]
+	if !ok {
+		return usageError{msg: fmt.Sprintf("unknown keys subcommand %q; use add, list or revoke", sub), usage: keysUsage}
+	}
+	fs := newFlags("keys "+sub, about[0], about[1])
 	var where keysFlags
 	where.register(fs, getenv)
-	name := fs.String("name", "", "the key's name, recorded as the actor of its changes (add)")
-	role := fs.String("role", "", "reader, editor or admin (add)")
-	var positional []string
-	switch sub {
-	case "add", "list":
-	case "revoke":
-		// The name comes first: keys revoke alice [flags].
-		if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-			positional, args = args[:1], args[1:]
-		}
-	default:
-		fmt.Fprint(stderr, keysUsage)
-		return usageError{fmt.Sprintf("unknown keys subcommand %q; use add, list or revoke", sub)}
+	var name, role *string
+	if sub == "add" {
+		name = fs.String("name", "", "the key's name, a slug such as alice: the actor its changes are recorded under")
+		role = fs.String("role", "", "reader, editor or admin")
+	}
+	var target string
+	if sub == "revoke" && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		target, args = args[0], args[1:] // keys revoke alice [flags]
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -69,13 +75,13 @@ func keysCommand(ctx context.Context, args []string, getenv func(string) string,
 	case "list":
 		return listKeys(ctx, keys, stdout)
 	}
-	if len(positional) == 0 {
-		return usageError{"keys revoke needs the key's name: conflictgraph keys revoke NAME"}
+	if target == "" {
+		return usageError{msg: "keys revoke needs the key's name: conflictgraph keys revoke NAME"}
 	}
-	if err := keys.RevokeKey(ctx, positional[0], time.Now()); err != nil {
+	if err := keys.RevokeKey(ctx, target, time.Now()); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "revoked key %q: requests with it are refused from now on\n", positional[0])
+	fmt.Fprintf(stdout, "revoked key %q: requests with it are refused from now on\n", target)
 	return nil
 }
 
@@ -104,7 +110,7 @@ func (k *keysFlags) open() (domain.KeyStore, func(), error) {
 	switch k.backend {
 	case "embedded":
 		if k.dataDir == "" {
-			return nil, nil, usageError{"the embedded backend keeps keys in its data directory: give --data-dir DIR (the one the server runs with); a server without one keeps no keys"}
+			return nil, nil, usageError{msg: "the embedded backend keeps keys in its data directory: give --data-dir DIR (the one the server runs with); a server without one keeps no keys"}
 		}
 		return boltdb.NewKeys(k.dataDir), func() {}, nil
 	case "neo4j":
@@ -114,16 +120,16 @@ func (k *keysFlags) open() (domain.KeyStore, func(), error) {
 		}
 		return st, func() { _ = st.Close(context.Background()) }, nil
 	}
-	return nil, nil, usageError{fmt.Sprintf("unknown backend %q; available: embedded, neo4j", k.backend)}
+	return nil, nil, usageError{msg: fmt.Sprintf("unknown backend %q; available: embedded, neo4j", k.backend)}
 }
 
 func addKey(ctx context.Context, keys domain.KeyStore, name, role string, stdout io.Writer) error {
 	if name == "" || role == "" {
-		return usageError{"keys add needs --name NAME and --role reader|editor|admin"}
+		return usageError{msg: "keys add needs --name NAME and --role reader|editor|admin"}
 	}
 	key, secret, err := domain.NewAPIKey(name, domain.Role(strings.ToLower(role)), time.Now())
 	if err != nil {
-		return usageError{err.Error()}
+		return usageError{msg: err.Error()}
 	}
 	if err := keys.AddKey(ctx, key); err != nil {
 		return err

@@ -31,11 +31,11 @@ func (n *neo4jFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 
 func (n *neo4jFlags) open() (*neo4jstore.Store, error) {
 	if n.uri == "" {
-		return nil, usageError{"the neo4j backend needs --neo4j-uri or NEO4J_URI (e.g. bolt://localhost:7687; `make neo4j` starts one)"}
+		return nil, usageError{msg: "the neo4j backend needs --neo4j-uri or NEO4J_URI (e.g. bolt://localhost:7687; `make neo4j` starts one)"}
 	}
 	st, err := neo4jstore.New(neo4jstore.Config{URI: n.uri, User: n.user, Password: n.password, Database: n.database})
 	if errors.Is(err, domain.ErrInvalid) {
-		return nil, usageError{err.Error()}
+		return nil, usageError{msg: err.Error()}
 	}
 	return st, err
 }
@@ -111,10 +111,11 @@ func migrateWhenReachable(ctx context.Context, st *neo4jstore.Store, log *slog.L
 	}
 }
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	var n neo4jFlags
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("migrate", "migrate [flags]",
+		"Apply the Neo4j schema: uniqueness constraints on ids, lookup indexes and the full-text\n"+
+			"indexes search uses. Every statement is idempotent; serve applies them too.")
 	n.register(fs, getenv)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -134,10 +135,12 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 
 // loadSeed writes the seed graph into Neo4j, merging by id: running it again
 // changes nothing.
-func loadSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func loadSeed(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	var n neo4jFlags
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("seed", "seed [--reset] [flags]\n       conflictgraph seed validate [--data DIR] [--docs DIR]",
+		"Load the seed graph built into the binary into Neo4j, in batches, merging by id: running it\n"+
+			"twice changes nothing. \"seed validate\" checks the seed files and their quotes instead\n"+
+			"(conflictgraph seed validate -h).")
 	n.register(fs, getenv)
 	reset := fs.Bool("reset", false, "delete everything in the database before loading")
 	if err := parseFlags(fs, args); err != nil {
@@ -170,19 +173,5 @@ func loadSeed(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintf(stdout, "seeded %s: %d sources, %d entities, %d relationships in %s\n", n.uri,
 		len(s.Graph.Sources), len(s.Graph.Entities), len(s.Graph.Relationships), time.Since(start).Round(time.Millisecond))
-	return nil
-}
-
-// parseFlags parses and refuses stray arguments.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("%s takes no arguments, got %q", fs.Name(), fs.Args())}
-	}
 	return nil
 }

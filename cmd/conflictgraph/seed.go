@@ -1,7 +1,7 @@
 package main
 
 import (
-	"flag"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -11,15 +11,12 @@ import (
 	"github.com/conflictgraph/conflictgraph/seed"
 )
 
-// defaultDocs is where the seed documents sit in a checkout: shared/ beside
-// the repository.
-const defaultDocs = "../shared/seeds"
-
-func validateSeed(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("seed validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", "", "directory of seed YAML files (default: the files built into the binary, seed/data)")
-	docs := fs.String("docs", "", "directory of the source documents the quotes must occur in (default "+defaultDocs+"; skipped with a warning when absent)")
+func validateSeed(args []string, stdout io.Writer) error {
+	fs := newFlags("seed validate", "seed validate [--data DIR] [--docs DIR]",
+		"Check the seed data: ids, references, dates, amounts, and that every quote occurs in its\n"+
+			"source document. Each problem names its file, line and field.")
+	data := fs.String("data", "", "`directory` of seed YAML files (default: the files built into the binary, "+seed.DataRoot+")")
+	docs := fs.String("docs", "", "`directory` of the source documents the quotes must occur in (default: the documents built into the binary, "+seed.DocsRoot+")")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -33,31 +30,26 @@ func validateSeed(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	docsDir := *docs
-	if docsDir == "" {
-		docsDir = defaultDocs
-		if _, statErr := os.Stat(docsDir); statErr != nil {
-			fmt.Fprintf(stderr, "warning: quotes not checked: no documents at %s (give --docs DIR)\n", docsDir)
-			docsDir = ""
-		}
+	documents, docsName := seed.Documents(), seed.DocsRoot+" (built in)"
+	if *docs != "" {
+		documents, docsName = os.DirFS(*docs), *docs
 	}
-	if docsDir != "" {
-		if err := s.CheckQuotes(os.DirFS(docsDir)); err != nil {
-			return err
+	if err := s.CheckQuotes(documents); err != nil {
+		var problems *seed.ValidationError
+		if errors.As(err, &problems) {
+			return err // each problem names its file and line already
 		}
+		return fmt.Errorf("check the quotes against %s: %w", docsName, err)
 	}
-	report(stdout, s, docsDir)
+	report(stdout, s, docsName)
 	return nil
 }
 
 // report prints what the seed holds: the counts a reviewer checks.
-func report(w io.Writer, s *seed.Seed, docsDir string) {
+func report(w io.Writer, s *seed.Seed, docs string) {
 	g := s.Graph
-	fmt.Fprintf(w, "seed data is valid: %d sources, %d entities, %d relationships", len(g.Sources), len(g.Entities), len(g.Relationships))
-	if docsDir != "" {
-		fmt.Fprintf(w, "; every quote found in %s", docsDir)
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "seed data is valid: %d sources, %d entities, %d relationships; every quote and alias found in %s\n",
+		len(g.Sources), len(g.Entities), len(g.Relationships), docs)
 	kinds := map[string]int{}
 	for _, e := range g.Entities {
 		kinds[string(e.Kind)]++

@@ -53,7 +53,7 @@ func (e *envFlags) lookup(env string, parse func(string) error) {
 		return
 	}
 	if err := parse(v); err != nil {
-		e.err = usageError{fmt.Sprintf("$%s=%q: %v", env, v, err)}
+		e.err = usageError{msg: fmt.Sprintf("$%s=%q: %v", env, v, err)}
 	}
 }
 
@@ -82,10 +82,12 @@ func (e *envFlags) bool(p *bool, name, env string, def bool, usage string) {
 	e.lookup(env, func(v string) (err error) { *p, err = strconv.ParseBool(v); return err })
 }
 
-func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+func parseServe(args []string, getenv func(string) string) (serveConfig, error) {
 	var c serveConfig
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("serve", "serve [flags]",
+		"Serve the graph over GraphQL at /graphql (POST and GET), with the playground at /, the\n"+
+			"Cytoscape.js export at /export, /healthz, /readyz and /metrics. Each flag can be set from\n"+
+			"the environment variable named after it; a flag wins over its variable.")
 	e := &envFlags{fs: fs, getenv: getenv}
 	e.string(&c.addr, "addr", "CONFLICTGRAPH_ADDR", "localhost:8080", "`host:port` to listen on; port 0 picks a free one")
 	e.string(&c.backend, "backend", "CONFLICTGRAPH_BACKEND", "embedded", "graph store: embedded (in memory, with the seed graph) or neo4j")
@@ -109,11 +111,12 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	e.duration(&c.idleTimeout, "idle-timeout", "CONFLICTGRAPH_IDLE_TIMEOUT", 120*time.Second, "how long a keep-alive connection may wait for its next request")
 	e.duration(&c.shutdownTimeout, "shutdown-timeout", "CONFLICTGRAPH_SHUTDOWN_TIMEOUT", 15*time.Second, "on SIGINT or SIGTERM, how long in-flight requests may take to finish")
 	c.neo4j.register(fs, getenv)
-	if e.err != nil {
-		return c, e.err
-	}
+	// Help first: a bad variable must not hide the page that explains it.
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
+	}
+	if e.err != nil {
+		return c, e.err
 	}
 	return c, c.check()
 }
@@ -128,14 +131,14 @@ func (c serveConfig) check() error {
 		"--idle-timeout": int64(c.idleTimeout), "--shutdown-timeout": int64(c.shutdownTimeout),
 	} {
 		if v <= 0 {
-			return usageError{fmt.Sprintf("%s must be positive", name)}
+			return usageError{msg: fmt.Sprintf("%s must be positive", name)}
 		}
 	}
 	if c.dataDir != "" && c.backend != "embedded" {
-		return usageError{fmt.Sprintf("--data-dir keeps the embedded backend on disk; the %s backend keeps its own data", c.backend)}
+		return usageError{msg: fmt.Sprintf("--data-dir keeps the embedded backend on disk; the %s backend keeps its own data", c.backend)}
 	}
 	if l.RequestTimeout >= c.writeTimeout {
-		return usageError{fmt.Sprintf("--request-timeout (%s) must be shorter than --write-timeout (%s), or a slow request loses its TIMEOUT answer", l.RequestTimeout, c.writeTimeout)}
+		return usageError{msg: fmt.Sprintf("--request-timeout (%s) must be shorter than --write-timeout (%s), or a slow request loses its TIMEOUT answer", l.RequestTimeout, c.writeTimeout)}
 	}
 	return nil
 }
@@ -143,7 +146,7 @@ func (c serveConfig) check() error {
 func newLogger(c serveConfig, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return nil, usageError{fmt.Sprintf("log level %q is not debug, info, warn or error", c.logLevel)}
+		return nil, usageError{msg: fmt.Sprintf("log level %q is not debug, info, warn or error", c.logLevel)}
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	switch c.logFormat {
@@ -152,7 +155,7 @@ func newLogger(c serveConfig, w io.Writer) (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, usageError{fmt.Sprintf("log format %q is not text or json", c.logFormat)}
+	return nil, usageError{msg: fmt.Sprintf("log format %q is not text or json", c.logFormat)}
 }
 
 // backend is what serve runs on: the store, its readiness check and its
@@ -171,7 +174,7 @@ func openStore(ctx context.Context, c serveConfig, log *slog.Logger) (*backend, 
 	case "neo4j":
 		return openNeo4j(ctx, c.neo4j, log)
 	}
-	return nil, usageError{fmt.Sprintf("unknown backend %q; available: embedded, neo4j", c.backend)}
+	return nil, usageError{msg: fmt.Sprintf("unknown backend %q; available: embedded, neo4j", c.backend)}
 }
 
 // openEmbedded opens the embedded store: in memory, or kept in dataDir. A
@@ -218,7 +221,7 @@ func openEmbedded(ctx context.Context, dataDir string, log *slog.Logger) (*backe
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	c, err := parseServe(args, getenv, stderr)
+	c, err := parseServe(args, getenv)
 	if err != nil {
 		return err
 	}
@@ -233,7 +236,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		}
 	}
 	if err := server.ValidateOrigins(origins); err != nil {
-		return usageError{err.Error()}
+		return usageError{msg: err.Error()}
 	}
 	b, err := openStore(ctx, c, log)
 	if err != nil {

@@ -84,7 +84,7 @@ func (l *logSignal) String() string {
 // listener's address.
 func startDraining(t *testing.T, st *heldStore, logs *logSignal, args ...string) (cancel func(), addr string, done chan error, answer chan string) {
 	t.Helper()
-	c, err := parseServe(args, env(nil), io.Discard)
+	c, err := parseServe(args, env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestShutdownCutsARequestPastTheDrainTimeout(t *testing.T) {
 func TestServeFlagsAndEnvironment(t *testing.T) {
 	c, err := parseServe([]string{"--max-depth", "7", "--request-timeout", "3s"},
 		env(map[string]string{"CONFLICTGRAPH_MAX_DEPTH": "9", "CONFLICTGRAPH_MAX_ALIASES": "4", "CONFLICTGRAPH_SHUTDOWN_TIMEOUT": "2s",
-			"CONFLICTGRAPH_DISABLE_INTROSPECTION": "true", "CONFLICTGRAPH_MAX_BODY_BYTES": "2048"}), io.Discard)
+			"CONFLICTGRAPH_DISABLE_INTROSPECTION": "true", "CONFLICTGRAPH_MAX_BODY_BYTES": "2048"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 		{[]string{"--request-timeout", "2m"}, nil, "--request-timeout (2m0s) must be shorter than --write-timeout (1m0s)"},
 		{[]string{"--shutdown-timeout", "-1s"}, nil, "--shutdown-timeout must be positive"},
 	} {
-		_, err := parseServe(tt.args, env(tt.env), io.Discard)
+		_, err := parseServe(tt.args, env(tt.env))
 		var u usageError
 		if !errors.As(err, &u) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q %v: err = %v, want a usage error saying %q", tt.args, tt.env, err, tt.want)

@@ -804,7 +804,8 @@ func (this Mission) GetRelationships() *RelationshipConnection { return this.Rel
 
 // An amount as its source states it.
 type MoneyInput struct {
-	Value float64 `json:"value"`
+	// Exact, in the currency's major unit, as a string: "10000000" or "2.50" (a whole number may be sent as a JSON number).
+	Value string `json:"value"`
 	// ISO 4217, e.g. USD.
 	Currency   string           `json:"currency"`
 	Qualifier  domain.Qualifier `json:"qualifier"`
