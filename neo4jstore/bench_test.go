@@ -24,9 +24,7 @@ func BenchmarkGraphQueries(b *testing.B) {
 	}
 	start := time.Now()
 	g := storetest.Generate(10_000, 100_000, 1)
-	if err := st.Load(ctx, g); err != nil {
-		b.Fatal(err)
-	}
+	storetest.MustLoad(b, st, g)
 	b.Logf("loaded %d entities, %d relationships into neo4j in %s", len(g.Entities), len(g.Relationships), time.Since(start).Round(time.Millisecond))
 	storetest.Bench(b, st, g)
 }
