@@ -251,6 +251,34 @@ ORDER BY c.revision
 LIMIT $limit`
 )
 
+// The API keys: one node each, found by name or by the hash of its secret.
+const (
+	// cypherAddKey creates a key unless one has its name; the uniqueness
+	// constraints on name and hash refuse a twin created concurrently.
+	cypherAddKey = `
+OPTIONAL MATCH (k:APIKey {name: $props.name})
+WITH k WHERE k IS NULL
+CREATE (n:APIKey)
+SET n = $props
+RETURN count(n) AS created`
+
+	cypherKeyByHash = `
+MATCH (k:APIKey {hash: $hash})
+RETURN k {.*} AS key`
+
+	cypherKeys = `
+MATCH (k:APIKey)
+RETURN k {.*} AS key
+ORDER BY k.name`
+
+	// cypherRevokeKey sets the revocation time once: revoking again keeps
+	// the first.
+	cypherRevokeKey = `
+MATCH (k:APIKey {name: $name})
+SET k.revoked = coalesce(k.revoked, $at)
+RETURN count(k) AS found`
+)
+
 // cypherPaths finds the shortest paths between two entities with Neo4j 5's
 // SHORTEST, both ends bound by their unique ids. It returns ids only: the
 // few paths kept are read in full afterwards. It is formatted with two

@@ -229,6 +229,30 @@ func timeValue(m map[string]any, key string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// keyProps are an API key's node properties; revoked is absent while the
+// key works.
+func keyProps(k *domain.APIKey) map[string]any {
+	p := map[string]any{"name": k.Name, "role": string(k.Role), "hash": k.Hash, "created": k.Created.UTC().Truncate(time.Microsecond)}
+	if !k.Revoked.IsZero() {
+		p["revoked"] = k.Revoked.UTC().Truncate(time.Microsecond)
+	}
+	return p
+}
+
+func scanKey(m map[string]any) (*domain.APIKey, error) {
+	k := &domain.APIKey{Name: str(m, "name"), Role: domain.Role(str(m, "role")), Hash: str(m, "hash")}
+	var err error
+	if k.Created, err = timeValue(m, "created"); err != nil {
+		return nil, fmt.Errorf("key %s: %w", k.Name, err)
+	}
+	if _, revoked := m["revoked"]; revoked {
+		if k.Revoked, err = timeValue(m, "revoked"); err != nil {
+			return nil, fmt.Errorf("key %s: %w", k.Name, err)
+		}
+	}
+	return k, nil
+}
+
 func citationLists(cs []domain.Citation) ([]string, []string) {
 	sources, quotes := make([]string, len(cs)), make([]string, len(cs))
 	for i, c := range cs {

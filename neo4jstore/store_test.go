@@ -251,3 +251,7 @@ func TestConcurrentMigrations(t *testing.T) {
 		}
 	}
 }
+
+func TestKeys(t *testing.T) {
+	storetest.RunKeys(t, func(t *testing.T) domain.KeyStore { return fresh(t).(*neo4jstore.Store) })
+}
