@@ -60,7 +60,7 @@ func openNeo4j(ctx context.Context, n neo4jFlags, log *slog.Logger) (domain.Stor
 			return err
 		}
 		if !seeded {
-			return errors.New("the neo4j database holds no graph yet: run conflictgraph seed")
+			return errors.New("the neo4j database holds no graph yet (revision 0): run conflictgraph seed; a database seeded before changes were recorded needs conflictgraph seed --reset")
 		}
 		return nil
 	}
@@ -132,14 +132,16 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
-// loadSeed writes the seed graph into Neo4j, merging by id: running it again
-// changes nothing.
+// loadSeed writes the seed graph into Neo4j through the store's write door
+// (domain.LoadGraph), as one change set by the actor "seed": the graph is
+// revision 1, written whole or not at all. Running it again changes nothing
+// and records no revision.
 func loadSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var n neo4jFlags
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	n.register(fs, getenv)
-	reset := fs.Bool("reset", false, "delete everything in the database before loading")
+	reset := fs.Bool("reset", false, "delete everything in the database (graph, history and API keys) before loading")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -162,14 +164,23 @@ func loadSeed(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		fmt.Fprintln(stdout, "database emptied")
 	}
-	err = st.LoadWithProgress(ctx, s.Graph, func(what string, done, total int) {
-		fmt.Fprintf(stdout, "%-40s %6d/%d\n", what, done, total)
-	})
+	before, err := st.Revision(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "seeded %s: %d sources, %d entities, %d relationships in %s\n", n.uri,
-		len(s.Graph.Sources), len(s.Graph.Entities), len(s.Graph.Relationships), time.Since(start).Round(time.Millisecond))
+	rev, err := domain.LoadGraph(ctx, st, s.Graph, domain.LoadOptions{Actor: "seed", Reason: "the seed graph",
+		Progress: func(done, total int) {
+			fmt.Fprintf(stdout, "%-40s %6d/%d\n", "sources, entities and relationships", done, total)
+		}})
+	if err != nil {
+		return err
+	}
+	outcome := fmt.Sprintf("revision %d", rev)
+	if rev == before {
+		outcome = fmt.Sprintf("unchanged at revision %d", rev)
+	}
+	fmt.Fprintf(stdout, "seeded %s: %d sources, %d entities, %d relationships, %s, in %s\n", n.uri,
+		len(s.Graph.Sources), len(s.Graph.Entities), len(s.Graph.Relationships), outcome, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
