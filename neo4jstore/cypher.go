@@ -186,15 +186,24 @@ SET e = row
 REMOVE e` + "%s" + `
 SET e:%s`
 
-	// cypherMergeRelationships is formatted with one relationship type. It
-	// creates a relationship, or replaces the one of that id, type and ends;
-	// it counts what it wrote, so that an end it could not find fails the
-	// write instead of dropping a row.
-	cypherMergeRelationships = `
+	// cypherCreateRelationships is formatted with one relationship type: it
+	// creates relationships Plan found free (no live or retracted one has
+	// their id). It counts what it wrote, so that an end it could not find
+	// fails the write instead of dropping a row.
+	cypherCreateRelationships = `
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.from})
 MATCH (b:Entity {id: row.to})
-MERGE (a)-[r:%s {id: row.id}]->(b)
+CREATE (a)-[r:%s]->(b)
+SET r = row.props
+RETURN count(r) AS written`
+
+	// cypherUpdateRelationships is formatted with one relationship type: it
+	// replaces the properties of relationships that keep their type and
+	// ends, found through the type's id constraint.
+	cypherUpdateRelationships = `
+UNWIND $rows AS row
+MATCH ()-[r:%s {id: row.id}]->()
 SET r = row.props
 RETURN count(r) AS written`
 )
@@ -218,7 +227,7 @@ RETURN g.revision AS revision`
 
 	// cypherDeleteRelationships removes live relationships by id: those a
 	// change retracts, and those it replaces with another type or other
-	// ends (recreated by cypherMergeRelationships).
+	// ends (recreated by cypherCreateRelationships).
 	cypherDeleteRelationships = `
 UNWIND $rows AS row
 CALL db.index.fulltext.queryRelationships('relationship_id', row.lucene) YIELD relationship AS r

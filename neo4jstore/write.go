@@ -130,23 +130,29 @@ func writeChange(ctx context.Context, tx neo4j.ManagedTransaction, ch *domain.Ch
 }
 
 // writeRelationships removes the live relationships a change retracts or
-// moves to another type or other ends, writes the live ones by type, and
-// keeps the retracted ones as nodes of their own. Each statement counts
-// what it did, so a row that matched nothing fails the transaction.
+// moves to another type or other ends, creates the new and moved ones and
+// updates the others in place, by type, and keeps the retracted ones as
+// nodes of their own. Each statement counts what it did, so a row that
+// matched nothing fails the transaction.
 func writeRelationships(ctx context.Context, tx neo4j.ManagedTransaction, changes []domain.RelationshipChange) error {
 	var gone, retracted []map[string]any
-	byType := map[domain.RelationType][]map[string]any{}
+	created := map[domain.RelationType][]map[string]any{}
+	updated := map[domain.RelationType][]map[string]any{}
 	for _, rc := range changes {
 		r, before := rc.After, rc.Before
 		moved := before != nil && (before.Type != r.Type || before.FromID != r.FromID || before.ToID != r.ToID)
-		if r.Retraction != nil || moved {
+		switch {
+		case r.Retraction != nil:
 			gone = append(gone, map[string]any{"id": before.ID, "lucene": luceneTerm(before.ID)})
-		}
-		if r.Retraction != nil {
 			retracted = append(retracted, retractedProps(r))
-			continue
+		case moved:
+			gone = append(gone, map[string]any{"id": before.ID, "lucene": luceneTerm(before.ID)})
+			created[r.Type] = append(created[r.Type], relationshipRow(r))
+		case before == nil:
+			created[r.Type] = append(created[r.Type], relationshipRow(r))
+		default:
+			updated[r.Type] = append(updated[r.Type], relationshipRow(r))
 		}
-		byType[r.Type] = append(byType[r.Type], relationshipRow(r))
 	}
 	if len(gone) > 0 {
 		n, err := count(ctx, tx, cypherDeleteRelationships, map[string]any{"rows": gone}, "deleted")
@@ -157,17 +163,22 @@ func writeRelationships(ctx context.Context, tx neo4j.ManagedTransaction, change
 			return fmt.Errorf("removed %d of the %d relationships to remove", n, len(gone))
 		}
 	}
-	for _, t := range domain.RelationTypes {
-		rows := byType[t]
-		if len(rows) == 0 {
-			continue
-		}
-		n, err := count(ctx, tx, fmt.Sprintf(cypherMergeRelationships, t), map[string]any{"rows": rows}, "written")
-		if err != nil {
-			return fmt.Errorf("relationships (%s): %w", t, err)
-		}
-		if n != len(rows) {
-			return fmt.Errorf("wrote %d of %d relationships (%s): an end is missing", n, len(rows), t)
+	for _, step := range []struct {
+		cypher string
+		rows   map[domain.RelationType][]map[string]any
+	}{{cypherUpdateRelationships, updated}, {cypherCreateRelationships, created}} {
+		for _, t := range domain.RelationTypes {
+			rows := step.rows[t]
+			if len(rows) == 0 {
+				continue
+			}
+			n, err := count(ctx, tx, fmt.Sprintf(step.cypher, t), map[string]any{"rows": rows}, "written")
+			if err != nil {
+				return fmt.Errorf("relationships (%s): %w", t, err)
+			}
+			if n != len(rows) {
+				return fmt.Errorf("wrote %d of %d relationships (%s): one is missing, or one of its ends", n, len(rows), t)
+			}
 		}
 	}
 	if len(retracted) > 0 {
