@@ -28,3 +28,20 @@ func BenchmarkGraphQueries(b *testing.B) {
 	b.Logf("loaded %d entities, %d relationships into neo4j in %s", len(g.Entities), len(g.Relationships), time.Since(start).Round(time.Millisecond))
 	storetest.Bench(b, st, g)
 }
+
+// BenchmarkWrites runs the shared write benchmarks (storetest.BenchWrites)
+// on Neo4j over the seed graph: single-mutation latency and sustained
+// change sets per second with 16 writers.
+//
+//	scripts/neo4j run -- go test -run '^$' -bench Writes -benchtime 500x ./neo4jstore/
+func BenchmarkWrites(b *testing.B) {
+	st := connect(b, neo4jtest.URI(b))
+	ctx := context.Background()
+	if err := st.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Reset(ctx); err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchWrites(b, st)
+}
