@@ -46,6 +46,10 @@ type Config struct {
 type Store struct {
 	driver neo4j.DriverWithContext
 	cfg    Config
+	// bookmarks chains every session the store opens, so that on a
+	// cluster a read follows the writes this process has committed: a
+	// query after a mutation sees it.
+	bookmarks neo4j.BookmarkManager
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -80,7 +84,7 @@ func New(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create neo4j driver for %s: %w", cfg.URI, translate(err))
 	}
-	return &Store{driver: driver, cfg: cfg}, nil
+	return &Store{driver: driver, cfg: cfg, bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{})}, nil
 }
 
 // Close implements domain.Store: it closes the driver's connections.
@@ -187,7 +191,8 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout+s.cfg.ConnectTimeout)
 	defer cancel()
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: mode, DatabaseName: s.cfg.Database, BoltLogger: s.cfg.BoltLogger})
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: mode, DatabaseName: s.cfg.Database,
+		BookmarkManager: s.bookmarks, BoltLogger: s.cfg.BoltLogger})
 	defer session.Close(context.WithoutCancel(ctx))
 	var zero T
 	do := neo4j.ExecuteRead[T]
