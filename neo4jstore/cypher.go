@@ -215,9 +215,10 @@ const (
 	// node, creating it at revision 0 on the first write, and reads the
 	// revision under the lock: setting a property locks the node until the
 	// transaction ends, so concurrent writers queue here and each reads the
-	// revision the one before it committed (the Cypher manual's pattern
-	// against lost updates). The uniqueness constraint on GraphState.id
-	// makes the MERGE safe when two first writes race.
+	// revision the one before it committed (the pattern against lost
+	// updates in the Operations Manual's "Concurrent data access"). The
+	// uniqueness constraint on GraphState.id makes the MERGE safe when two
+	// first writes race.
 	cypherLockGraph = `
 MERGE (g:GraphState {id: 'graph'})
 ON CREATE SET g.revision = 0
