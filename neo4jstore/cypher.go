@@ -245,11 +245,14 @@ CREATE (x:RetractedRelationship)
 SET x = row`
 
 	// cypherRecordChange moves the graph to the change's revision and
-	// records the change, in the transaction that writes it.
+	// records the change, in the transaction that writes it; it counts the
+	// change recorded, none if the graph's state went missing (a Reset
+	// racing the write).
 	cypherRecordChange = `
 MATCH (g:GraphState {id: 'graph'})
 SET g.revision = $revision
-CREATE (:Change {revision: $revision, at: $at, actor: $actor, reason: $reason, payload: $payload})`
+CREATE (c:Change {revision: $revision, at: $at, actor: $actor, reason: $reason, payload: $payload})
+RETURN count(c) AS recorded`
 
 	// cypherChanges reads the recorded changes after a revision, up to the
 	// revision read at the start of the same transaction.

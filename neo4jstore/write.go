@@ -122,10 +122,13 @@ func writeChange(ctx context.Context, tx neo4j.ManagedTransaction, ch *domain.Ch
 	if ch.Reason != "" {
 		reason = ch.Reason
 	}
-	_, err = run(ctx, tx, cypherRecordChange, map[string]any{
-		"revision": ch.Revision, "at": ch.At.UTC(), "actor": ch.Actor, "reason": reason, "payload": string(payload)})
+	n, err := count(ctx, tx, cypherRecordChange, map[string]any{
+		"revision": ch.Revision, "at": ch.At.UTC(), "actor": ch.Actor, "reason": reason, "payload": string(payload)}, "recorded")
 	if err != nil {
 		return fmt.Errorf("record the change: %w", err)
+	}
+	if n != 1 {
+		return fmt.Errorf("the graph's revision went missing while revision %d was written", ch.Revision)
 	}
 	return nil
 }
