@@ -28,3 +28,11 @@ func BenchmarkGraphQueries(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWrites runs the shared write benchmarks (storetest.BenchWrites)
+// on the in-memory store over the seed graph.
+//
+//	go test -run '^$' -bench Writes -benchtime 2000x ./embedded/
+func BenchmarkWrites(b *testing.B) {
+	storetest.BenchWrites(b, embedded.New())
+}

@@ -11,3 +11,7 @@ import (
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) domain.Store { return embedded.New() })
 }
+
+func TestKeys(t *testing.T) {
+	storetest.RunKeys(t, func(t *testing.T) domain.KeyStore { return embedded.NewKeys() })
+}

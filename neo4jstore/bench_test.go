@@ -5,15 +5,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conflictgraph/conflictgraph/neo4jstore"
 	"github.com/conflictgraph/conflictgraph/neo4jtest"
 	"github.com/conflictgraph/conflictgraph/storetest"
 )
 
-// BenchmarkGraphQueries runs the shared graph-query benchmarks on Neo4j with
-// a generated graph of 10k entities and 100k relationships.
-//
-//	scripts/neo4j run -- go test -run '^$' -bench GraphQueries -benchtime 20x ./neo4jstore/
-func BenchmarkGraphQueries(b *testing.B) {
+// emptied connects to the Neo4j of NEO4J_URI, migrated and emptied, for a
+// benchmark to fill.
+func emptied(b *testing.B) *neo4jstore.Store {
+	b.Helper()
 	st := connect(b, neo4jtest.URI(b))
 	ctx := context.Background()
 	if err := st.Migrate(ctx); err != nil {
@@ -22,11 +22,27 @@ func BenchmarkGraphQueries(b *testing.B) {
 	if err := st.Reset(ctx); err != nil {
 		b.Fatal(err)
 	}
+	return st
+}
+
+// BenchmarkGraphQueries runs the shared graph-query benchmarks on Neo4j with
+// a generated graph of 10k entities and 100k relationships.
+//
+//	scripts/neo4j run -- go test -run '^$' -bench GraphQueries -benchtime 20x ./neo4jstore/
+func BenchmarkGraphQueries(b *testing.B) {
+	st := emptied(b)
 	start := time.Now()
 	g := storetest.Generate(10_000, 100_000, 1)
-	if err := st.Load(ctx, g); err != nil {
-		b.Fatal(err)
-	}
+	storetest.MustLoad(b, st, g)
 	b.Logf("loaded %d entities, %d relationships into neo4j in %s", len(g.Entities), len(g.Relationships), time.Since(start).Round(time.Millisecond))
 	storetest.Bench(b, st, g)
+}
+
+// BenchmarkWrites runs the shared write benchmarks (storetest.BenchWrites)
+// on Neo4j over the seed graph: single-mutation latency and sustained
+// change sets per second with 16 writers.
+//
+//	scripts/neo4j run -- go test -run '^$' -bench Writes -benchtime 500x ./neo4jstore/
+func BenchmarkWrites(b *testing.B) {
+	storetest.BenchWrites(b, emptied(b))
 }

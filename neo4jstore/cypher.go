@@ -40,12 +40,14 @@ var allKindLabels = func() string {
 const (
 	cypherPing = `RETURN 1`
 
-	cypherSeeded = `
-MATCH (s:Source)
-RETURN count(s) > 0 AS seeded`
+	// cypherRevision reads the graph's revision, 0 before its first write.
+	cypherRevision = `
+OPTIONAL MATCH (g:GraphState {id: 'graph'})
+RETURN coalesce(g.revision, 0) AS revision`
 
 	// cypherResetRelationships and cypherResetNodes empty the database in
-	// batches, relationships first: a batch of nodes deleted with their
+	// batches (the graph, its history, its revision and the API keys alike),
+	// relationships first: a batch of nodes deleted with their
 	// relationships can hold a hub's tens of thousands of links and exceed
 	// the transaction memory pool.
 	cypherResetRelationships = `
@@ -184,20 +186,110 @@ SET e = row
 REMOVE e` + "%s" + `
 SET e:%s`
 
-	// cypherMissingEndpoints names the endpoint ids not stored.
-	cypherMissingEndpoints = `
-UNWIND $ids AS id
-OPTIONAL MATCH (e:Entity {id: id})
-WITH id, e WHERE e IS NULL
-RETURN collect(id) AS missing`
-
-	// cypherMergeRelationships is formatted with one relationship type.
-	cypherMergeRelationships = `
+	// cypherCreateRelationships is formatted with one relationship type: it
+	// creates relationships Plan found free (no live or retracted one has
+	// their id). It counts what it wrote, so that an end it could not find
+	// fails the write instead of dropping a row.
+	cypherCreateRelationships = `
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.from})
 MATCH (b:Entity {id: row.to})
-MERGE (a)-[r:%s {id: row.id}]->(b)
-SET r = row.props`
+CREATE (a)-[r:%s]->(b)
+SET r = row.props
+RETURN count(r) AS written`
+
+	// cypherUpdateRelationships is formatted with one relationship type: it
+	// replaces the properties of relationships that keep their type and
+	// ends, found through the type's id constraint.
+	cypherUpdateRelationships = `
+UNWIND $rows AS row
+MATCH ()-[r:%s {id: row.id}]->()
+SET r = row.props
+RETURN count(r) AS written`
+)
+
+// The write transaction of Apply: lock the graph's revision, read what the
+// change set names (the ById statements), then write what Plan decided.
+const (
+	// cypherLockGraph takes the write lock on the graph's one GraphState
+	// node, creating it at revision 0 on the first write, and reads the
+	// revision under the lock: setting a property locks the node until the
+	// transaction ends, so concurrent writers queue here and each reads the
+	// revision the one before it committed (the pattern against lost
+	// updates in the Operations Manual's "Concurrent data access"). The
+	// uniqueness constraint on GraphState.id makes the MERGE safe when two
+	// first writes race.
+	cypherLockGraph = `
+MERGE (g:GraphState {id: 'graph'})
+ON CREATE SET g.revision = 0
+SET g.writeLock = true
+REMOVE g.writeLock
+RETURN g.revision AS revision`
+
+	// cypherDeleteRelationships removes live relationships by id: those a
+	// change retracts, and those it replaces with another type or other
+	// ends (recreated by cypherCreateRelationships).
+	cypherDeleteRelationships = `
+UNWIND $rows AS row
+CALL db.index.fulltext.queryRelationships('relationship_id', row.lucene) YIELD relationship AS r
+WITH row, r WHERE r.id = row.id
+DELETE r
+RETURN count(*) AS deleted`
+
+	// cypherRetractRelationships keeps each retracted relationship as a
+	// node of its own, apart from the graph: no read query matches it, and
+	// RelationshipsByIDs finds it by id with who retracted it.
+	cypherRetractRelationships = `
+UNWIND $rows AS row
+CREATE (x:RetractedRelationship)
+SET x = row`
+
+	// cypherRecordChange moves the graph to the change's revision and
+	// records the change, in the transaction that writes it; it counts the
+	// change recorded, none if the graph's state went missing (a Reset
+	// racing the write).
+	cypherRecordChange = `
+MATCH (g:GraphState {id: 'graph'})
+SET g.revision = $revision
+CREATE (c:Change {revision: $revision, at: $at, actor: $actor, reason: $reason, payload: $payload})
+RETURN count(c) AS recorded`
+
+	// cypherChanges reads the recorded changes after a revision, up to the
+	// revision read at the start of the same transaction.
+	cypherChanges = `
+MATCH (c:Change)
+WHERE c.revision > $after AND c.revision <= $upto
+RETURN c.revision AS revision, c.payload AS payload
+ORDER BY c.revision
+LIMIT $limit`
+)
+
+// The API keys: one node each, found by name or by the hash of its secret.
+const (
+	// cypherAddKey creates a key unless one has its name; the uniqueness
+	// constraints on name and hash refuse a twin created concurrently.
+	cypherAddKey = `
+OPTIONAL MATCH (k:APIKey {name: $props.name})
+WITH k WHERE k IS NULL
+CREATE (n:APIKey)
+SET n = $props
+RETURN count(n) AS created`
+
+	cypherKeyByHash = `
+MATCH (k:APIKey {hash: $hash})
+RETURN k {.*} AS key`
+
+	cypherKeys = `
+MATCH (k:APIKey)
+RETURN k {.*} AS key
+ORDER BY k.name`
+
+	// cypherRevokeKey sets the revocation time once: revoking again keeps
+	// the first.
+	cypherRevokeKey = `
+MATCH (k:APIKey {name: $name})
+SET k.revoked = coalesce(k.revoked, $at)
+RETURN count(k) AS found`
 )
 
 // cypherPaths finds the shortest paths between two entities with Neo4j 5's
@@ -217,26 +309,21 @@ var relPatterns = map[domain.Direction]string{
 	domain.DirectionBoth: "-[r]-",
 }
 
-// cypherRelationshipsByIDs finds relationships by id whatever their type,
-// through the relationship_id full-text index; $queries holds each id as a
-// Lucene term query.
+// cypherRelationshipsByIDs finds relationships by id whatever their type:
+// live ones through the relationship_id full-text index ($queries holds
+// each id as a Lucene term query), retracted ones by their node's id.
 const cypherRelationshipsByIDs = `
 UNWIND $queries AS q
-CALL db.index.fulltext.queryRelationships('relationship_id', q.lucene) YIELD relationship AS r
-WITH q, r WHERE r.id = q.id
-MATCH (a:Entity)-[r]->(b:Entity)
-RETURN r {.*, type: type(r), from: a.id, to: b.id} AS rel`
-
-// cypherDeleteStaleRelationships removes relationships whose id is being
-// loaded again with another type or other endpoints, so a load replaces by
-// id instead of adding a twin.
-const cypherDeleteStaleRelationships = `
-UNWIND $rows AS row
-CALL db.index.fulltext.queryRelationships('relationship_id', row.lucene) YIELD relationship AS r
-WITH row, r WHERE r.id = row.id
-MATCH (a:Entity)-[r]->(b:Entity)
-WITH row, r, a, b WHERE type(r) <> row.type OR a.id <> row.from OR b.id <> row.to
-DELETE r`
+CALL (q) {
+  CALL db.index.fulltext.queryRelationships('relationship_id', q.lucene) YIELD relationship AS r
+  WITH q, r WHERE r.id = q.id
+  MATCH (a:Entity)-[r]->(b:Entity)
+  RETURN r {.*, type: type(r), from: a.id, to: b.id} AS rel
+  UNION ALL
+  MATCH (x:RetractedRelationship {id: q.id})
+  RETURN x {.*} AS rel
+}
+RETURN rel`
 
 // cypherRelationshipIndexTypes reads which relationship types the
 // relationship_id index covers, to rebuild it when the schema's list grows.

@@ -1,7 +1,6 @@
 package neo4jstore_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"github.com/conflictgraph/conflictgraph/embedded"
 	"github.com/conflictgraph/conflictgraph/seed"
 	"github.com/conflictgraph/conflictgraph/server"
+	"github.com/conflictgraph/conflictgraph/storetest"
 )
 
 func exportJSON(t *testing.T, st domain.Store, target string) any {
@@ -42,16 +42,11 @@ func TestSeededNeo4jExportsWhatEmbeddedExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
 	for range 2 {
-		if err := neo.Load(ctx, s.Graph); err != nil {
-			t.Fatal(err)
-		}
+		storetest.MustLoad(t, neo, s.Graph)
 	}
 	mem := embedded.New()
-	if err := mem.Load(ctx, s.Graph); err != nil {
-		t.Fatal(err)
-	}
+	storetest.MustLoad(t, mem, s.Graph)
 	for _, target := range []string{
 		"/export?format=cytoscape",
 		"/export?format=cytoscape&id=mali&depth=1",

@@ -76,15 +76,43 @@ func (s *Store) EntitiesByIDs(ctx context.Context, ids []string) ([]*domain.Enti
 	if len(ids) == 0 {
 		return []*domain.Entity{}, nil
 	}
-	found, err := collect(ctx, s, cypherEntitiesByIDs, map[string]any{"ids": distinct(ids)}, "entity", scanEntity)
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*domain.Entity, error) { return entitiesByIDs(ctx, tx, ids) })
+}
+
+// RelationshipsByIDs implements domain.Store: live relationships through
+// the relationship_id index, retracted ones from their own nodes.
+func (s *Store) RelationshipsByIDs(ctx context.Context, ids []string) ([]*domain.Relationship, error) {
+	if len(ids) == 0 {
+		return []*domain.Relationship{}, nil
+	}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*domain.Relationship, error) {
+		return relationshipsByIDs(ctx, tx, ids)
+	})
+}
+
+// SourcesByIDs implements domain.Store.
+func (s *Store) SourcesByIDs(ctx context.Context, ids []string) ([]*domain.Source, error) {
+	if len(ids) == 0 {
+		return []*domain.Source{}, nil
+	}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*domain.Source, error) { return sourcesByIDs(ctx, tx, ids) })
+}
+
+// entitiesByIDs, relationshipsByIDs and sourcesByIDs read by id in tx: a
+// read transaction for the Store's methods, Apply's write transaction for
+// Plan's view. Each is one statement, whatever the number of ids.
+func entitiesByIDs(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]*domain.Entity, error) {
+	if len(ids) == 0 {
+		return []*domain.Entity{}, nil
+	}
+	found, err := scanAll(ctx, tx, cypherEntitiesByIDs, map[string]any{"ids": distinct(ids)}, "entity", scanEntity)
 	if err != nil {
 		return nil, err
 	}
 	return inOrder(ids, found, func(e *domain.Entity) string { return e.ID }), nil
 }
 
-// RelationshipsByIDs implements domain.Store.
-func (s *Store) RelationshipsByIDs(ctx context.Context, ids []string) ([]*domain.Relationship, error) {
+func relationshipsByIDs(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]*domain.Relationship, error) {
 	if len(ids) == 0 {
 		return []*domain.Relationship{}, nil
 	}
@@ -93,19 +121,18 @@ func (s *Store) RelationshipsByIDs(ctx context.Context, ids []string) ([]*domain
 	for i, id := range unique {
 		queries[i] = map[string]any{"id": id, "lucene": luceneTerm(id)}
 	}
-	found, err := collect(ctx, s, cypherRelationshipsByIDs, map[string]any{"queries": queries}, "rel", scanRelationship)
+	found, err := scanAll(ctx, tx, cypherRelationshipsByIDs, map[string]any{"queries": queries}, "rel", scanRelationship)
 	if err != nil {
 		return nil, err
 	}
 	return inOrder(ids, found, func(r *domain.Relationship) string { return r.ID }), nil
 }
 
-// SourcesByIDs implements domain.Store.
-func (s *Store) SourcesByIDs(ctx context.Context, ids []string) ([]*domain.Source, error) {
+func sourcesByIDs(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]*domain.Source, error) {
 	if len(ids) == 0 {
 		return []*domain.Source{}, nil
 	}
-	found, err := collect(ctx, s, cypherSourcesByIDs, map[string]any{"ids": distinct(ids)}, "source", scanSource)
+	found, err := scanAll(ctx, tx, cypherSourcesByIDs, map[string]any{"ids": distinct(ids)}, "source", scanSource)
 	if err != nil {
 		return nil, err
 	}

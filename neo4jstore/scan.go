@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/conflictgraph/conflictgraph/domain"
 )
@@ -117,8 +118,29 @@ func scanEntity(m map[string]any) (*domain.Entity, error) {
 	return e, nil
 }
 
-// relationshipRow is what the merge statement takes for one relationship.
+// relationshipRow is what the merge and delete statements take for one
+// relationship: its id (and the id as a Lucene term), type, ends and
+// properties.
 func relationshipRow(r *domain.Relationship) map[string]any {
+	return map[string]any{"id": r.ID, "lucene": luceneTerm(r.ID), "type": string(r.Type), "from": r.FromID, "to": r.ToID, "props": relationshipProps(r)}
+}
+
+// retractedProps are the properties of a retracted relationship's node:
+// the relationship's own, its type and ends, and who retracted it, when,
+// why and citing what.
+func retractedProps(r *domain.Relationship) map[string]any {
+	p := relationshipProps(r)
+	p["type"], p["from"], p["to"] = string(r.Type), r.FromID, r.ToID
+	x := r.Retraction
+	p["retractionRevision"] = x.Revision
+	p["retractionAt"] = x.At.UTC()
+	p["retractionActor"] = x.Actor
+	p["retractionReason"] = x.Reason
+	p["retractionCitationSources"], p["retractionCitationQuotes"] = citationLists(x.Citations)
+	return p
+}
+
+func relationshipProps(r *domain.Relationship) map[string]any {
 	p := map[string]any{"id": r.ID, "certainty": string(r.Certainty)}
 	if !r.ValidFrom.IsZero() {
 		p["validFrom"] = r.ValidFrom.String()
@@ -143,10 +165,11 @@ func relationshipRow(r *domain.Relationship) map[string]any {
 	}
 	putString(p, "description", r.Description)
 	p["citationSources"], p["citationQuotes"] = citationLists(r.Citations)
-	return map[string]any{"id": r.ID, "lucene": luceneTerm(r.ID), "type": string(r.Type), "from": r.FromID, "to": r.ToID, "props": p}
+	return p
 }
 
-// scanRelationship reads a map projection r {.*, type, from, to}.
+// scanRelationship reads a map projection r {.*, type, from, to} of a live
+// relationship, or x {.*} of a retracted one's node.
 func scanRelationship(m map[string]any) (*domain.Relationship, error) {
 	r := &domain.Relationship{
 		ID:          str(m, "id"),
@@ -179,7 +202,66 @@ func scanRelationship(m map[string]any) (*domain.Relationship, error) {
 	if r.Citations, err = citations(m); err != nil {
 		return nil, fmt.Errorf("relationship %s: %w", r.ID, err)
 	}
+	if _, retracted := m["retractionRevision"]; retracted {
+		if r.Retraction, err = scanRetraction(m); err != nil {
+			return nil, fmt.Errorf("retraction of %s: %w", r.ID, err)
+		}
+	}
 	return r, nil
+}
+
+func scanRetraction(m map[string]any) (*domain.Retraction, error) {
+	rev, ok := m["retractionRevision"].(int64)
+	if !ok {
+		return nil, fmt.Errorf("revision is %T, not an integer", m["retractionRevision"])
+	}
+	at, err := timeValue(m, "retractionAt")
+	if err != nil {
+		return nil, err
+	}
+	sources, quotes := strs(m, "retractionCitationSources"), strs(m, "retractionCitationQuotes")
+	if len(sources) != len(quotes) {
+		return nil, fmt.Errorf("%d citation sources but %d quotes", len(sources), len(quotes))
+	}
+	x := &domain.Retraction{Revision: rev, At: at, Actor: str(m, "retractionActor"), Reason: str(m, "retractionReason"), Citations: make([]domain.Citation, len(sources))}
+	for i := range sources {
+		x.Citations[i] = domain.Citation{SourceID: sources[i], Quote: quotes[i]}
+	}
+	return x, nil
+}
+
+// timeValue reads a stored DateTime as a UTC time; the domain's times are
+// UTC with microseconds, which a DateTime holds exactly.
+func timeValue(m map[string]any, key string) (time.Time, error) {
+	t, ok := m[key].(time.Time)
+	if !ok {
+		return time.Time{}, fmt.Errorf("%s is %T, not a date-time", key, m[key])
+	}
+	return t.UTC(), nil
+}
+
+// keyProps are an API key's node properties; revoked is absent while the
+// key works.
+func keyProps(k *domain.APIKey) map[string]any {
+	p := map[string]any{"name": k.Name, "role": string(k.Role), "hash": k.Hash, "created": k.Created.UTC().Truncate(time.Microsecond)}
+	if !k.Revoked.IsZero() {
+		p["revoked"] = k.Revoked.UTC().Truncate(time.Microsecond)
+	}
+	return p
+}
+
+func scanKey(m map[string]any) (*domain.APIKey, error) {
+	k := &domain.APIKey{Name: str(m, "name"), Role: domain.Role(str(m, "role")), Hash: str(m, "hash")}
+	var err error
+	if k.Created, err = timeValue(m, "created"); err != nil {
+		return nil, fmt.Errorf("key %s: %w", k.Name, err)
+	}
+	if _, revoked := m["revoked"]; revoked {
+		if k.Revoked, err = timeValue(m, "revoked"); err != nil {
+			return nil, fmt.Errorf("key %s: %w", k.Name, err)
+		}
+	}
+	return k, nil
 }
 
 func citationLists(cs []domain.Citation) ([]string, []string) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/log"
 
 	"github.com/conflictgraph/conflictgraph/domain"
 )
@@ -34,6 +35,10 @@ type Config struct {
 	// ConnectTimeout bounds connecting and retrying when Neo4j is away, so
 	// requests fail with UNAVAILABLE instead of hanging; default 5s.
 	ConnectTimeout time.Duration
+	// BoltLogger, when set, hears every Bolt message the store exchanges
+	// with Neo4j: to see what a request costs in statements and round
+	// trips (a test counts them), not for production logs.
+	BoltLogger log.BoltLogger
 }
 
 // Store is a domain.Store over a Neo4j database. It is safe for concurrent
@@ -41,6 +46,10 @@ type Config struct {
 type Store struct {
 	driver neo4j.DriverWithContext
 	cfg    Config
+	// bookmarks chains every session the store opens, so that on a
+	// cluster a read follows the writes this process has committed: a
+	// query after a mutation sees it.
+	bookmarks neo4j.BookmarkManager
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -75,7 +84,7 @@ func New(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create neo4j driver for %s: %w", cfg.URI, translate(err))
 	}
-	return &Store{driver: driver, cfg: cfg}, nil
+	return &Store{driver: driver, cfg: cfg, bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{})}, nil
 }
 
 // Close implements domain.Store: it closes the driver's connections.
@@ -155,7 +164,7 @@ func (s *Store) exec(ctx context.Context, cypher string, params map[string]any) 
 	defer cancel()
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database), neo4j.ExecuteQueryWithWritersRouting(),
-		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.QueryTimeout)))
+		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.QueryTimeout)), neo4j.ExecuteQueryWithBoltLogger(s.cfg.BoltLogger))
 	return res, translate(err)
 }
 
@@ -182,7 +191,8 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout+s.cfg.ConnectTimeout)
 	defer cancel()
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: mode, DatabaseName: s.cfg.Database})
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: mode, DatabaseName: s.cfg.Database,
+		BookmarkManager: s.bookmarks, BoltLogger: s.cfg.BoltLogger})
 	defer session.Close(context.WithoutCancel(ctx))
 	var zero T
 	do := neo4j.ExecuteRead[T]
@@ -238,8 +248,9 @@ func translate(err error) error {
 	return &domain.Error{Code: domain.CodeInternal, Message: "neo4j", Err: err}
 }
 
-// Reset deletes every entity, relationship and source, in batches: for
-// tests, and for reseeding from scratch.
+// Reset deletes everything the database holds, in batches: entities,
+// relationships and sources, the change history and revision, retracted
+// relationships and API keys. For tests, and for reseeding from scratch.
 func (s *Store) Reset(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*s.cfg.QueryTimeout)
 	defer cancel()
@@ -259,15 +270,12 @@ func (s *Store) Reset(ctx context.Context) error {
 	return nil
 }
 
-// Seeded reports whether the database holds a graph (at least one source):
-// a server on an empty database is up but not ready.
+// Seeded reports whether a graph has been written (the revision is 1 or
+// more): a server on a database never written is up but not ready. The
+// seed graph is one change set, so a seeded database holds it whole; a
+// database loaded before changes were recorded has data but revision 0, and
+// needs `conflictgraph seed --reset`.
 func (s *Store) Seeded(ctx context.Context) (bool, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
-		records, err := run(ctx, tx, cypherSeeded, nil)
-		if err != nil {
-			return false, err
-		}
-		found, _, err := neo4j.GetRecordValue[bool](records[0], "seeded")
-		return found, err
-	})
+	rev, err := s.Revision(ctx)
+	return rev >= 1, err
 }

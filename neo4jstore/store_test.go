@@ -3,6 +3,7 @@ package neo4jstore_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -64,8 +65,9 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	}
 }
 
-// TestSeedTwiceChangesNothing loads the seed graph twice and compares the
-// snapshots, relationships and all.
+// TestSeedTwiceChangesNothing loads the seed graph twice: the first load is
+// revision 1, heard through its progress, and the second changes nothing
+// and records no revision.
 func TestSeedTwiceChangesNothing(t *testing.T) {
 	st := fresh(t).(*neo4jstore.Store)
 	s, err := seed.Default()
@@ -73,29 +75,41 @@ func TestSeedTwiceChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	var progress []string
-	if err := st.LoadWithProgress(ctx, s.Graph, func(what string, done, total int) { progress = append(progress, what) }); err != nil {
+	if ok, err := st.Seeded(ctx); err != nil || ok {
+		t.Errorf("Seeded = %v, %v before seeding", ok, err)
+	}
+	var progress [][2]int
+	opts := domain.LoadOptions{Actor: "seed", Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) }}
+	rev, err := domain.LoadGraph(ctx, st, s.Graph, opts)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if len(progress) == 0 {
-		t.Error("no progress reported")
+	total := len(s.Graph.Sources) + len(s.Graph.Entities) + len(s.Graph.Relationships)
+	if rev != 1 || len(progress) != 1 || progress[0] != [2]int{total, total} {
+		t.Errorf("first load: revision %d, progress %v; want revision 1 and one report of %d/%d", rev, progress, total, total)
 	}
 	first, err := st.Snapshot(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Load(ctx, s.Graph); err != nil {
-		t.Fatal(err)
+	if rev, err := domain.LoadGraph(ctx, st, s.Graph, opts); err != nil || rev != 1 {
+		t.Fatalf("second load: revision %d, %v; want 1", rev, err)
 	}
 	second, err := st.Snapshot(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(first.Relationships) != len(s.Graph.Relationships) || len(second.Relationships) != len(first.Relationships) ||
-		len(second.Entities) != len(first.Entities) || len(second.Sources) != len(first.Sources) {
+	if !reflect.DeepEqual(first, second) || len(first.Relationships) != len(s.Graph.Relationships) {
 		t.Errorf("seeded twice: %d/%d/%d then %d/%d/%d entities/relationships/sources",
 			len(first.Entities), len(first.Relationships), len(first.Sources),
 			len(second.Entities), len(second.Relationships), len(second.Sources))
+	}
+	page, err := st.Changes(ctx, domain.ChangeQuery{First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Changes) != 1 || page.Changes[0].Actor != "seed" || len(page.Changes[0].Relationships) != len(s.Graph.Relationships) {
+		t.Errorf("the history holds %d changes after seeding twice, want the seed's one", len(page.Changes))
 	}
 	ok, err := st.Seeded(ctx)
 	if err != nil || !ok {
@@ -149,8 +163,8 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-// TestResetWithinTransactionMemory empties a graph of 8,000 links on a Neo4j
-// with a 12 MB transaction pool. Deleting a batch of nodes with all their
+// TestResetWithinTransactionMemory empties a graph of 8,000 links, and its
+// history, on a Neo4j with a 12 MB transaction pool. Deleting a batch of nodes with all their
 // relationships exceeded such a pool, as it did the default 256 MB one for a
 // reset of the 100k-link benchmark graph.
 func TestResetWithinTransactionMemory(t *testing.T) {
@@ -160,16 +174,25 @@ func TestResetWithinTransactionMemory(t *testing.T) {
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	storetest.MustLoad(t, st, storetest.Generate(800, 8_000, 1))
+	// Loaded in change sets of 1,000 links: one change set is one
+	// transaction, and the whole graph in one would not fit the pool.
+	g := storetest.Generate(800, 8_000, 1)
+	storetest.MustLoad(t, st, &domain.Graph{Sources: g.Sources, Entities: g.Entities})
+	for start := 0; start < len(g.Relationships); start += 1000 {
+		storetest.MustLoad(t, st, &domain.Graph{Relationships: g.Relationships[start:min(start+1000, len(g.Relationships))]})
+	}
 	if err := st.Reset(ctx); err != nil {
 		t.Fatalf("reset: %v", err)
 	}
-	g, err := st.Snapshot(ctx)
+	left, err := st.Snapshot(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(g.Entities)+len(g.Relationships)+len(g.Sources) != 0 {
-		t.Errorf("after reset: %d entities, %d relationships, %d sources", len(g.Entities), len(g.Relationships), len(g.Sources))
+	if len(left.Entities)+len(left.Relationships)+len(left.Sources) != 0 {
+		t.Errorf("after reset: %d entities, %d relationships, %d sources", len(left.Entities), len(left.Relationships), len(left.Sources))
+	}
+	if rev, err := st.Revision(ctx); err != nil || rev != 0 {
+		t.Errorf("after reset the revision is %d, %v; want 0", rev, err)
 	}
 }
 
@@ -223,16 +246,16 @@ func TestConcurrentMigrations(t *testing.T) {
 			}
 		}
 		n := query("SHOW CONSTRAINTS YIELD name RETURN count(*)")[0].Values[0].(int64)
-		if want := int64(2 + len(domain.RelationTypes)); n != want {
-			t.Errorf("round %d: %d constraints, want %d (entity, source and one per relationship type)", round, n, want)
+		if want := int64(7 + len(domain.RelationTypes)); n != want {
+			t.Errorf("round %d: %d constraints, want %d (entity, source, change, graph state, retracted relationship, two for API keys and one per relationship type)", round, n, want)
 		}
 	}
 }
 
 // TestAmountsAreStoredExactly checks that an amount is stored as an integer
 // count of minor units, and that an amount stored the old way, as a float,
-// is refused with an error rather than read as a guess, until a load
-// rewrites it.
+// is refused with an error rather than read as a guess, until the database
+// is reset and loaded again.
 func TestAmountsAreStoredExactly(t *testing.T) {
 	st := fresh(t)
 	ctx := context.Background()
@@ -259,9 +282,21 @@ func TestAmountsAreStoredExactly(t *testing.T) {
 	if _, err := st.RelationshipsByIDs(ctx, []string{id}); domain.ErrorCode(err) != domain.CodeInternal {
 		t.Errorf("a float amount: err = %v, want INTERNAL", err)
 	}
+	// A write that would replace it refuses too: it cannot say what it
+	// replaces. `conflictgraph seed --reset` rewrites such a database.
+	if _, err := domain.LoadGraph(ctx, st, storetest.Fixture(), domain.LoadOptions{Actor: "test"}); domain.ErrorCode(err) != domain.CodeInternal {
+		t.Errorf("loading over a float amount: err = %v, want INTERNAL", err)
+	}
+	if err := st.(*neo4jstore.Store).Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
 	storetest.MustLoad(t, st, storetest.Fixture())
 	rels, err := st.RelationshipsByIDs(ctx, []string{id})
 	if err != nil || rels[0] == nil || rels[0].Amount == nil || rels[0].Amount.Decimal() != "2300000.00" {
-		t.Errorf("after loading again: %+v, %v", rels, err)
+		t.Errorf("after a reset and a load: %+v, %v", rels, err)
 	}
+}
+
+func TestKeys(t *testing.T) {
+	storetest.RunKeys(t, func(t *testing.T) domain.KeyStore { return fresh(t).(*neo4jstore.Store) })
 }

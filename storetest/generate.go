@@ -64,7 +64,7 @@ func Generate(n, m int, seed uint64) *domain.Graph {
 		domain.RelSanctioned, domain.RelSigned, domain.RelCooperatesWith, domain.RelTargeted,
 	}
 	rel := func(t domain.RelationType, from, to string) *domain.Relationship {
-		r := &domain.Relationship{ID: fmt.Sprintf("r%08d", len(g.Relationships)), Type: t, FromID: from, ToID: to,
+		r := &domain.Relationship{ID: fmt.Sprintf("generated.r%08d", len(g.Relationships)), Type: t, FromID: from, ToID: to,
 			Certainty: domain.CertaintyStated, Citations: cite}
 		g.Relationships = append(g.Relationships, r)
 		return r

@@ -118,7 +118,13 @@ func (k *keysFlags) open() (domain.KeyStore, func(), error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		return st, func() { _ = st.Close(context.Background()) }, nil
+		closeStore := func() { _ = st.Close(context.Background()) }
+		// The keys' uniqueness constraints must be in place first.
+		if err := st.Migrate(context.Background()); err != nil {
+			closeStore()
+			return nil, nil, err
+		}
+		return st, closeStore, nil
 	}
 	return nil, nil, usageError{msg: fmt.Sprintf("unknown backend %q; available: embedded, neo4j", k.backend)}
 }

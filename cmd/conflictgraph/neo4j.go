@@ -60,12 +60,12 @@ func openNeo4j(ctx context.Context, n neo4jFlags, log *slog.Logger) (*backend, e
 			return err
 		}
 		if !seeded {
-			return errors.New("the neo4j database holds no graph yet: run conflictgraph seed")
+			return errors.New("the neo4j database holds no graph yet (revision 0): run conflictgraph seed; a database seeded before changes were recorded needs conflictgraph seed --reset")
 		}
 		return nil
 	}
 	log.Info("neo4j backend", "uri", n.uri, "database", n.database)
-	return &backend{store: st, ready: ready}, nil
+	return &backend{store: st, ready: ready, keys: st}, nil
 }
 
 // migratingStore is a Neo4j store whose schema is being applied in the
@@ -133,16 +133,18 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
-// loadSeed writes the seed graph into Neo4j, merging by id: running it again
-// changes nothing.
+// loadSeed writes the seed graph into Neo4j through the store's write door
+// (domain.LoadGraph), as one change set by the actor "seed": the graph is
+// revision 1, written whole or not at all. Running it again changes nothing
+// and records no revision.
 func loadSeed(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	var n neo4jFlags
 	fs := newFlags("seed", "seed [--reset] [flags]\n       conflictgraph seed validate [--data DIR] [--docs DIR]",
-		"Load the seed graph built into the binary into Neo4j, in batches, merging by id: running it\n"+
-			"twice changes nothing. \"seed validate\" checks the seed files and their quotes instead\n"+
+		"Load the seed graph built into the binary into Neo4j as one change set (revision 1), merging\n"+
+			"by id: running it twice changes nothing and records no revision. \"seed validate\" checks the seed files and their quotes instead\n"+
 			"(conflictgraph seed validate -h).")
 	n.register(fs, getenv)
-	reset := fs.Bool("reset", false, "delete everything in the database before loading")
+	reset := fs.Bool("reset", false, "delete everything in the database (graph, history and API keys) before loading")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -165,13 +167,22 @@ func loadSeed(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		fmt.Fprintln(stdout, "database emptied")
 	}
-	err = st.LoadWithProgress(ctx, s.Graph, func(what string, done, total int) {
-		fmt.Fprintf(stdout, "%-40s %6d/%d\n", what, done, total)
-	})
+	before, err := st.Revision(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "seeded %s: %d sources, %d entities, %d relationships in %s\n", n.uri,
-		len(s.Graph.Sources), len(s.Graph.Entities), len(s.Graph.Relationships), time.Since(start).Round(time.Millisecond))
+	rev, err := domain.LoadGraph(ctx, st, s.Graph, domain.LoadOptions{Actor: "seed", Reason: "the seed graph",
+		Progress: func(done, total int) {
+			fmt.Fprintf(stdout, "%-40s %6d/%d\n", "sources, entities and relationships", done, total)
+		}})
+	if err != nil {
+		return err
+	}
+	outcome := fmt.Sprintf("revision %d", rev)
+	if rev == before {
+		outcome = fmt.Sprintf("unchanged at revision %d", rev)
+	}
+	fmt.Fprintf(stdout, "seeded %s: %d sources, %d entities, %d relationships, %s, in %s\n", n.uri,
+		len(s.Graph.Sources), len(s.Graph.Entities), len(s.Graph.Relationships), outcome, time.Since(start).Round(time.Millisecond))
 	return nil
 }

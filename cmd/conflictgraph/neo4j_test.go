@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/neo4jstore"
 	"github.com/conflictgraph/conflictgraph/neo4jtest"
 )
 
@@ -144,5 +146,35 @@ func TestSeedAndMigrateCommands(t *testing.T) {
 		if !strings.Contains(out.String(), "schema applied to "+uri) {
 			t.Errorf("migrate output: %s", out.String())
 		}
+	}
+}
+
+// TestSeedIsIdempotent seeds a database twice: the first run writes the
+// seed graph as revision 1, the second changes nothing and records no
+// revision, and the history holds the seed's one change.
+func TestSeedIsIdempotent(t *testing.T) {
+	t.Parallel() // its own server: seeding must not race the shared one's tests
+	neo := neo4jtest.Start(t)
+	vars := map[string]string{"NEO4J_URI": neo.URI}
+	for i, want := range []string{"revision 1,", "unchanged at revision 1,"} {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"seed"}, env(vars), &out, io.Discard); err != nil {
+			t.Fatalf("seed %d: %v\n%s", i+1, err, out.String())
+		}
+		if !strings.Contains(out.String(), "seeded "+neo.URI) || !strings.Contains(out.String(), want) {
+			t.Errorf("seed %d output, want %q:\n%s", i+1, want, out.String())
+		}
+	}
+	st, err := neo4jstore.New(neo4jstore.Config{URI: neo.URI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	page, err := st.Changes(context.Background(), domain.ChangeQuery{First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Revision != 1 || len(page.Changes) != 1 || page.Changes[0].Actor != "seed" {
+		t.Errorf("after seeding twice: revision %d, %d changes", page.Revision, len(page.Changes))
 	}
 }

@@ -29,8 +29,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// addKey runs `conflictgraph keys add` and returns the key it printed last.
-func addKey(t *testing.T, dir, name, role string) string {
+// newKey runs `conflictgraph keys add` and returns the key it printed last.
+func newKey(t *testing.T, dir, name, role string) string {
 	t.Helper()
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"keys", "add", "--data-dir", dir, "--name", name, "--role", role}, env(nil), &out, io.Discard); err != nil {
@@ -82,7 +82,7 @@ func revisionOf(t *testing.T, out map[string]any) int {
 
 func TestKeysCommandAndADataDirectory(t *testing.T) {
 	dir := t.TempDir()
-	editor := addKey(t, dir, "alice", "editor")
+	editor := newKey(t, dir, "alice", "editor")
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"keys", "list", "--data-dir", dir}, env(nil), &out, io.Discard); err != nil || !strings.Contains(out.String(), "alice") || !strings.Contains(out.String(), "editor") {
 		t.Fatalf("keys list: %v\n%s", err, out.String())
@@ -194,7 +194,7 @@ func (p *process) kill(t *testing.T) {
 // answers a mutation and finds the change after a restart.
 func TestAnAnsweredWriteSurvivesSIGKILL(t *testing.T) {
 	dir := t.TempDir()
-	key := addKey(t, dir, "alice", "editor")
+	key := newKey(t, dir, "alice", "editor")
 	p := startProcess(t, dir)
 	status, resp := gql(t, p.addr, key, claimMutation, map[string]any{"quote": "Mali and Niger signed a defence pact."})
 	if status != 200 {
@@ -216,7 +216,7 @@ func TestAnAnsweredWriteSurvivesSIGKILL(t *testing.T) {
 // the revisions run without a gap, and every change is whole.
 func TestSIGKILLDuringConcurrentWritesCorruptsNothing(t *testing.T) {
 	dir := t.TempDir()
-	key := addKey(t, dir, "alice", "editor")
+	key := newKey(t, dir, "alice", "editor")
 	p := startProcess(t, dir)
 	const writes = 100
 	var (
