@@ -14,7 +14,7 @@ import (
 	"github.com/conflictgraph/conflictgraph/storetest"
 )
 
-func open(t *testing.T, dir string) *embedded.Store {
+func open(t testing.TB, dir string) *embedded.Store {
 	t.Helper()
 	j, err := boltdb.OpenJournal(dir)
 	if err != nil {

@@ -275,3 +275,13 @@ type ChangePage struct {
 	// Revision is the graph's revision when the page was read.
 	Revision int64
 }
+
+// SourceCount is how many sources the change wrote.
+func (c *Change) SourceCount() int { return len(c.Sources) }
+
+// EntityCount is how many entities the change wrote.
+func (c *Change) EntityCount() int { return len(c.Entities) }
+
+// RelationshipCount is how many relationships the change wrote, ended or
+// retracted.
+func (c *Change) RelationshipCount() int { return len(c.Relationships) }

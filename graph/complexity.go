@@ -29,6 +29,17 @@ func Complexity() ComplexityRoot {
 		return listCost(intArg(first, 5), domain.MaxPaths, mul(hops, child))
 	}
 
+	c.Query.Changes = func(child int, _ *string, first *int) int {
+		return listCost(intArg(first, 50), domain.MaxPageSize, child)
+	}
+	// A change's lists: an import's change holds thousands of elements.
+	changeList := func(child int, first *int) int {
+		return listCost(intArg(first, 100), domain.MaxChangeSetSize, child)
+	}
+	c.Change.Sources = changeList
+	c.Change.Entities = changeList
+	c.Change.Relationships = changeList
+
 	// Entity.relationships, on every type that implements Entity.
 	relationships := func(child int, _ []domain.RelationType, _ *domain.Direction, _ *domain.PartialDate, first *int, _ *string) int {
 		return listCost(intArg(first, 50), domain.MaxPageSize, child)
@@ -60,6 +71,9 @@ type Bound struct {
 // domain's maxima. Keep it in step with Complexity and the resolvers.
 func ArgumentBounds(object, field string) []Bound {
 	first := func(max int) []Bound { return []Bound{{"first", 0, max}} }
+	if object == "Change" && (field == "sources" || field == "entities" || field == "relationships") {
+		return first(domain.MaxChangeSetSize)
+	}
 	if field == "relationships" && object != "Subgraph" && object != "Path" {
 		return first(domain.MaxPageSize) // Entity.relationships, on every entity type
 	}
@@ -69,7 +83,7 @@ func ArgumentBounds(object, field string) []Bound {
 	switch field {
 	case "search":
 		return first(domain.MaxSearchResults)
-	case "entities":
+	case "entities", "changes":
 		return first(domain.MaxPageSize)
 	case "neighborhood":
 		return []Bound{{"depth", 0, domain.MaxDepth}, {"limit", 0, domain.MaxSubgraphSize}}

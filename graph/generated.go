@@ -127,14 +127,17 @@ type ComplexityRoot struct {
 	}
 
 	Change struct {
-		Actor         func(childComplexity int) int
-		At            func(childComplexity int) int
-		Entities      func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Reason        func(childComplexity int) int
-		Relationships func(childComplexity int) int
-		Revision      func(childComplexity int) int
-		Sources       func(childComplexity int) int
+		Actor             func(childComplexity int) int
+		At                func(childComplexity int) int
+		Entities          func(childComplexity int, first *int) int
+		EntityCount       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Reason            func(childComplexity int) int
+		RelationshipCount func(childComplexity int) int
+		Relationships     func(childComplexity int, first *int) int
+		Revision          func(childComplexity int) int
+		SourceCount       func(childComplexity int) int
+		Sources           func(childComplexity int, first *int) int
 	}
 
 	ChangeConnection struct {
@@ -462,6 +465,11 @@ type ArmedGroupResolver interface {
 }
 type ChangeResolver interface {
 	Reason(ctx context.Context, obj *domain.Change) (*string, error)
+	Sources(ctx context.Context, obj *domain.Change, first *int) ([]*domain.SourceChange, error)
+
+	Entities(ctx context.Context, obj *domain.Change, first *int) ([]*domain.EntityChange, error)
+
+	Relationships(ctx context.Context, obj *domain.Change, first *int) ([]*domain.RelationshipChange, error)
 }
 type CitationResolver interface {
 	Source(ctx context.Context, obj *domain.Citation) (*domain.Source, error)
@@ -870,7 +878,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Change.Entities(childComplexity), true
+		args, err := ec.field_Change_entities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Change.Entities(childComplexity, args["first"].(*int)), true
+	case "Change.entityCount":
+		if e.ComplexityRoot.Change.EntityCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.EntityCount(childComplexity), true
 	case "Change.id":
 		if e.ComplexityRoot.Change.ID == nil {
 			break
@@ -883,24 +902,46 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Change.Reason(childComplexity), true
+	case "Change.relationshipCount":
+		if e.ComplexityRoot.Change.RelationshipCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RelationshipCount(childComplexity), true
 	case "Change.relationships":
 		if e.ComplexityRoot.Change.Relationships == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.Relationships(childComplexity), true
+		args, err := ec.field_Change_relationships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Change.Relationships(childComplexity, args["first"].(*int)), true
 	case "Change.revision":
 		if e.ComplexityRoot.Change.Revision == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Change.Revision(childComplexity), true
+	case "Change.sourceCount":
+		if e.ComplexityRoot.Change.SourceCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.SourceCount(childComplexity), true
 	case "Change.sources":
 		if e.ComplexityRoot.Change.Sources == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.Sources(childComplexity), true
+		args, err := ec.field_Change_sources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Change.Sources(childComplexity, args["first"].(*int)), true
 
 	case "ChangeConnection.edges":
 		if e.ComplexityRoot.ChangeConnection.Edges == nil {
@@ -3164,9 +3205,18 @@ type Change implements Node {
   "The name of the API key that made it, or ` + "`" + `seed` + "`" + `, or an importer."
   actor: String!
   reason: String
-  sources: [SourceChange!]!
-  entities: [EntityChange!]!
-  relationships: [RelationshipChange!]!
+  """
+  The sources it wrote, in the order it wrote them; ` + "`" + `first` + "`" + ` (0..10000) keeps
+  an import's large change from filling a page: sourceCount says how many.
+  """
+  sources(first: Int = 100): [SourceChange!]!
+  sourceCount: Int!
+  "The entities it wrote; see sources for ` + "`" + `first` + "`" + `."
+  entities(first: Int = 100): [EntityChange!]!
+  entityCount: Int!
+  "The relationships it wrote, ended or retracted; see sources for ` + "`" + `first` + "`" + `."
+  relationships(first: Int = 100): [RelationshipChange!]!
+  relationshipCount: Int!
 }
 
 type SourceChange {
@@ -3488,10 +3538,16 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 		return ec.fieldContext_Change_reason(ctx, field)
 	case "sources":
 		return ec.fieldContext_Change_sources(ctx, field)
+	case "sourceCount":
+		return ec.fieldContext_Change_sourceCount(ctx, field)
 	case "entities":
 		return ec.fieldContext_Change_entities(ctx, field)
+	case "entityCount":
+		return ec.fieldContext_Change_entityCount(ctx, field)
 	case "relationships":
 		return ec.fieldContext_Change_relationships(ctx, field)
+	case "relationshipCount":
+		return ec.fieldContext_Change_relationshipCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
@@ -4087,6 +4143,48 @@ func (ec *executionContext) field_ArmedGroup_relationships_args(ctx context.Cont
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Change_entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Change_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Change_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -6313,27 +6411,62 @@ func (ec *executionContext) _Change_sources(ctx context.Context, field graphql.C
 			return ec.fieldContext_Change_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Change().Sources(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domain.SourceChange) graphql.Marshaler {
-			return ec.marshalNSourceChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChangeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.SourceChange) graphql.Marshaler {
+			return ec.marshalNSourceChange2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChangeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Change_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Change_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Change",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SourceChange(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Change_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Change_sourceCount(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_sourceCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_sourceCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Change_entities(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
@@ -6345,27 +6478,62 @@ func (ec *executionContext) _Change_entities(ctx context.Context, field graphql.
 			return ec.fieldContext_Change_entities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Entities, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Change().Entities(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domain.EntityChange) graphql.Marshaler {
-			return ec.marshalNEntityChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChangeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.EntityChange) graphql.Marshaler {
+			return ec.marshalNEntityChange2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChangeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Change_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Change_entities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Change",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_EntityChange(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Change_entities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Change_entityCount(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_entityCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_entityCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Change_relationships(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
@@ -6377,27 +6545,62 @@ func (ec *executionContext) _Change_relationships(ctx context.Context, field gra
 			return ec.fieldContext_Change_relationships(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Relationships, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Change().Relationships(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domain.RelationshipChange) graphql.Marshaler {
-			return ec.marshalNRelationshipChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChangeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.RelationshipChange) graphql.Marshaler {
+			return ec.marshalNRelationshipChange2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChangeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Change_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Change_relationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Change",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RelationshipChange(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Change_relationships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Change_relationshipCount(ctx context.Context, field graphql.CollectedField, obj *domain.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_relationshipCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationshipCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_relationshipCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "Int")
 }
 
 func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
@@ -14578,17 +14781,35 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Change_reason(ctx, field, obj)
 				})
 		case "sources":
-			out.Values[i] = ec._Change_sources(ctx, field, obj)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Change_sources(ctx, field, obj)
+				})
+		case "sourceCount":
+			out.Values[i] = ec._Change_sourceCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "entities":
-			out.Values[i] = ec._Change_entities(ctx, field, obj)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Change_entities(ctx, field, obj)
+				})
+		case "entityCount":
+			out.Values[i] = ec._Change_entityCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "relationships":
-			out.Values[i] = ec._Change_relationships(ctx, field, obj)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Change_relationships(ctx, field, obj)
+				})
+		case "relationshipCount":
+			out.Values[i] = ec._Change_relationshipCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -17299,15 +17520,11 @@ func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋconflictgraphᚋcon
 	return ret
 }
 
-func (ec *executionContext) marshalNEntityChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChange(ctx context.Context, sel ast.SelectionSet, v domain.EntityChange) graphql.Marshaler {
-	return ec._EntityChange(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNEntityChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.EntityChange) graphql.Marshaler {
+func (ec *executionContext) marshalNEntityChange2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.EntityChange) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEntityChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChange(ctx, sel, v[i])
+		return ec.marshalNEntityChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChange(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -17317,6 +17534,14 @@ func (ec *executionContext) marshalNEntityChange2ᚕgithubᚗcomᚋconflictgraph
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNEntityChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChange(ctx context.Context, sel ast.SelectionSet, v *domain.EntityChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EntityChange!")
+		return graphql.Null
+	}
+	return ec._EntityChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEntityConnection2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntityConnection(ctx context.Context, sel ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
@@ -17550,15 +17775,11 @@ func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋconflictgraph
 	return ec._Relationship(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelationshipChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChange(ctx context.Context, sel ast.SelectionSet, v domain.RelationshipChange) graphql.Marshaler {
-	return ec._RelationshipChange(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNRelationshipChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.RelationshipChange) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationshipChange2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.RelationshipChange) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationshipChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChange(ctx, sel, v[i])
+		return ec.marshalNRelationshipChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChange(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -17568,6 +17789,14 @@ func (ec *executionContext) marshalNRelationshipChange2ᚕgithubᚗcomᚋconflic
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNRelationshipChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChange(ctx context.Context, sel ast.SelectionSet, v *domain.RelationshipChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationshipChange!")
+		return graphql.Null
+	}
+	return ec._RelationshipChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRelationshipConnection2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRelationshipConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -17680,15 +17909,11 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋconflictgraphᚋcon
 	return ec._Source(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChange(ctx context.Context, sel ast.SelectionSet, v domain.SourceChange) graphql.Marshaler {
-	return ec._SourceChange(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNSourceChange2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.SourceChange) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceChange2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.SourceChange) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSourceChange2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChange(ctx, sel, v[i])
+		return ec.marshalNSourceChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChange(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -17698,6 +17923,14 @@ func (ec *executionContext) marshalNSourceChange2ᚕgithubᚗcomᚋconflictgraph
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSourceChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChange(ctx context.Context, sel ast.SelectionSet, v *domain.SourceChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SourceChange!")
+		return graphql.Null
+	}
+	return ec._SourceChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {

@@ -258,3 +258,17 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+// firstOf returns the first n elements of a change's list (default 100),
+// INVALID past MaxChangeSetSize.
+func firstOf[T any](list []T, first *int) ([]*T, error) {
+	n := intArg(first, 100)
+	if n < 0 || n > domain.MaxChangeSetSize {
+		return nil, domain.LimitExceeded("first", 0, domain.MaxChangeSetSize, n)
+	}
+	out := make([]*T, 0, min(n, len(list)))
+	for i := range list[:min(n, len(list))] {
+		out = append(out, &list[i])
+	}
+	return out, nil
+}

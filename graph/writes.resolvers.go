@@ -27,6 +27,21 @@ func (r *changeResolver) Reason(ctx context.Context, obj *domain.Change) (*strin
 	return optional(obj.Reason), nil
 }
 
+// Sources is the resolver for the sources field.
+func (r *changeResolver) Sources(ctx context.Context, obj *domain.Change, first *int) ([]*domain.SourceChange, error) {
+	return firstOf(obj.Sources, first)
+}
+
+// Entities is the resolver for the entities field.
+func (r *changeResolver) Entities(ctx context.Context, obj *domain.Change, first *int) ([]*domain.EntityChange, error) {
+	return firstOf(obj.Entities, first)
+}
+
+// Relationships is the resolver for the relationships field.
+func (r *changeResolver) Relationships(ctx context.Context, obj *domain.Change, first *int) ([]*domain.RelationshipChange, error) {
+	return firstOf(obj.Relationships, first)
+}
+
 // Entity is the resolver for the entity field.
 func (r *entityChangeResolver) Entity(ctx context.Context, obj *domain.EntityChange) (model.Entity, error) {
 	return toEntity(obj.After)
