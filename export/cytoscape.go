@@ -63,13 +63,7 @@ func nodeData(e *domain.Entity) map[string]any {
 		d[string(f)] = v
 	}
 	if len(e.Figures) > 0 {
-		figs := make([]map[string]any, len(e.Figures))
-		for i, f := range e.Figures {
-			fig := map[string]any{"measure": f.Measure, "value": f.Value, "unit": f.Unit, "qualifier": f.Qualifier, "citations": citations(f.Citations)}
-			put(fig, "date", f.Date.String())
-			figs[i] = fig
-		}
-		d["figures"] = figs
+		d["figures"] = figures(e.Figures)
 	}
 	return d
 }

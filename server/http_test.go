@@ -141,7 +141,10 @@ func TestExportRejectsBadParameters(t *testing.T) {
 		code   string
 		want   string
 	}{
-		{"/export?format=graphml", 400, "BAD_USER_INPUT", `format "graphml" is not supported`},
+		{"/export?format=pdf", 400, "BAD_USER_INPUT", `format "pdf" is not supported`},
+		{"/export?asOf=2022-13", 400, "BAD_USER_INPUT", `asOf: malformed date "2022-13"`},
+		{"/export?format=gexf&types=FUNDED,LIKES", 400, "BAD_USER_INPUT", `unknown relationship type "LIKES"`},
+		{"/export?format=csv&id=union&limit=6000", 400, "BAD_USER_INPUT", "limit must be between 0 and 5000, got 6000"},
 		{"/export?id=union&depth=9", 400, "BAD_USER_INPUT", "depth must be between 0 and 3, got 9"},
 		{"/export?id=union&depth=two", 400, "BAD_USER_INPUT", `depth must be a whole number, got "two"`},
 		{"/export?depth=2", 400, "BAD_USER_INPUT", "give id too"},
