@@ -144,3 +144,23 @@ func jsonText(v any) string {
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
+
+// Attribute names one attribute the file exports write and its GraphML type
+// ("string", "int" or "double"), for clients that write the same files
+// themselves (the explorer's download of its current view).
+type Attribute struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// Attributes lists the node and the edge attributes in the order every file
+// format declares them.
+func Attributes() (node, edge []Attribute) {
+	for _, c := range nodeColumns {
+		node = append(node, Attribute{c.name, graphmlTypes[c.typ]})
+	}
+	for _, c := range edgeColumns {
+		edge = append(edge, Attribute{c.name, graphmlTypes[c.typ]})
+	}
+	return node, edge
+}
