@@ -27,25 +27,35 @@ type column[T any] struct {
 	value func(T) (text string, ok bool)
 }
 
+// node is an entity as the node columns read it: the entity and its
+// optional attributes, flattened once per entity rather than once per
+// column.
+type node struct {
+	*domain.Entity
+	attrs map[domain.Field]any
+}
+
+func nodeOf(e *domain.Entity) node { return node{e, e.Attributes()} }
+
 // nodeColumns are the attributes of an entity, after its id: the common
 // fields, then every optional attribute in domain.Fields order, then its
 // figures and citations. Lists (aliases, figures, citations) are JSON arrays
 // in one value, so every citation is kept whole whatever the format.
-var nodeColumns = func() []column[*domain.Entity] {
-	cols := []column[*domain.Entity]{
-		{"kind", typeString, func(e *domain.Entity) (string, bool) { return string(e.Kind), true }},
-		{"name", typeString, func(e *domain.Entity) (string, bool) { return e.Name, true }},
-		{"label", typeString, func(e *domain.Entity) (string, bool) { return e.Name, true }},
-		{"aliases", typeString, func(e *domain.Entity) (string, bool) { return jsonText(nonNil(e.Aliases)), true }},
-		{"summary", typeString, func(e *domain.Entity) (string, bool) { return e.Summary, e.Summary != "" }},
+var nodeColumns = func() []column[node] {
+	cols := []column[node]{
+		{"kind", typeString, func(e node) (string, bool) { return string(e.Kind), true }},
+		{"name", typeString, func(e node) (string, bool) { return e.Name, true }},
+		{"label", typeString, func(e node) (string, bool) { return e.Name, true }},
+		{"aliases", typeString, func(e node) (string, bool) { return jsonText(nonNil(e.Aliases)), true }},
+		{"summary", typeString, func(e node) (string, bool) { return e.Summary, e.Summary != "" }},
 	}
 	for _, f := range domain.Fields {
 		typ := typeString
 		if f == domain.FieldKilled || f == domain.FieldInjured {
 			typ = typeInt
 		}
-		cols = append(cols, column[*domain.Entity]{string(f), typ, func(e *domain.Entity) (string, bool) {
-			switch v := e.Attributes()[f].(type) {
+		cols = append(cols, column[node]{string(f), typ, func(e node) (string, bool) {
+			switch v := e.attrs[f].(type) {
 			case string:
 				return v, true
 			case int:
@@ -55,10 +65,10 @@ var nodeColumns = func() []column[*domain.Entity] {
 		}})
 	}
 	return append(cols,
-		column[*domain.Entity]{"figures", typeString, func(e *domain.Entity) (string, bool) {
+		column[node]{"figures", typeString, func(e node) (string, bool) {
 			return jsonText(figures(e.Figures)), len(e.Figures) > 0
 		}},
-		column[*domain.Entity]{"citations", typeString, func(e *domain.Entity) (string, bool) {
+		column[node]{"citations", typeString, func(e node) (string, bool) {
 			return jsonText(citations(e.Citations)), true
 		}},
 	)

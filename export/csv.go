@@ -16,12 +16,13 @@ import (
 // dates are as precise as the source, lists JSON arrays.
 func WriteCSV(w io.Writer, g *domain.Subgraph) error {
 	z := zip.NewWriter(w)
-	if err := csvFile(z, "nodes.csv", []string{"id"}, nodeColumns, g.Entities, func(e *domain.Entity) []string {
+	if err := csvFile(z, "nodes.csv", []string{"id"}, nodeColumns, g.Entities, nodeOf, func(e node) []string {
 		return []string{e.ID}
 	}); err != nil {
 		return err
 	}
-	if err := csvFile(z, "edges.csv", []string{"id", "source", "target"}, edgeColumns, g.Relationships, func(r *domain.Relationship) []string {
+	same := func(r *domain.Relationship) *domain.Relationship { return r }
+	if err := csvFile(z, "edges.csv", []string{"id", "source", "target"}, edgeColumns, g.Relationships, same, func(r *domain.Relationship) []string {
 		return []string{r.ID, r.FromID, r.ToID}
 	}); err != nil {
 		return err
@@ -29,9 +30,9 @@ func WriteCSV(w io.Writer, g *domain.Subgraph) error {
 	return z.Close()
 }
 
-// csvFile writes one CSV file of the zip: the fixed leading cells of each
-// row, then its columns.
-func csvFile[T any](z *zip.Writer, name string, lead []string, cols []column[T], rows []T, leading func(T) []string) error {
+// csvFile writes one CSV file of the zip: for each element, read as the
+// columns read it, the fixed leading cells, then its columns.
+func csvFile[E, T any](z *zip.Writer, name string, lead []string, cols []column[T], elements []E, read func(E) T, leading func(T) []string) error {
 	f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now().UTC()})
 	if err != nil {
 		return err
@@ -44,7 +45,8 @@ func csvFile[T any](z *zip.Writer, name string, lead []string, cols []column[T],
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	for _, row := range rows {
+	for _, el := range elements {
+		row := read(el)
 		cells := leading(row)
 		for _, c := range cols {
 			v, _ := c.value(row)

@@ -44,8 +44,9 @@ func WriteGEXF(w io.Writer, g *domain.Subgraph) error {
 	for _, e := range g.Entities {
 		x.start("node", "id", e.ID, "label", e.Name)
 		x.start("attvalues")
+		n := nodeOf(e)
 		for _, c := range nodeColumns {
-			if v, ok := c.value(e); ok {
+			if v, ok := c.value(n); ok {
 				x.empty("attvalue", "for", c.name, "value", v)
 			}
 		}

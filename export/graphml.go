@@ -34,8 +34,9 @@ func WriteGraphML(w io.Writer, g *domain.Subgraph) error {
 	x.text("data", strconv.FormatBool(g.Truncated), "key", "graph.truncated")
 	for _, e := range g.Entities {
 		x.start("node", "id", e.ID)
+		n := nodeOf(e)
 		for _, c := range nodeColumns {
-			if v, ok := c.value(e); ok {
+			if v, ok := c.value(n); ok {
 				x.text("data", v, "key", "node."+c.name)
 			}
 		}
