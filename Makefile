@@ -2,7 +2,7 @@
 GO ?= go
 
 .PHONY: serve test test-embedded vet generate check neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-build \
-	web web-check
+	web web-check venv screenshots
 
 ## serve: run the server on the embedded graph at http://localhost:8080/
 serve:
@@ -88,3 +88,15 @@ web:
 ## ones the lock file gives.
 web-check: web
 	@git diff --exit-code -- web/vendor && test -z "$$(git status --porcelain -- web/vendor)" || { echo "web/vendor is not what web/package-lock.json gives: run make web and commit"; exit 1; }
+
+## venv: a Python venv in .venv with networkx (pinned in
+## server/testdata/requirements.txt), the reader the export tests use.
+VENV ?= .venv
+venv:
+	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r server/testdata/requirements.txt
+
+## screenshots: regenerate the README's screenshots (docs/screenshots/) with
+## the browser tests (needs Debian's chromium).
+screenshots:
+	UPDATE_SCREENSHOTS=1 REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'InBrowser|LargeNeighbourhood' -v ./web/
