@@ -6,6 +6,17 @@ import (
 	"github.com/conflictgraph/conflictgraph/domain"
 )
 
+// attvalues writes the values an element has, one <attvalue> per column.
+func attvalues[T any](x *xmlWriter, cols []column[T], el T) {
+	x.start("attvalues")
+	for _, c := range cols {
+		if v, ok := c.value(el); ok {
+			x.empty("attvalue", "for", c.name, "value", v)
+		}
+	}
+	x.end("attvalues")
+}
+
 var gexfTypes = map[valueType]string{typeString: "string", typeInt: "integer", typeDouble: "double"}
 
 // WriteGEXF writes the subgraph as a static, directed GEXF 1.2 document,
@@ -43,27 +54,14 @@ func WriteGEXF(w io.Writer, g *domain.Subgraph) error {
 	x.start("nodes")
 	for _, e := range g.Entities {
 		x.start("node", "id", e.ID, "label", e.Name)
-		x.start("attvalues")
-		n := nodeOf(e)
-		for _, c := range nodeColumns {
-			if v, ok := c.value(n); ok {
-				x.empty("attvalue", "for", c.name, "value", v)
-			}
-		}
-		x.end("attvalues")
+		attvalues(x, nodeColumns, nodeOf(e))
 		x.end("node")
 	}
 	x.end("nodes")
 	x.start("edges")
 	for _, r := range g.Relationships {
 		x.start("edge", "id", r.ID, "source", r.FromID, "target", r.ToID, "label", string(r.Type))
-		x.start("attvalues")
-		for _, c := range edgeColumns {
-			if v, ok := c.value(r); ok {
-				x.empty("attvalue", "for", c.name, "value", v)
-			}
-		}
-		x.end("attvalues")
+		attvalues(x, edgeColumns, r)
 		x.end("edge")
 	}
 	x.end("edges")

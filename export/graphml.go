@@ -34,26 +34,27 @@ func WriteGraphML(w io.Writer, g *domain.Subgraph) error {
 	x.text("data", strconv.FormatBool(g.Truncated), "key", "graph.truncated")
 	for _, e := range g.Entities {
 		x.start("node", "id", e.ID)
-		n := nodeOf(e)
-		for _, c := range nodeColumns {
-			if v, ok := c.value(n); ok {
-				x.text("data", v, "key", "node."+c.name)
-			}
-		}
+		dataValues(x, "node.", nodeColumns, nodeOf(e))
 		x.end("node")
 	}
 	for _, r := range g.Relationships {
 		x.start("edge", "id", r.ID, "source", r.FromID, "target", r.ToID)
-		for _, c := range edgeColumns {
-			if v, ok := c.value(r); ok {
-				x.text("data", v, "key", "edge."+c.name)
-			}
-		}
+		dataValues(x, "edge.", edgeColumns, r)
 		x.end("edge")
 	}
 	x.end("graph")
 	x.end("graphml")
 	return x.close()
+}
+
+// dataValues writes the values an element has, one <data> per column, keyed
+// by the column's key id (prefix and name).
+func dataValues[T any](x *xmlWriter, prefix string, cols []column[T], el T) {
+	for _, c := range cols {
+		if v, ok := c.value(el); ok {
+			x.text("data", v, "key", prefix+c.name)
+		}
+	}
 }
 
 // xmlWriter streams an XML document through encoding/xml, keeping the first

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/prereq"
 	"github.com/conflictgraph/conflictgraph/storetest"
 )
 
@@ -420,11 +421,7 @@ func networkxPython(t *testing.T) string {
 			return py
 		}
 	}
-	msg := "no Python with networkx: run `make venv` (a .venv with networkx from PyPI) or set NETWORKX_PYTHON"
-	if os.Getenv("REQUIRE_NETWORKX") == "1" {
-		t.Fatal(msg + " (REQUIRE_NETWORKX=1 makes this a failure)")
-	}
-	t.Skip(msg)
+	prereq.Missing(t, "REQUIRE_NETWORKX", "no Python with networkx: run `make venv` (a .venv with networkx from PyPI) or set NETWORKX_PYTHON")
 	return ""
 }
 

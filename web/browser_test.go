@@ -38,6 +38,7 @@ import (
 
 	"github.com/conflictgraph/conflictgraph/domain"
 	"github.com/conflictgraph/conflictgraph/embedded"
+	"github.com/conflictgraph/conflictgraph/prereq"
 	"github.com/conflictgraph/conflictgraph/seed"
 	"github.com/conflictgraph/conflictgraph/server"
 	"github.com/conflictgraph/conflictgraph/storetest"
@@ -54,11 +55,7 @@ func chromiumPath(t *testing.T) string {
 			return p
 		}
 	}
-	msg := "no Chromium: install Debian's chromium (apt-get install chromium) or set CHROMIUM to a Chrome binary"
-	if os.Getenv("REQUIRE_BROWSER") == "1" {
-		t.Fatal(msg + " (REQUIRE_BROWSER=1 makes this a failure)")
-	}
-	t.Skip(msg)
+	prereq.Missing(t, "REQUIRE_BROWSER", "no Chromium: install Debian's chromium (apt-get install chromium) or set CHROMIUM to a Chrome binary")
 	return ""
 }
 
