@@ -726,7 +726,6 @@ $("path-clear").addEventListener("click", () => {
 function initControls() {
   const depth = $("depth");
   for (let d = 0; d <= config.maxDepth; d++) depth.append(el("option", { value: String(d) }, `${d} ${d === 1 ? "hop" : "hops"}`));
-  depth.value = String(state.depth);
   depth.addEventListener("change", () => {
     state.depth = Number(depth.value);
     writeState(false);
@@ -736,11 +735,6 @@ function initControls() {
   const asof = $("asof");
   const any = $("asof-any");
   asof.max = String(thisYear);
-  const year = state.asOf ? Number(state.asOf.slice(0, 4)) : thisYear;
-  asof.value = String(year);
-  any.checked = !state.asOf;
-  asof.disabled = any.checked;
-  $("asof-value").textContent = state.asOf || "any time";
   let timer;
   const apply = () => {
     state.asOf = any.checked ? "" : asof.value;
@@ -763,7 +757,7 @@ function initControls() {
   const box = $("types");
   for (const t of config.types) {
     box.append(el("label", { title: config.typeDocs[t] ?? "" },
-      el("input", { type: "checkbox", value: t, ...(state.types.length === 0 || state.types.includes(t) ? { checked: "" } : {}) }),
+      el("input", { type: "checkbox", value: t }),
       " ", el("span", { class: "swatch", style: `background:${edgeColor(t)}` }), t));
   }
   const boxes = () => [...box.querySelectorAll("input")];
@@ -780,8 +774,6 @@ function initControls() {
     load();
   });
 
-  $("path-from").value = state.from;
-  $("path-to").value = state.to;
 
   const kinds = $("legend-kinds");
   for (const k of config.kinds) kinds.append(el("li", {}, el("span", { class: "swatch", style: `background:${kindStyle[k]?.color ?? "#999"}` }), kindStyle[k]?.label ?? k));
@@ -869,13 +861,27 @@ $("export-graphml").addEventListener("click", () => {
 
 // ---- Start ---------------------------------------------------------------
 
+// syncControls shows the state in the controls: on start, and when Back
+// or Forward brings another view.
+function syncControls() {
+  $("depth").value = String(state.depth);
+  $("asof").value = String(state.asOf ? Number(state.asOf.slice(0, 4)) : thisYear);
+  $("asof-any").checked = !state.asOf;
+  $("asof").disabled = !state.asOf;
+  $("asof-value").textContent = state.asOf || "any time";
+  for (const b of $("types").querySelectorAll("input")) b.checked = state.types.length === 0 || state.types.includes(b.value);
+  $("path-from").value = state.from;
+  $("path-to").value = state.to;
+}
+
 window.addEventListener("popstate", () => {
   state = readState();
-  $("depth").value = String(state.depth);
+  syncControls();
   load();
 });
 
 initControls();
+syncControls();
 window.explorer = { cy, stats, get state() { return state; } };
 load().then(() => {
   if (state.focus && cy.getElementById(state.focus).nonempty()) {
