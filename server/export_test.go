@@ -298,6 +298,12 @@ func TestExportFileFormats(t *testing.T) {
 			}
 		})
 	}
+	// A frontend on another origin can read whether the file was cut and
+	// its name.
+	cross := get(t, h, "/export?format=graphml", "Origin", "http://localhost:5173")
+	if exposed := cross.Header().Get("Access-Control-Expose-Headers"); !strings.Contains(exposed, "X-Export-Truncated") || !strings.Contains(exposed, "Content-Disposition") {
+		t.Errorf("Access-Control-Expose-Headers %q", exposed)
+	}
 	for i := 1; i < len(keys); i++ {
 		if !slices.Equal(keys[i], keys[0]) {
 			t.Errorf("%s declares %q; %s declares %q", tests[i].format, keys[i], tests[0].format, keys[0])

@@ -117,7 +117,7 @@ func New(cfg Config) (http.Handler, error) {
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: []string{"Content-Type", "Accept", requestIDHeader},
-		ExposedHeaders: []string{requestIDHeader},
+		ExposedHeaders: []string{requestIDHeader, "X-Export-Truncated", "Content-Disposition"},
 		MaxAge:         600,
 	})
 	return c.Handler(withRequestLog(cfg.Logger, cfg.Metrics, mux)), nil
