@@ -2,6 +2,12 @@
 package export
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
 	"github.com/conflictgraph/conflictgraph/domain"
 )
 
@@ -43,6 +49,41 @@ func ToCytoscape(g *domain.Subgraph) *Cytoscape {
 		out.Elements.Edges = append(out.Elements.Edges, CytoscapeElement{Data: edgeData(r)})
 	}
 	return out
+}
+
+// WriteCytoscape writes the document ToCytoscape describes, one element at
+// a time, so a large export is never held whole in memory. Text is written
+// as it is (no HTML escaping of <, > and &).
+func WriteCytoscape(w io.Writer, g *domain.Subgraph) error {
+	bw := bufio.NewWriter(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	element := func(i int, data map[string]any) error {
+		buf.Reset()
+		if err := enc.Encode(CytoscapeElement{Data: data}); err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
+	bw.WriteString(`{"elements":{"nodes":[`)
+	for i, e := range g.Entities {
+		if err := element(i, nodeData(e)); err != nil {
+			return err
+		}
+	}
+	bw.WriteString(`],"edges":[`)
+	for i, r := range g.Relationships {
+		if err := element(i, edgeData(r)); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(bw, "]},\"truncated\":%t}\n", g.Truncated)
+	return bw.Flush()
 }
 
 func nodeData(e *domain.Entity) map[string]any {

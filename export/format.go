@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -58,9 +57,9 @@ func (f Format) Extension() string {
 	return string(f)
 }
 
-// Write writes the subgraph to w in the format. The file formats are written
-// element by element as they go, so a large export is never held twice in
-// memory. Write returns the first error writing to w.
+// Write writes the subgraph to w in the format, element by element as it
+// goes, so a large export is never held twice in memory. Write returns the
+// first error writing to w.
 func Write(w io.Writer, f Format, g *domain.Subgraph) error {
 	switch f {
 	case FormatGraphML:
@@ -70,5 +69,5 @@ func Write(w io.Writer, f Format, g *domain.Subgraph) error {
 	case FormatCSV:
 		return WriteCSV(w, g)
 	}
-	return json.NewEncoder(w).Encode(ToCytoscape(g))
+	return WriteCytoscape(w, g)
 }
