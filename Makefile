@@ -1,7 +1,8 @@
 # Developer entry points. `make test` is what CI runs (through .ci/run).
 GO ?= go
 
-.PHONY: serve test test-embedded vet generate check fresh-clone neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-build
+.PHONY: serve test test-embedded vet generate check fresh-clone neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-build \
+	web web-check venv screenshots
 
 ## serve: run the server on the embedded graph at http://localhost:8080/
 serve:
@@ -81,3 +82,27 @@ check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) generate ./...
 	@git diff --exit-code -- graph || { echo "generated code is stale: run make generate and commit"; exit 1; }
+
+## web: refresh web/vendor/ (the playground's and explorer's libraries, with
+## their licences) from web/package-lock.json. Needs Node 20 and npm; the
+## server never does. To upgrade a library, change its version in
+## web/package.json, run `npm install` in web/, then this.
+web:
+	cd web && npm ci --no-audit --no-fund --ignore-scripts && node vendor.mjs
+
+## web-check: what CI adds for the front end: the vendored files are the
+## ones the lock file gives.
+web-check: web
+	@git diff --exit-code -- web/vendor && test -z "$$(git status --porcelain -- web/vendor)" || { echo "web/vendor is not what web/package-lock.json gives: run make web and commit"; exit 1; }
+
+## venv: a Python venv in .venv with networkx (pinned in
+## server/testdata/requirements.txt), the reader the export tests use.
+VENV ?= .venv
+venv:
+	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r server/testdata/requirements.txt
+
+## screenshots: regenerate the README's screenshots (docs/screenshots/) with
+## the browser tests (needs Debian's chromium).
+screenshots:
+	UPDATE_SCREENSHOTS=1 REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'InBrowser|LargeNeighbourhood' -v ./web/

@@ -72,6 +72,13 @@ const (
 	FieldAgency    Field = "agency"
 )
 
+// Fields lists every optional attribute in the order they are declared, for
+// writers that need one stable column order (the file exports).
+var Fields = []Field{
+	FieldCategory, FieldISO3, FieldRole, FieldDate, FieldStarted, FieldEnded,
+	FieldPlace, FieldKilled, FieldInjured, FieldProgram, FieldAuthority, FieldAgency,
+}
+
 // KindFields lists the optional attributes each kind may carry.
 var KindFields = map[EntityKind][]Field{
 	KindCountry:      {FieldISO3},

@@ -2,6 +2,11 @@
 package export
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
 	"slices"
 
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -66,13 +71,8 @@ func ToCytoscape(g *domain.Subgraph, sources []*domain.Source) *Cytoscape {
 			Nodes: make([]CytoscapeElement, 0, len(g.Entities)),
 			Edges: make([]CytoscapeElement, 0, len(g.Relationships)),
 		},
-		Sources:   make([]map[string]any, 0, len(sources)),
+		Sources:   sourceList(sources),
 		Truncated: g.Truncated,
-	}
-	for _, s := range sources {
-		if s != nil {
-			out.Sources = append(out.Sources, sourceData(s))
-		}
 	}
 	for _, e := range g.Entities {
 		out.Elements.Nodes = append(out.Elements.Nodes, CytoscapeElement{Data: nodeData(e)})
@@ -81,6 +81,45 @@ func ToCytoscape(g *domain.Subgraph, sources []*domain.Source) *Cytoscape {
 		out.Elements.Edges = append(out.Elements.Edges, CytoscapeElement{Data: edgeData(r)})
 	}
 	return out
+}
+
+// WriteCytoscape writes the document ToCytoscape describes, one element at
+// a time, so a large export is never held whole in memory. Text is written
+// as it is (no HTML escaping of <, > and &).
+func WriteCytoscape(w io.Writer, g *domain.Subgraph, sources []*domain.Source) error {
+	bw := bufio.NewWriter(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	element := func(i int, data map[string]any) error {
+		buf.Reset()
+		if err := enc.Encode(CytoscapeElement{Data: data}); err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
+	bw.WriteString(`{"elements":{"nodes":[`)
+	for i, e := range g.Entities {
+		if err := element(i, nodeData(e)); err != nil {
+			return err
+		}
+	}
+	bw.WriteString(`],"edges":[`)
+	for i, r := range g.Relationships {
+		if err := element(i, edgeData(r)); err != nil {
+			return err
+		}
+	}
+	buf.Reset()
+	if err := enc.Encode(sourceList(sources)); err != nil {
+		return err
+	}
+	fmt.Fprintf(bw, "]},\"sources\":%s,\"truncated\":%t}\n", bytes.TrimSuffix(buf.Bytes(), []byte("\n")), g.Truncated)
+	return bw.Flush()
 }
 
 func nodeData(e *domain.Entity) map[string]any {
@@ -101,13 +140,7 @@ func nodeData(e *domain.Entity) map[string]any {
 		d[string(f)] = v
 	}
 	if len(e.Figures) > 0 {
-		figs := make([]map[string]any, len(e.Figures))
-		for i, f := range e.Figures {
-			fig := map[string]any{"measure": f.Measure, "value": f.Value, "unit": f.Unit, "qualifier": f.Qualifier, "citations": citations(f.Citations)}
-			put(fig, "date", f.Date.String())
-			figs[i] = fig
-		}
-		d["figures"] = figs
+		d["figures"] = figures(e.Figures)
 	}
 	return d
 }
@@ -138,19 +171,31 @@ func edgeData(r *domain.Relationship) map[string]any {
 	return d
 }
 
-func sourceData(s *domain.Source) map[string]any {
-	d := map[string]any{"id": s.ID, "title": s.Title, "publisher": s.Publisher}
-	put(d, "published", s.Published.String())
-	put(d, "url", s.URL)
-	return d
-}
-
 func citations(cs []domain.Citation) []map[string]string {
 	out := make([]map[string]string, len(cs))
 	for i, c := range cs {
 		out[i] = map[string]string{"source": c.SourceID, "quote": c.Quote}
 	}
 	return out
+}
+
+// sourceList is the sources' data, nil entries left out: id, title,
+// publisher, and the date and url where known.
+func sourceList(sources []*domain.Source) []map[string]any {
+	out := make([]map[string]any, 0, len(sources))
+	for _, s := range sources {
+		if s != nil {
+			out = append(out, sourceData(s))
+		}
+	}
+	return out
+}
+
+func sourceData(s *domain.Source) map[string]any {
+	d := map[string]any{"id": s.ID, "title": s.Title, "publisher": s.Publisher}
+	put(d, "published", s.Published.String())
+	put(d, "url", s.URL)
+	return d
 }
 
 // put sets a property only when it has a value, so absent stays absent.

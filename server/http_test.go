@@ -1,6 +1,9 @@
 package server_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -140,6 +143,32 @@ func TestExportListsTheCitedSources(t *testing.T) {
 			t.Errorf("%s: sources = %v, want %v", tt.target, doc.Sources, tt.want)
 		}
 	}
+	// The file formats list them too: GraphML as a graph attribute, GEXF
+	// in its description, CSV as sources.csv.
+	for _, format := range []string{"graphml", "gexf", "csv"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/export?format="+format+"&id=o-brien&depth=0", nil))
+		body := rec.Body.String()
+		if format == "csv" {
+			z, err := zip.NewReader(bytes.NewReader(rec.Body.Bytes()), int64(rec.Body.Len()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := z.Open("sources.csv")
+			if err != nil {
+				t.Fatalf("csv: %v", err)
+			}
+			rows, err := csv.NewReader(f).ReadAll()
+			f.Close()
+			if err != nil || len(rows) != 2 || !slices.Equal(rows[1], []string{"doc-a", "Document A", "Publisher A", "2020-01", "https://example.org/documents/a?lang=en&v=2"}) {
+				t.Errorf("csv: sources.csv = %q, %v", rows, err)
+			}
+			continue
+		}
+		if !strings.Contains(body, "Document A") || !strings.Contains(body, "example.org/documents/a") || strings.Contains(body, "Document B") {
+			t.Errorf("%s: the export does not list exactly the cited source doc-a:\n%s", format, body)
+		}
+	}
 }
 
 func TestExportNeighbourhood(t *testing.T) {
@@ -166,7 +195,10 @@ func TestExportRejectsBadParameters(t *testing.T) {
 		code   string
 		want   string
 	}{
-		{"/export?format=graphml", 400, "BAD_USER_INPUT", `format "graphml" is not supported`},
+		{"/export?format=pdf", 400, "BAD_USER_INPUT", `format "pdf" is not supported`},
+		{"/export?asOf=2022-13", 400, "BAD_USER_INPUT", `asOf: malformed date "2022-13"`},
+		{"/export?format=gexf&types=FUNDED,LIKES", 400, "BAD_USER_INPUT", `unknown relationship type "LIKES"`},
+		{"/export?format=csv&id=union&limit=6000", 400, "BAD_USER_INPUT", "limit must be between 0 and 5000, got 6000"},
 		{"/export?id=union&depth=9", 400, "BAD_USER_INPUT", "depth must be between 0 and 3, got 9"},
 		{"/export?id=union&depth=two", 400, "BAD_USER_INPUT", `depth must be a whole number, got "two"`},
 		{"/export?depth=2", 400, "BAD_USER_INPUT", "give id too"},

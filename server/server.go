@@ -1,5 +1,6 @@
-// Package server assembles the HTTP API: GraphQL and its playground, the
-// export for visualization frontends, health, readiness and metrics, CORS,
+// Package server assembles the HTTP API: GraphQL, the playground and the
+// graph explorer (package web), the export for visualization frontends and
+// graph tools, health, readiness and metrics, CORS,
 // request ids, request logs, and the limits every request is held to.
 // cmd/conflictgraph and the tests use the same handler chain.
 package server
@@ -18,7 +19,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -28,6 +28,7 @@ import (
 	"github.com/conflictgraph/conflictgraph/graph"
 	"github.com/conflictgraph/conflictgraph/loaders"
 	"github.com/conflictgraph/conflictgraph/metrics"
+	"github.com/conflictgraph/conflictgraph/web"
 )
 
 // DefaultCORSOrigins are the origins a frontend dev server runs on: React and
@@ -101,7 +102,13 @@ func New(cfg Config) (http.Handler, error) {
 	mux.Handle("/graphql", withAuth(authn, cfg.Logger, true, streaming(
 		limitBody(limits.MaxBodyBytes, gql),
 		withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes, gql)))))
-	mux.Handle("GET /{$}", playground.Handler("conflictgraph", "/graphql"))
+	pages, err := web.New()
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("GET /{$}", pages.Playground())
+	mux.Handle("GET /explore", pages.Explorer())
+	mux.Handle("GET /assets/", pages.Assets("/assets/"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -125,7 +132,7 @@ func New(cfg Config) (http.Handler, error) {
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", requestIDHeader},
-		ExposedHeaders: []string{requestIDHeader},
+		ExposedHeaders: []string{requestIDHeader, "X-Export-Truncated", "Content-Disposition"},
 		MaxAge:         600,
 	})
 	return c.Handler(withRequestLog(cfg.Logger, cfg.Metrics, mux)), nil
