@@ -30,8 +30,15 @@ type Config struct {
 	User     string // empty: no authentication
 	Password string
 	Database string // empty: the server's default database
-	// QueryTimeout bounds each transaction, on the server too; default 30s.
+	// QueryTimeout bounds each read transaction, on the server too;
+	// default 30s.
 	QueryTimeout time.Duration
+	// WriteTimeout bounds each write transaction, on the server too;
+	// default 5m. A change set of thousands of elements (the seed graph, an
+	// import's batch) is one transaction, whose statements a cold Neo4j
+	// plans one by one; an API request's own deadline bounds a mutation
+	// sooner.
+	WriteTimeout time.Duration
 	// ConnectTimeout bounds connecting and retrying when Neo4j is away, so
 	// requests fail with UNAVAILABLE instead of hanging; default 5s.
 	ConnectTimeout time.Duration
@@ -71,6 +78,9 @@ func New(cfg Config) (*Store, error) {
 	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = 5 * time.Second
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 5 * time.Minute
 	}
 	auth := neo4j.NoAuth()
 	if cfg.User != "" {
@@ -180,16 +190,17 @@ func firstLine(s string) string {
 // read runs work in a managed read transaction (retried on transient errors,
 // routed to a cluster's secondaries), bounded by the query timeout.
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	return transact(ctx, s, neo4j.AccessModeRead, work)
+	return transact(ctx, s, neo4j.AccessModeRead, s.cfg.QueryTimeout, work)
 }
 
-// write runs work in a managed write transaction.
+// write runs work in a managed write transaction, bounded by the write
+// timeout.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	return transact(ctx, s, neo4j.AccessModeWrite, work)
+	return transact(ctx, s, neo4j.AccessModeWrite, s.cfg.WriteTimeout, work)
 }
 
-func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout+s.cfg.ConnectTimeout)
+func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, timeout time.Duration, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout+s.cfg.ConnectTimeout)
 	defer cancel()
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: mode, DatabaseName: s.cfg.Database,
 		BookmarkManager: s.bookmarks, BoltLogger: s.cfg.BoltLogger})
@@ -199,7 +210,7 @@ func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, work 
 	if mode == neo4j.AccessModeWrite {
 		do = neo4j.ExecuteWrite[T]
 	}
-	out, err := do(ctx, session, work, neo4j.WithTxTimeout(s.cfg.QueryTimeout))
+	out, err := do(ctx, session, work, neo4j.WithTxTimeout(timeout))
 	if err != nil {
 		return zero, translate(err)
 	}
