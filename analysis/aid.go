@@ -68,7 +68,7 @@ type aidItem struct {
 // whose types carry aid, see domain.AidTypes). A program's donor is the top
 // of the chain program ADMINISTERED_BY agency PART_OF government; aid given
 // without a program is the giver's. Sums keep their qualifiers honest
-// (domain.SumQualifier) and never mix kinds or currencies.
+// (domain.SumQualifier) and never mix kinds, currencies, or rates with totals.
 func AidTotals(ctx context.Context, st domain.Store, q AidQuery) ([]*AidTotal, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -134,11 +134,17 @@ func AidTotals(ctx context.Context, st domain.Store, q AidQuery) ([]*AidTotal, e
 	return sumGroups(items, q.GroupBy)
 }
 
-// sumGroups adds the amounts of each group exactly, in minor units.
+// periodOrder lists totals first, then rates from the shortest period.
+func periodOrder(p domain.Period) int { return slices.Index(domain.Periods, p) + 1 }
+
+// sumGroups adds the amounts of each group exactly, in minor units. Totals
+// and rates are summed apart (a rate per month and a rate per year too), and
+// a range in any amount makes its sum a range.
 func sumGroups(items []aidItem, groupBy []AidGrouping) ([]*AidTotal, error) {
 	type key struct {
 		kind           domain.AidKind
 		currency       string
+		period         domain.Period // a rate is never added to a total
 		program, donor string
 		fiscalYear     int // 0: none
 	}
@@ -147,7 +153,7 @@ func sumGroups(items []aidItem, groupBy []AidGrouping) ([]*AidTotal, error) {
 	var order []key
 	for _, it := range items {
 		m := it.rel.Amount
-		k := key{kind: it.kind, currency: m.Currency}
+		k := key{kind: it.kind, currency: m.Currency, period: m.Period}
 		if slices.Contains(groupBy, ByProgram) && it.program != nil {
 			k.program = it.program.ID
 		}
@@ -159,7 +165,7 @@ func sumGroups(items []aidItem, groupBy []AidGrouping) ([]*AidTotal, error) {
 		}
 		t := groups[k]
 		if t == nil {
-			t = &AidTotal{Kind: it.kind, Amount: domain.Money{Currency: m.Currency, FiscalYear: m.FiscalYear}}
+			t = &AidTotal{Kind: it.kind, Amount: domain.Money{Currency: m.Currency, FiscalYear: m.FiscalYear, Period: m.Period}}
 			if k.program != "" {
 				t.Program = it.program
 			}
@@ -187,7 +193,7 @@ func sumGroups(items []aidItem, groupBy []AidGrouping) ([]*AidTotal, error) {
 	kindOrder := []domain.AidKind{domain.AidAllocated, domain.AidWaived, domain.AidProhibitedOrDenied, domain.AidPledged, domain.AidProposed}
 	slices.SortFunc(order, func(a, b key) int {
 		return cmp.Or(cmp.Compare(slices.Index(kindOrder, a.kind), slices.Index(kindOrder, b.kind)),
-			strings.Compare(a.currency, b.currency), strings.Compare(a.program, b.program),
+			strings.Compare(a.currency, b.currency), cmp.Compare(periodOrder(a.period), periodOrder(b.period)), strings.Compare(a.program, b.program),
 			strings.Compare(a.donor, b.donor), cmp.Compare(a.fiscalYear, b.fiscalYear))
 	})
 	out := make([]*AidTotal, len(order))

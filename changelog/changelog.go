@@ -59,17 +59,23 @@ type source struct {
 }
 
 type citation struct {
-	Source string `json:"source"`
-	Quote  string `json:"quote"`
+	Source  string `json:"source"`
+	Quote   string `json:"quote"`
+	Locator string `json:"locator,omitempty"`
 }
 
 type figure struct {
-	Measure   string           `json:"measure"`
-	Value     float64          `json:"value"`
-	Unit      string           `json:"unit"`
-	Qualifier domain.Qualifier `json:"qualifier"`
-	Date      string           `json:"date,omitempty"`
-	Citations []citation       `json:"citations"`
+	Measure     string           `json:"measure"`
+	Value       float64          `json:"value"`
+	Low         *float64         `json:"low,omitempty"`
+	High        *float64         `json:"high,omitempty"`
+	Unit        string           `json:"unit"`
+	Qualifier   domain.Qualifier `json:"qualifier"`
+	Period      domain.Period    `json:"period,omitempty"`
+	Date        string           `json:"date,omitempty"`
+	Certainty   domain.Certainty `json:"certainty,omitempty"`
+	Attribution string           `json:"attribution,omitempty"`
+	Citations   []citation       `json:"citations"`
 }
 
 type entity struct {
@@ -97,6 +103,9 @@ type entity struct {
 // money holds an amount exactly, in the currency's minor units.
 type money struct {
 	Minor      int64            `json:"minor"`
+	Low        *int64           `json:"low,omitempty"`
+	High       *int64           `json:"high,omitempty"`
+	Period     domain.Period    `json:"period,omitempty"`
 	Currency   string           `json:"currency"`
 	Qualifier  domain.Qualifier `json:"qualifier"`
 	FiscalYear *int             `json:"fiscalYear,omitempty"`
@@ -121,6 +130,7 @@ type relationship struct {
 	Count       *int                `json:"count,omitempty"`
 	Description string              `json:"description,omitempty"`
 	Certainty   domain.Certainty    `json:"certainty"`
+	Attribution string              `json:"attribution,omitempty"`
 	Citations   []citation          `json:"citations"`
 	Retraction  *retraction         `json:"retraction,omitempty"`
 }
@@ -180,7 +190,7 @@ func fromSource(s *domain.Source) *source {
 func fromCitations(list []domain.Citation) []citation {
 	out := make([]citation, len(list))
 	for i, c := range list {
-		out[i] = citation{Source: c.SourceID, Quote: c.Quote}
+		out[i] = citation{Source: c.SourceID, Quote: c.Quote, Locator: c.Locator}
 	}
 	return out
 }
@@ -194,8 +204,9 @@ func fromEntity(e *domain.Entity) *entity {
 		Place: e.Place, Killed: e.Killed, Injured: e.Injured, Program: e.Program, Authority: e.Authority, Agency: e.Agency,
 		Citations: fromCitations(e.Citations)}
 	for _, f := range e.Figures {
-		out.Figures = append(out.Figures, figure{Measure: f.Measure, Value: f.Value, Unit: f.Unit, Qualifier: f.Qualifier,
-			Date: f.Date.String(), Citations: fromCitations(f.Citations)})
+		out.Figures = append(out.Figures, figure{Measure: f.Measure, Value: f.Value, Low: f.Low, High: f.High, Unit: f.Unit,
+			Qualifier: f.Qualifier, Period: f.Period, Date: f.Date.String(), Certainty: f.Certainty, Attribution: f.Attribution,
+			Citations: fromCitations(f.Citations)})
 	}
 	return out
 }
@@ -205,9 +216,9 @@ func fromRelationship(r *domain.Relationship) *relationship {
 		return nil
 	}
 	out := &relationship{ID: r.ID, Type: r.Type, From: r.FromID, To: r.ToID, ValidFrom: r.ValidFrom.String(), ValidTo: r.ValidTo.String(),
-		Count: r.Count, Description: r.Description, Certainty: r.Certainty, Citations: fromCitations(r.Citations)}
+		Count: r.Count, Description: r.Description, Certainty: r.Certainty, Attribution: r.Attribution, Citations: fromCitations(r.Citations)}
 	if m := r.Amount; m != nil {
-		out.Amount = &money{Minor: m.Minor, Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
+		out.Amount = &money{Minor: m.Minor, Low: m.Low, High: m.High, Period: m.Period, Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
 	}
 	if x := r.Retraction; x != nil {
 		out.Retraction = &retraction{Revision: x.Revision, At: x.At.UTC(), Actor: x.Actor, Reason: x.Reason, Citations: fromCitations(x.Citations)}
@@ -233,7 +244,7 @@ func (d *decoder) date(s string) domain.PartialDate {
 func toCitations(list []citation) []domain.Citation {
 	out := make([]domain.Citation, len(list))
 	for i, c := range list {
-		out[i] = domain.Citation{SourceID: c.Source, Quote: c.Quote}
+		out[i] = domain.Citation{SourceID: c.Source, Quote: c.Quote, Locator: c.Locator}
 	}
 	return out
 }
@@ -254,8 +265,9 @@ func (d *decoder) entity(e *entity) *domain.Entity {
 		Place: e.Place, Killed: e.Killed, Injured: e.Injured, Program: e.Program, Authority: e.Authority, Agency: e.Agency,
 		Citations: toCitations(e.Citations)}
 	for _, f := range e.Figures {
-		out.Figures = append(out.Figures, domain.Figure{Measure: f.Measure, Value: f.Value, Unit: f.Unit, Qualifier: f.Qualifier,
-			Date: d.date(f.Date), Citations: toCitations(f.Citations)})
+		out.Figures = append(out.Figures, domain.Figure{Measure: f.Measure, Value: f.Value, Low: f.Low, High: f.High, Unit: f.Unit,
+			Qualifier: f.Qualifier, Period: f.Period, Date: d.date(f.Date), Certainty: f.Certainty, Attribution: f.Attribution,
+			Citations: toCitations(f.Citations)})
 	}
 	return out
 }
@@ -265,9 +277,9 @@ func (d *decoder) relationship(r *relationship) *domain.Relationship {
 		return nil
 	}
 	out := &domain.Relationship{ID: r.ID, Type: r.Type, FromID: r.From, ToID: r.To, ValidFrom: d.date(r.ValidFrom), ValidTo: d.date(r.ValidTo),
-		Count: r.Count, Description: r.Description, Certainty: r.Certainty, Citations: toCitations(r.Citations)}
+		Count: r.Count, Description: r.Description, Certainty: r.Certainty, Attribution: r.Attribution, Citations: toCitations(r.Citations)}
 	if m := r.Amount; m != nil {
-		out.Amount = &domain.Money{Minor: m.Minor, Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
+		out.Amount = &domain.Money{Minor: m.Minor, Low: m.Low, High: m.High, Period: m.Period, Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
 	}
 	if x := r.Retraction; x != nil {
 		out.Retraction = &domain.Retraction{Revision: x.Revision, At: x.At.UTC(), Actor: x.Actor, Reason: x.Reason, Citations: toCitations(x.Citations)}

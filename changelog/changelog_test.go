@@ -20,7 +20,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 12, 1, 17, 30, 0, 123456000, time.FixedZone("CET", 3600))
-	for name, g := range map[string]*domain.Graph{"seed": s.Graph, "fixture": storetest.Fixture()} {
+	for name, g := range map[string]*domain.Graph{"seed": s.Graph, "fixture": storetest.Fixture(), "rates and ranges": storetest.RatesAndRanges()} {
 		t.Run(name, func(t *testing.T) {
 			ch := &domain.Change{Revision: 7, At: at, Actor: "alice", Reason: "a reason with \"quotes\""}
 			for _, src := range g.Sources {

@@ -98,6 +98,10 @@ var KindFields = map[EntityKind][]Field{
 type Citation struct {
 	SourceID string
 	Quote    string // verbatim from the source, a sentence or less
+	// Locator says where in the source the quote is, when the source holds
+	// many texts: a data set's record ("event_id_cnty MLI12345"), a page.
+	// Empty for a document the quote is simply in.
+	Locator string
 }
 
 // Source is a document the graph's claims come from.
@@ -127,15 +131,47 @@ var Qualifiers = []Qualifier{QualifierExact, QualifierAtLeast, QualifierAbout, Q
 // Valid reports whether q is one of Qualifiers.
 func (q Qualifier) Valid() bool { return slices.Contains(Qualifiers, q) }
 
+// Period says what span of time an amount or a figure counts: nothing (a
+// total) or a rate, such as "$10 million per month". A sum never adds a
+// rate to a total, nor rates of different periods.
+type Period string
+
+// The periods; the zero value is a total.
+const (
+	PeriodTotal    Period = ""
+	PeriodPerDay   Period = "PER_DAY"
+	PeriodPerWeek  Period = "PER_WEEK"
+	PeriodPerMonth Period = "PER_MONTH"
+	PeriodPerYear  Period = "PER_YEAR"
+)
+
+// Periods lists the rates' periods, shortest first.
+var Periods = []Period{PeriodPerDay, PeriodPerWeek, PeriodPerMonth, PeriodPerYear}
+
+// Valid reports whether p is a total or one of Periods.
+func (p Period) Valid() bool { return p == PeriodTotal || slices.Contains(Periods, p) }
+
 // Figure is a number a source gives about an entity: personnel, displaced
-// people, people in need. Two sources that disagree give two figures.
+// people, people in need. Two sources that disagree give two figures. Like
+// a relationship, a figure carries how firmly its source states it and, when
+// the source says so, whose figure it is.
 type Figure struct {
-	Measure   string // what is counted, e.g. "uniformed personnel"
-	Value     float64
+	Measure string  // what is counted, e.g. "uniformed personnel"
+	Value   float64 // the figure, or a range's best estimate (its low end when the source gives none)
+	// Low and High are the range the source gives ("between 30 and 45",
+	// UCDP's low and high estimates), where it gives one.
+	Low, High *float64
 	Unit      string // e.g. "people", "troops", "USD"
 	Qualifier Qualifier
+	Period    Period      // a rate's period ("per month"); empty for a count
 	Date      PartialDate // when the figure held, if stated
-	Citations []Citation
+	// Certainty is how firmly the source states the figure: an estimate
+	// or a figure the source only relays is REPORTED, not STATED.
+	Certainty Certainty
+	// Attribution is whose figure the source says it is ("U.N. figures",
+	// "according to the government"), where it says.
+	Attribution string
+	Citations   []Citation
 }
 
 // Entity is an actor or a thing in the conflict graph. The common fields
@@ -194,6 +230,9 @@ type Relationship struct {
 	Count       *int
 	Description string
 	Certainty   Certainty
+	// Attribution is whose claim the source says this is ("according to
+	// U.N. monitors"), where it says; Certainty holds how firm it is.
+	Attribution string
 	Citations   []Citation
 	// Retraction is set on a relationship taken back: it has left every
 	// read of the graph but RelationshipsByIDs and the change feed.

@@ -13,10 +13,21 @@ import (
 // Minor 1_000_000_000 and sums never round. The API, the exports and every
 // other writer show it with Decimal.
 type Money struct {
-	Minor      int64
+	Minor int64 // the amount, or a range's best estimate (its low end when the source gives none)
+	// Low and High bound a range the source gives ("between $5 million and
+	// $8 million"), in minor units, where it gives one.
+	Low, High  *int64
 	Currency   string // ISO 4217, e.g. USD
 	Qualifier  Qualifier
-	FiscalYear *int // the fiscal year the amount belongs to, where stated
+	FiscalYear *int   // the fiscal year the amount belongs to, where stated
+	Period     Period // a rate's period: PER_MONTH for "$10 million per month"; empty for a total
+}
+
+// DecimalOf writes an amount of m's currency, in minor units, as Decimal
+// writes m: for a range's bounds.
+func (m Money) DecimalOf(minor int64) string {
+	m.Minor = minor
+	return m.Decimal()
 }
 
 // CurrencyScale returns the number of decimal places of the currency's
@@ -107,12 +118,50 @@ func (m Money) Add(o Money) (Money, error) {
 	if m.Currency != o.Currency {
 		return m, fmt.Errorf("add %s to %s: amounts of different currencies: %w", o.Currency, m.Currency, ErrInternal)
 	}
-	sum := m.Minor + o.Minor
-	if (o.Minor > 0 && sum < m.Minor) || (o.Minor < 0 && sum > m.Minor) {
-		return m, fmt.Errorf("a sum of %s amounts is too large to hold exactly: %w", m.Currency, ErrInternal)
+	if m.Period != o.Period {
+		return m, fmt.Errorf("add an amount %s to one %s: a rate and a total, or rates of different periods: %w", periodText(o.Period), periodText(m.Period), ErrInternal)
+	}
+	sum, err := addMinor(m.Currency, m.Minor, o.Minor)
+	if err != nil {
+		return m, err
+	}
+	// A range in either makes the sum a range: an amount without one is
+	// its own low and high.
+	if m.Low != nil || m.High != nil || o.Low != nil || o.High != nil {
+		low, err := addMinor(m.Currency, bound(m.Low, m.Minor), bound(o.Low, o.Minor))
+		if err != nil {
+			return m, err
+		}
+		high, err := addMinor(m.Currency, bound(m.High, m.Minor), bound(o.High, o.Minor))
+		if err != nil {
+			return m, err
+		}
+		m.Low, m.High = &low, &high
 	}
 	m.Minor = sum
 	return m, nil
+}
+
+func bound(b *int64, value int64) int64 {
+	if b == nil {
+		return value
+	}
+	return *b
+}
+
+func addMinor(currency string, a, b int64) (int64, error) {
+	sum := a + b
+	if (b > 0 && sum < a) || (b < 0 && sum > a) {
+		return 0, fmt.Errorf("a sum of %s amounts is too large to hold exactly: %w", currency, ErrInternal)
+	}
+	return sum, nil
+}
+
+func periodText(p Period) string {
+	if p == PeriodTotal {
+		return "in total"
+	}
+	return strings.ToLower(strings.ReplaceAll(string(p), "_", " "))
 }
 
 // SumQualifier is the qualifier of a sum of amounts with these qualifiers:

@@ -200,6 +200,7 @@ func checkCitations(ps *problems, field string, cs []Citation) {
 		case !utf8.ValidString(c.Quote):
 			ps.add(cf+".quote", "is not valid UTF-8")
 		}
+		optionalText(ps, cf+".locator", c.Locator, MaxNameLength)
 	}
 }
 
@@ -286,12 +287,31 @@ func fieldOrder(f string) string {
 func checkFigure(sub, ps *problems, f Figure) {
 	required(sub, "measure", f.Measure, MaxNameLength)
 	required(sub, "unit", f.Unit, MaxNameLength)
-	if f.Value < 0 || math.IsNaN(f.Value) || math.IsInf(f.Value, 0) {
-		sub.add("value", "expected a number of 0 or more, got %v", f.Value)
+	number := func(field string, v float64) bool {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			sub.add(field, "expected a number of 0 or more, got %v", v)
+			return false
+		}
+		return true
+	}
+	if number("value", f.Value) {
+		if f.Low != nil && number("low", *f.Low) && *f.Low > f.Value {
+			sub.add("low", "the range's low end (%v) is above the value (%v)", *f.Low, f.Value)
+		}
+		if f.High != nil && number("high", *f.High) && *f.High < f.Value {
+			sub.add("high", "the range's high end (%v) is below the value (%v)", *f.High, f.Value)
+		}
 	}
 	if !f.Qualifier.Valid() {
 		sub.add("qualifier", "qualifier %q is not one of %v", f.Qualifier, Qualifiers)
 	}
+	if !f.Period.Valid() {
+		sub.add("period", "period %q is not one of %v (or none, for a count)", f.Period, Periods)
+	}
+	if !f.Certainty.Valid() {
+		sub.add("certainty", "certainty %q is not one of %v", f.Certainty, Certainties)
+	}
+	optionalText(sub, "attribution", f.Attribution, MaxNameLength)
 	checkCitations(sub, "citations", f.Citations)
 	ps.merge(sub)
 }
@@ -327,6 +347,7 @@ func ValidateRelationship(r *Relationship) []Problem {
 		ps.add("count", "expected a whole number of 0 or more, got %d", *r.Count)
 	}
 	optionalText(ps, "description", r.Description, MaxDescriptionLength)
+	optionalText(ps, "attribution", r.Attribution, MaxNameLength)
 	checkCitations(ps, "citations", r.Citations)
 	return ps.list
 }
@@ -352,6 +373,15 @@ func checkMoney(sub, ps *problems, m *Money) {
 	}
 	if fy := m.FiscalYear; fy != nil && (*fy < 1900 || *fy > 2100) {
 		sub.add("fiscalYear", "fiscal year %d is out of range (1900-2100)", *fy)
+	}
+	if m.Low != nil && (*m.Low < 0 || *m.Low > m.Minor) {
+		sub.add("low", "the range's low end (%s) must be 0 or more and at most the amount (%s)", m.DecimalOf(*m.Low), m.Decimal())
+	}
+	if m.High != nil && *m.High < m.Minor {
+		sub.add("high", "the range's high end (%s) is below the amount (%s)", m.DecimalOf(*m.High), m.Decimal())
+	}
+	if !m.Period.Valid() {
+		sub.add("period", "period %q is not one of %v (or none, for a total)", m.Period, Periods)
 	}
 	ps.merge(sub)
 }

@@ -80,6 +80,7 @@ var nodeColumns = func() []column[node] {
 var edgeColumns = []column[*domain.Relationship]{
 	{"type", typeString, func(r *domain.Relationship) (string, bool) { return string(r.Type), true }},
 	{"certainty", typeString, func(r *domain.Relationship) (string, bool) { return string(r.Certainty), r.Certainty != "" }},
+	{"attribution", typeString, func(r *domain.Relationship) (string, bool) { return r.Attribution, r.Attribution != "" }},
 	{"validFrom", typeString, func(r *domain.Relationship) (string, bool) { return r.ValidFrom.String(), !r.ValidFrom.IsZero() }},
 	{"validTo", typeString, func(r *domain.Relationship) (string, bool) { return r.ValidTo.String(), !r.ValidTo.IsZero() }},
 	{"description", typeString, func(r *domain.Relationship) (string, bool) { return r.Description, r.Description != "" }},
@@ -113,6 +114,24 @@ var edgeColumns = []column[*domain.Relationship]{
 		}
 		return strconv.Itoa(*r.Amount.FiscalYear), true
 	}},
+	{"period", typeString, func(r *domain.Relationship) (string, bool) {
+		if r.Amount == nil || r.Amount.Period == domain.PeriodTotal {
+			return "", false
+		}
+		return string(r.Amount.Period), true
+	}},
+	{"amountLow", typeDouble, func(r *domain.Relationship) (string, bool) {
+		if r.Amount == nil || r.Amount.Low == nil {
+			return "", false
+		}
+		return r.Amount.DecimalOf(*r.Amount.Low), true
+	}},
+	{"amountHigh", typeDouble, func(r *domain.Relationship) (string, bool) {
+		if r.Amount == nil || r.Amount.High == nil {
+			return "", false
+		}
+		return r.Amount.DecimalOf(*r.Amount.High), true
+	}},
 	{"citations", typeString, func(r *domain.Relationship) (string, bool) { return jsonText(citations(r.Citations)), true }},
 }
 
@@ -121,13 +140,40 @@ var edgeColumns = []column[*domain.Relationship]{
 // writes it for the API. Every file format prints amounts through it.
 func AmountText(m *domain.Money) string { return m.Decimal() }
 
+// amountData is the JSON shape of an amount: its exact value, currency and
+// qualifier, and its fiscal year, period and range where it has them.
+func amountData(m *domain.Money) map[string]any {
+	amount := map[string]any{"value": AmountText(m), "currency": m.Currency, "qualifier": m.Qualifier}
+	if m.FiscalYear != nil {
+		amount["fiscalYear"] = *m.FiscalYear
+	}
+	put(amount, "period", string(m.Period))
+	if m.Low != nil {
+		amount["low"] = m.DecimalOf(*m.Low)
+	}
+	if m.High != nil {
+		amount["high"] = m.DecimalOf(*m.High)
+	}
+	return amount
+}
+
 // figures is the JSON shape of an entity's figures: each with its measure,
-// value, unit, qualifier, date where stated, and citations.
+// value, unit, qualifier, certainty and citations, and its range, period,
+// date and attribution where it has them.
 func figures(fs []domain.Figure) []map[string]any {
 	out := make([]map[string]any, len(fs))
 	for i, f := range fs {
-		fig := map[string]any{"measure": f.Measure, "value": f.Value, "unit": f.Unit, "qualifier": f.Qualifier, "citations": citations(f.Citations)}
+		fig := map[string]any{"measure": f.Measure, "value": f.Value, "unit": f.Unit, "qualifier": f.Qualifier,
+			"certainty": f.Certainty, "citations": citations(f.Citations)}
+		if f.Low != nil {
+			fig["low"] = *f.Low
+		}
+		if f.High != nil {
+			fig["high"] = *f.High
+		}
+		put(fig, "period", string(f.Period))
 		put(fig, "date", f.Date.String())
+		put(fig, "attribution", f.Attribution)
 		out[i] = fig
 	}
 	return out

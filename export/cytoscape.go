@@ -160,13 +160,10 @@ func edgeData(r *domain.Relationship) map[string]any {
 	if r.Count != nil {
 		d["count"] = *r.Count
 	}
+	put(d, "attribution", r.Attribution)
 	if m := r.Amount; m != nil {
 		// An exact decimal string, as in the API: never a float.
-		amount := map[string]any{"value": m.Decimal(), "currency": m.Currency, "qualifier": m.Qualifier}
-		if m.FiscalYear != nil {
-			amount["fiscalYear"] = *m.FiscalYear
-		}
-		d["amount"] = amount
+		d["amount"] = amountData(m)
 	}
 	return d
 }
@@ -175,6 +172,9 @@ func citations(cs []domain.Citation) []map[string]string {
 	out := make([]map[string]string, len(cs))
 	for i, c := range cs {
 		out[i] = map[string]string{"source": c.SourceID, "quote": c.Quote}
+		if c.Locator != "" {
+			out[i]["locator"] = c.Locator
+		}
 	}
 	return out
 }

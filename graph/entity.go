@@ -69,6 +69,23 @@ func entityRelationships(ctx context.Context, entityID string, types []domain.Re
 	return conn, nil
 }
 
+// period is a rate's period, nil for a total.
+func period(p domain.Period) *domain.Period {
+	if p == domain.PeriodTotal {
+		return nil
+	}
+	return &p
+}
+
+// bound writes a range's bound of m exactly, nil when there is none.
+func bound(m domain.Money, b *int64) *string {
+	if b == nil {
+		return nil
+	}
+	s := m.DecimalOf(*b)
+	return &s
+}
+
 func optional(s string) *string {
 	if s == "" {
 		return nil

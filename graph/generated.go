@@ -42,8 +42,10 @@ type ResolverRoot interface {
 	Coup() CoupResolver
 	EntityChange() EntityChangeResolver
 	Event() EventResolver
+	Figure() FigureResolver
 	Legislation() LegislationResolver
 	Mission() MissionResolver
+	Money() MoneyResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Path() PathResolver
@@ -152,8 +154,9 @@ type ComplexityRoot struct {
 	}
 
 	Citation struct {
-		Quote  func(childComplexity int) int
-		Source func(childComplexity int) int
+		Locator func(childComplexity int) int
+		Quote   func(childComplexity int) int
+		Source  func(childComplexity int) int
 	}
 
 	Country struct {
@@ -233,12 +236,17 @@ type ComplexityRoot struct {
 	}
 
 	Figure struct {
-		Citations func(childComplexity int) int
-		Date      func(childComplexity int) int
-		Measure   func(childComplexity int) int
-		Qualifier func(childComplexity int) int
-		Unit      func(childComplexity int) int
-		Value     func(childComplexity int) int
+		Attribution func(childComplexity int) int
+		Certainty   func(childComplexity int) int
+		Citations   func(childComplexity int) int
+		Date        func(childComplexity int) int
+		High        func(childComplexity int) int
+		Low         func(childComplexity int) int
+		Measure     func(childComplexity int) int
+		Period      func(childComplexity int) int
+		Qualifier   func(childComplexity int) int
+		Unit        func(childComplexity int) int
+		Value       func(childComplexity int) int
 	}
 
 	Legislation struct {
@@ -272,6 +280,9 @@ type ComplexityRoot struct {
 		Currency   func(childComplexity int) int
 		Decimal    func(childComplexity int) int
 		FiscalYear func(childComplexity int) int
+		High       func(childComplexity int) int
+		Low        func(childComplexity int) int
+		Period     func(childComplexity int) int
 		Qualifier  func(childComplexity int) int
 	}
 
@@ -338,6 +349,7 @@ type ComplexityRoot struct {
 
 	Relationship struct {
 		Amount      func(childComplexity int) int
+		Attribution func(childComplexity int) int
 		Certainty   func(childComplexity int) int
 		Citations   func(childComplexity int) int
 		Count       func(childComplexity int) int
@@ -473,6 +485,8 @@ type ChangeResolver interface {
 }
 type CitationResolver interface {
 	Source(ctx context.Context, obj *domain.Citation) (*domain.Source, error)
+
+	Locator(ctx context.Context, obj *domain.Citation) (*string, error)
 }
 type CountryResolver interface {
 	Relationships(ctx context.Context, obj *model.Country, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error)
@@ -487,11 +501,21 @@ type EntityChangeResolver interface {
 type EventResolver interface {
 	Relationships(ctx context.Context, obj *model.Event, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error)
 }
+type FigureResolver interface {
+	Period(ctx context.Context, obj *domain.Figure) (*domain.Period, error)
+
+	Attribution(ctx context.Context, obj *domain.Figure) (*string, error)
+}
 type LegislationResolver interface {
 	Relationships(ctx context.Context, obj *model.Legislation, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error)
 }
 type MissionResolver interface {
 	Relationships(ctx context.Context, obj *model.Mission, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error)
+}
+type MoneyResolver interface {
+	Period(ctx context.Context, obj *domain.Money) (*domain.Period, error)
+	Low(ctx context.Context, obj *domain.Money) (*string, error)
+	High(ctx context.Context, obj *domain.Money) (*string, error)
 }
 type MutationResolver interface {
 	CreateSource(ctx context.Context, input model.CreateSourceInput) (*model.CreateSourcePayload, error)
@@ -529,6 +553,8 @@ type RelationshipResolver interface {
 	To(ctx context.Context, obj *domain.Relationship) (model.Entity, error)
 
 	Description(ctx context.Context, obj *domain.Relationship) (*string, error)
+
+	Attribution(ctx context.Context, obj *domain.Relationship) (*string, error)
 }
 type SanctionResolver interface {
 	Relationships(ctx context.Context, obj *model.Sanction, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error)
@@ -975,6 +1001,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
 
+	case "Citation.locator":
+		if e.ComplexityRoot.Citation.Locator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Locator(childComplexity), true
 	case "Citation.quote":
 		if e.ComplexityRoot.Citation.Quote == nil {
 			break
@@ -1306,6 +1338,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Summary(childComplexity), true
 
+	case "Figure.attribution":
+		if e.ComplexityRoot.Figure.Attribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Attribution(childComplexity), true
+	case "Figure.certainty":
+		if e.ComplexityRoot.Figure.Certainty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Certainty(childComplexity), true
 	case "Figure.citations":
 		if e.ComplexityRoot.Figure.Citations == nil {
 			break
@@ -1318,12 +1362,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Figure.Date(childComplexity), true
+	case "Figure.high":
+		if e.ComplexityRoot.Figure.High == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.High(childComplexity), true
+	case "Figure.low":
+		if e.ComplexityRoot.Figure.Low == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Low(childComplexity), true
 	case "Figure.measure":
 		if e.ComplexityRoot.Figure.Measure == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Figure.Measure(childComplexity), true
+	case "Figure.period":
+		if e.ComplexityRoot.Figure.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Period(childComplexity), true
 	case "Figure.qualifier":
 		if e.ComplexityRoot.Figure.Qualifier == nil {
 			break
@@ -1499,6 +1561,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Money.FiscalYear(childComplexity), true
+	case "Money.high":
+		if e.ComplexityRoot.Money.High == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.High(childComplexity), true
+	case "Money.low":
+		if e.ComplexityRoot.Money.Low == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.Low(childComplexity), true
+	case "Money.period":
+		if e.ComplexityRoot.Money.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.Period(childComplexity), true
 	case "Money.qualifier":
 		if e.ComplexityRoot.Money.Qualifier == nil {
 			break
@@ -1867,6 +1947,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.Amount(childComplexity), true
+	case "Relationship.attribution":
+		if e.ComplexityRoot.Relationship.Attribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Attribution(childComplexity), true
 	case "Relationship.certainty":
 		if e.ComplexityRoot.Relationship.Certainty == nil {
 			break
@@ -2943,6 +3029,8 @@ type Relationship implements Node {
   count: Int
   description: String
   certainty: Certainty!
+  "Whose claim the source says this is (\"according to U.N. monitors\"), where it says."
+  attribution: String
   citations: [Citation!]!
 }
 
@@ -2959,6 +3047,23 @@ type Money {
   qualifier: Qualifier!
   "The fiscal year it belongs to, where the source says."
   fiscalYear: Int
+  """
+  Set when the amount is a rate, "$10 million per month": no sum adds it to
+  a total (aidTotals keeps rates and totals apart). Null for a total.
+  """
+  period: Period
+  "The low end of the range the source gives, where it gives one; value is then its best estimate."
+  low: Decimal
+  "The high end of the range, where the source gives one."
+  high: Decimal
+}
+
+"What span of time a rate counts; an amount or figure without one is a total or a count."
+enum Period {
+  PER_DAY
+  PER_WEEK
+  PER_MONTH
+  PER_YEAR
 }
 
 "A number a source gives about an entity. Sources that disagree give two figures."
@@ -2971,6 +3076,16 @@ type Figure {
   qualifier: Qualifier!
   "When the figure held, where stated."
   date: PartialDate
+  "Set when the figure is a rate (\"per month\")."
+  period: Period
+  "The low end of the range the source gives (\"between 30 and 45\", a low estimate), where it gives one; value is then the best estimate."
+  low: Float
+  "The high end of the range, where the source gives one."
+  high: Float
+  "How firmly the source states the figure: an estimate, or a figure it only relays, is REPORTED."
+  certainty: Certainty!
+  "Whose figure the source says it is (\"U.N. figures\"), where it says."
+  attribution: String
   citations: [Citation!]!
 }
 
@@ -2978,6 +3093,8 @@ type Figure {
 type Citation {
   source: Source!
   quote: String!
+  "Where in the source the quote is, when the source holds many texts: a data set's record (\"ACLED event MLI12345\"), a page."
+  locator: String
 }
 
 "A document the graph's claims come from."
@@ -3295,6 +3412,8 @@ input CitationInput {
   source: ID!
   "At most 600 characters."
   quote: String!
+  "Where in the source the quote is, when it holds many texts (a record id, a page)."
+  locator: String
 }
 
 "An amount as its source states it."
@@ -3305,6 +3424,12 @@ input MoneyInput {
   currency: String!
   qualifier: Qualifier! = EXACT
   fiscalYear: Int
+  "For a rate (\"$10 million per month\"); none for a total."
+  period: Period
+  "A range's low end, where the source gives one; value is its best estimate."
+  low: Decimal
+  "A range's high end."
+  high: Decimal
 }
 
 input CreateSourceInput {
@@ -3380,6 +3505,8 @@ input AddRelationshipInput {
   validFrom: PartialDate
   validTo: PartialDate
   certainty: Certainty! = STATED
+  "Whose claim the source says it is (\"according to U.N. monitors\"), where it says."
+  attribution: String
   amount: MoneyInput
   count: Int
   description: String
@@ -3580,6 +3707,8 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_source(ctx, field)
 	case "quote":
 		return ec.fieldContext_Citation_quote(ctx, field)
+	case "locator":
+		return ec.fieldContext_Citation_locator(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
 }
@@ -3666,6 +3795,16 @@ func (ec *executionContext) childFields_Figure(ctx context.Context, field graphq
 		return ec.fieldContext_Figure_qualifier(ctx, field)
 	case "date":
 		return ec.fieldContext_Figure_date(ctx, field)
+	case "period":
+		return ec.fieldContext_Figure_period(ctx, field)
+	case "low":
+		return ec.fieldContext_Figure_low(ctx, field)
+	case "high":
+		return ec.fieldContext_Figure_high(ctx, field)
+	case "certainty":
+		return ec.fieldContext_Figure_certainty(ctx, field)
+	case "attribution":
+		return ec.fieldContext_Figure_attribution(ctx, field)
 	case "citations":
 		return ec.fieldContext_Figure_citations(ctx, field)
 	}
@@ -3682,6 +3821,12 @@ func (ec *executionContext) childFields_Money(ctx context.Context, field graphql
 		return ec.fieldContext_Money_qualifier(ctx, field)
 	case "fiscalYear":
 		return ec.fieldContext_Money_fiscalYear(ctx, field)
+	case "period":
+		return ec.fieldContext_Money_period(ctx, field)
+	case "low":
+		return ec.fieldContext_Money_low(ctx, field)
+	case "high":
+		return ec.fieldContext_Money_high(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
 }
@@ -3730,6 +3875,8 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_description(ctx, field)
 	case "certainty":
 		return ec.fieldContext_Relationship_certainty(ctx, field)
+	case "attribution":
+		return ec.fieldContext_Relationship_attribution(ctx, field)
 	case "citations":
 		return ec.fieldContext_Relationship_citations(ctx, field)
 	case "retraction":
@@ -6800,6 +6947,29 @@ func (ec *executionContext) fieldContext_Citation_quote(_ context.Context, field
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
+func (ec *executionContext) _Citation_locator(ctx context.Context, field graphql.CollectedField, obj *domain.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_locator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citation().Locator(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_locator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, true, "String")
+}
+
 func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8249,6 +8419,121 @@ func (ec *executionContext) fieldContext_Figure_date(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Figure", field, false, false, "PartialDate")
 }
 
+func (ec *executionContext) _Figure_period(ctx context.Context, field graphql.CollectedField, obj *domain.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Figure().Period(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Period) graphql.Marshaler {
+			return ec.marshalOPeriod2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPeriod(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, true, true, "Period")
+}
+
+func (ec *executionContext) _Figure_low(ctx context.Context, field graphql.CollectedField, obj *domain.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_low(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Low, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Figure_high(ctx context.Context, field graphql.CollectedField, obj *domain.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_high(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.High, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Figure_certainty(ctx context.Context, field graphql.CollectedField, obj *domain.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_certainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certainty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Certainty) graphql.Marshaler {
+			return ec.marshalNCertainty2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐCertainty(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_certainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, false, false, "Certainty")
+}
+
+func (ec *executionContext) _Figure_attribution(ctx context.Context, field graphql.CollectedField, obj *domain.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_attribution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Figure().Attribution(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_attribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, true, true, "String")
+}
+
 func (ec *executionContext) _Figure_citations(ctx context.Context, field graphql.CollectedField, obj *domain.Figure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8932,6 +9217,75 @@ func (ec *executionContext) _Money_fiscalYear(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Money_fiscalYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Money_period(ctx context.Context, field graphql.CollectedField, obj *domain.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Money_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Money().Period(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Period) graphql.Marshaler {
+			return ec.marshalOPeriod2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPeriod(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Money_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Money", field, true, true, "Period")
+}
+
+func (ec *executionContext) _Money_low(ctx context.Context, field graphql.CollectedField, obj *domain.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Money_low(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Money().Low(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Money_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Money", field, true, true, "Decimal")
+}
+
+func (ec *executionContext) _Money_high(ctx context.Context, field graphql.CollectedField, obj *domain.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Money_high(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Money().High(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Money_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Money", field, true, true, "Decimal")
 }
 
 func (ec *executionContext) _Mutation_createSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10848,6 +11202,29 @@ func (ec *executionContext) _Relationship_certainty(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Relationship_certainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Certainty")
+}
+
+func (ec *executionContext) _Relationship_attribution(ctx context.Context, field graphql.CollectedField, obj *domain.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_attribution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Relationship().Attribution(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_attribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, true, true, "String")
 }
 
 func (ec *executionContext) _Relationship_citations(ctx context.Context, field graphql.CollectedField, obj *domain.Relationship) (ret graphql.Marshaler) {
@@ -13374,7 +13751,7 @@ func (ec *executionContext) unmarshalInputAddRelationshipInput(ctx context.Conte
 		asMap["certainty"] = "STATED"
 	}
 
-	fieldsInOrder := [...]string{"clientMutationId", "type", "from", "to", "validFrom", "validTo", "certainty", "amount", "count", "description", "citations", "reason", "expectedRevision"}
+	fieldsInOrder := [...]string{"clientMutationId", "type", "from", "to", "validFrom", "validTo", "certainty", "attribution", "amount", "count", "description", "citations", "reason", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13430,6 +13807,13 @@ func (ec *executionContext) unmarshalInputAddRelationshipInput(ctx context.Conte
 				return it, err
 			}
 			it.Certainty = data
+		case "attribution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attribution"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attribution = data
 		case "amount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
 			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐMoneyInput(ctx, v)
@@ -13500,7 +13884,7 @@ func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"source", "quote"}
+	fieldsInOrder := [...]string{"source", "quote", "locator"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13521,6 +13905,13 @@ func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Quote = data
+		case "locator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locator"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locator = data
 		}
 	}
 	return it, nil
@@ -13777,7 +14168,7 @@ func (ec *executionContext) unmarshalInputMoneyInput(ctx context.Context, obj an
 		asMap["qualifier"] = "EXACT"
 	}
 
-	fieldsInOrder := [...]string{"value", "currency", "qualifier", "fiscalYear"}
+	fieldsInOrder := [...]string{"value", "currency", "qualifier", "fiscalYear", "period", "low", "high"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13812,6 +14203,27 @@ func (ec *executionContext) unmarshalInputMoneyInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.FiscalYear = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOPeriod2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPeriod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "low":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("low"))
+			data, err := ec.unmarshalODecimal2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Low = data
+		case "high":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("high"))
+			data, err := ec.unmarshalODecimal2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.High = data
 		}
 	}
 	return it, nil
@@ -14933,6 +15345,12 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "locator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Citation_locator(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15466,32 +15884,59 @@ func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, o
 		case "measure":
 			out.Values[i] = ec._Figure_measure(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "value":
 			out.Values[i] = ec._Figure_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unit":
 			out.Values[i] = ec._Figure_unit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "qualifier":
 			out.Values[i] = ec._Figure_qualifier(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "date":
 			out.Values[i] = ec._Figure_date(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "period":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Figure_period(ctx, field, obj)
+				})
+		case "low":
+			out.Values[i] = ec._Figure_low(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "high":
+			out.Values[i] = ec._Figure_high(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "certainty":
+			out.Values[i] = ec._Figure_certainty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attribution":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Figure_attribution(ctx, field, obj)
+				})
 		case "citations":
 			out.Values[i] = ec._Figure_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15687,23 +16132,41 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 		case "value":
 			out.Values[i] = ec._Money_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "currency":
 			out.Values[i] = ec._Money_currency(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "qualifier":
 			out.Values[i] = ec._Money_qualifier(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fiscalYear":
 			out.Values[i] = ec._Money_fiscalYear(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "period":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Money_period(ctx, field, obj)
+				})
+		case "low":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Money_low(ctx, field, obj)
+				})
+		case "high":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Money_high(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16226,6 +16689,12 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "attribution":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relationship_attribution(ctx, field, obj)
+				})
 		case "citations":
 			out.Values[i] = ec._Relationship_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18269,6 +18738,24 @@ func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋconflictgraphᚋcon
 	return ec._Change(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalODecimal2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := model.UnmarshalDecimal(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalDecimal(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐDirection(ctx context.Context, v any) (*domain.Direction, error) {
 	if v == nil {
 		return nil, nil
@@ -18348,6 +18835,23 @@ func (ec *executionContext) marshalOEntityKind2ᚖgithubᚗcomᚋconflictgraph�
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := model.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := model.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -18505,6 +19009,25 @@ func (ec *executionContext) marshalOPartialDate2ᚖgithubᚗcomᚋconflictgraph�
 	_ = sel
 	_ = ctx
 	res := model.MarshalPartialDate(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOPeriod2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPeriod(ctx context.Context, v any) (*domain.Period, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.Period(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPeriod2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPeriod(ctx context.Context, sel ast.SelectionSet, v *domain.Period) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 

@@ -53,6 +53,11 @@ func (r *citationResolver) Source(ctx context.Context, obj *domain.Citation) (*d
 	return s, err
 }
 
+// Locator is the resolver for the locator field.
+func (r *citationResolver) Locator(ctx context.Context, obj *domain.Citation) (*string, error) {
+	return optional(obj.Locator), nil
+}
+
 // Relationships is the resolver for the relationships field.
 func (r *countryResolver) Relationships(ctx context.Context, obj *model.Country, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error) {
 	return entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
@@ -68,6 +73,16 @@ func (r *eventResolver) Relationships(ctx context.Context, obj *model.Event, typ
 	return entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
 }
 
+// Period is the resolver for the period field.
+func (r *figureResolver) Period(ctx context.Context, obj *domain.Figure) (*domain.Period, error) {
+	return period(obj.Period), nil
+}
+
+// Attribution is the resolver for the attribution field.
+func (r *figureResolver) Attribution(ctx context.Context, obj *domain.Figure) (*string, error) {
+	return optional(obj.Attribution), nil
+}
+
 // Relationships is the resolver for the relationships field.
 func (r *legislationResolver) Relationships(ctx context.Context, obj *model.Legislation, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error) {
 	return entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
@@ -76,6 +91,21 @@ func (r *legislationResolver) Relationships(ctx context.Context, obj *model.Legi
 // Relationships is the resolver for the relationships field.
 func (r *missionResolver) Relationships(ctx context.Context, obj *model.Mission, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error) {
 	return entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+}
+
+// Period is the resolver for the period field.
+func (r *moneyResolver) Period(ctx context.Context, obj *domain.Money) (*domain.Period, error) {
+	return period(obj.Period), nil
+}
+
+// Low is the resolver for the low field.
+func (r *moneyResolver) Low(ctx context.Context, obj *domain.Money) (*string, error) {
+	return bound(*obj, obj.Low), nil
+}
+
+// High is the resolver for the high field.
+func (r *moneyResolver) High(ctx context.Context, obj *domain.Money) (*string, error) {
+	return bound(*obj, obj.High), nil
 }
 
 // Relationships is the resolver for the relationships field.
@@ -220,6 +250,11 @@ func (r *relationshipResolver) Description(ctx context.Context, obj *domain.Rela
 	return optional(obj.Description), nil
 }
 
+// Attribution is the resolver for the attribution field.
+func (r *relationshipResolver) Attribution(ctx context.Context, obj *domain.Relationship) (*string, error) {
+	return optional(obj.Attribution), nil
+}
+
 // Relationships is the resolver for the relationships field.
 func (r *sanctionResolver) Relationships(ctx context.Context, obj *model.Sanction, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error) {
 	return entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
@@ -264,11 +299,17 @@ func (r *Resolver) Coup() CoupResolver { return &coupResolver{r} }
 // Event returns EventResolver implementation.
 func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 
+// Figure returns FigureResolver implementation.
+func (r *Resolver) Figure() FigureResolver { return &figureResolver{r} }
+
 // Legislation returns LegislationResolver implementation.
 func (r *Resolver) Legislation() LegislationResolver { return &legislationResolver{r} }
 
 // Mission returns MissionResolver implementation.
 func (r *Resolver) Mission() MissionResolver { return &missionResolver{r} }
+
+// Money returns MoneyResolver implementation.
+func (r *Resolver) Money() MoneyResolver { return &moneyResolver{r} }
 
 // Organization returns OrganizationResolver implementation.
 func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
@@ -306,8 +347,10 @@ type (
 	countryResolver       struct{ *Resolver }
 	coupResolver          struct{ *Resolver }
 	eventResolver         struct{ *Resolver }
+	figureResolver        struct{ *Resolver }
 	legislationResolver   struct{ *Resolver }
 	missionResolver       struct{ *Resolver }
+	moneyResolver         struct{ *Resolver }
 	organizationResolver  struct{ *Resolver }
 	pathResolver          struct{ *Resolver }
 	personResolver        struct{ *Resolver }

@@ -105,7 +105,7 @@ func changed(ch *domain.Change) *domain.Change {
 func citations(in []*model.CitationInput) []domain.Citation {
 	out := make([]domain.Citation, len(in))
 	for i, c := range in {
-		out[i] = domain.Citation{SourceID: c.Source, Quote: c.Quote}
+		out[i] = domain.Citation{SourceID: c.Source, Quote: c.Quote, Locator: deref(c.Locator)}
 	}
 	return out
 }
@@ -171,16 +171,36 @@ func patch(in model.UpsertEntityInput) *domain.EntityPatch {
 // input.amount.value for an amount that is not exact in its currency.
 func relationship(in model.AddRelationshipInput) (*domain.Relationship, error) {
 	r := &domain.Relationship{Type: in.Type, FromID: in.From, ToID: in.To, ValidFrom: deref(in.ValidFrom), ValidTo: deref(in.ValidTo),
-		Count: in.Count, Description: deref(in.Description), Certainty: in.Certainty, Citations: citations(in.Citations)}
+		Count: in.Count, Description: deref(in.Description), Certainty: in.Certainty, Attribution: deref(in.Attribution),
+		Citations: citations(in.Citations)}
 	if m := in.Amount; m != nil {
-		r.Amount = &domain.Money{Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear}
+		r.Amount = &domain.Money{Currency: m.Currency, Qualifier: m.Qualifier, FiscalYear: m.FiscalYear, Period: deref(m.Period)}
 		// An unknown currency is reported at the currency, by the domain.
 		if _, err := domain.CurrencyScale(m.Currency); err == nil {
-			minor, err := domain.ParseAmount(m.Value, m.Currency)
-			if err != nil {
-				return nil, domain.InvalidField("input.amount.value", "%s", err.Error())
+			amount := func(field, value string) (int64, error) {
+				minor, err := domain.ParseAmount(value, m.Currency)
+				if err != nil {
+					return 0, domain.InvalidField("input.amount."+field, "%s", err.Error())
+				}
+				return minor, nil
 			}
-			r.Amount.Minor = minor
+			var err error
+			if r.Amount.Minor, err = amount("value", m.Value); err != nil {
+				return nil, err
+			}
+			for _, b := range []struct {
+				field string
+				text  *string
+				dst   **int64
+			}{{"low", m.Low, &r.Amount.Low}, {"high", m.High, &r.Amount.High}} {
+				if b.text != nil {
+					v, err := amount(b.field, *b.text)
+					if err != nil {
+						return nil, err
+					}
+					*b.dst = &v
+				}
+			}
 		}
 	}
 	return r, nil

@@ -42,7 +42,7 @@ func entityProps(e *domain.Entity) (map[string]any, error) {
 		}
 		p[string(f)] = v
 	}
-	p["citationSources"], p["citationQuotes"] = citationLists(e.Citations)
+	putCitations(p, "citation", e.Citations)
 	if len(e.Figures) > 0 {
 		// Figures nest citations, which Neo4j properties cannot hold: they
 		// are stored as one JSON document.
@@ -103,7 +103,7 @@ func scanEntity(m map[string]any) (*domain.Entity, error) {
 	if e.Ended, err = date(m, "ended"); err != nil {
 		return nil, err
 	}
-	if e.Citations, err = citations(m); err != nil {
+	if e.Citations, err = citations(m, "citation"); err != nil {
 		return nil, fmt.Errorf("entity %s: %w", e.ID, err)
 	}
 	if f, ok := m["figures"].(string); ok {
@@ -136,7 +136,7 @@ func retractedProps(r *domain.Relationship) map[string]any {
 	p["retractionAt"] = x.At.UTC()
 	p["retractionActor"] = x.Actor
 	p["retractionReason"] = x.Reason
-	p["retractionCitationSources"], p["retractionCitationQuotes"] = citationLists(x.Citations)
+	putCitations(p, "retractionCitation", x.Citations)
 	return p
 }
 
@@ -159,12 +159,20 @@ func relationshipProps(r *domain.Relationship) map[string]any {
 		if m.FiscalYear != nil {
 			p["amountFiscalYear"] = int64(*m.FiscalYear)
 		}
+		if m.Low != nil {
+			p["amountLowMinorUnits"] = *m.Low
+		}
+		if m.High != nil {
+			p["amountHighMinorUnits"] = *m.High
+		}
+		putString(p, "amountPeriod", string(m.Period))
 	}
 	if r.Count != nil {
 		p["count"] = int64(*r.Count)
 	}
 	putString(p, "description", r.Description)
-	p["citationSources"], p["citationQuotes"] = citationLists(r.Citations)
+	putString(p, "attribution", r.Attribution)
+	putCitations(p, "citation", r.Citations)
 	return p
 }
 
@@ -178,6 +186,7 @@ func scanRelationship(m map[string]any) (*domain.Relationship, error) {
 		ToID:        str(m, "to"),
 		Certainty:   domain.Certainty(str(m, "certainty")),
 		Description: str(m, "description"),
+		Attribution: str(m, "attribution"),
 		Count:       intp(m, "count"),
 	}
 	var err error
@@ -189,7 +198,14 @@ func scanRelationship(m map[string]any) (*domain.Relationship, error) {
 	}
 	switch v := m["amountMinorUnits"].(type) {
 	case int64:
-		r.Amount = &domain.Money{Minor: v, Currency: str(m, "amountCurrency"), Qualifier: domain.Qualifier(str(m, "amountQualifier")), FiscalYear: intp(m, "amountFiscalYear")}
+		r.Amount = &domain.Money{Minor: v, Currency: str(m, "amountCurrency"), Qualifier: domain.Qualifier(str(m, "amountQualifier")),
+			FiscalYear: intp(m, "amountFiscalYear"), Period: domain.Period(str(m, "amountPeriod"))}
+		if r.Amount.Low, err = int64p(m, "amountLowMinorUnits"); err != nil {
+			return nil, fmt.Errorf("relationship %s: %w", r.ID, err)
+		}
+		if r.Amount.High, err = int64p(m, "amountHighMinorUnits"); err != nil {
+			return nil, fmt.Errorf("relationship %s: %w", r.ID, err)
+		}
 	case nil:
 		if _, legacy := m["amountValue"]; legacy {
 			// Stored before amounts were exact, as a float that may have
@@ -199,7 +215,7 @@ func scanRelationship(m map[string]any) (*domain.Relationship, error) {
 	default:
 		return nil, fmt.Errorf("relationship %s: amountMinorUnits holds %T, want an integer", r.ID, v)
 	}
-	if r.Citations, err = citations(m); err != nil {
+	if r.Citations, err = citations(m, "citation"); err != nil {
 		return nil, fmt.Errorf("relationship %s: %w", r.ID, err)
 	}
 	if _, retracted := m["retractionRevision"]; retracted {
@@ -219,15 +235,11 @@ func scanRetraction(m map[string]any) (*domain.Retraction, error) {
 	if err != nil {
 		return nil, err
 	}
-	sources, quotes := strs(m, "retractionCitationSources"), strs(m, "retractionCitationQuotes")
-	if len(sources) != len(quotes) {
-		return nil, fmt.Errorf("%d citation sources but %d quotes", len(sources), len(quotes))
+	cites, err := citations(m, "retractionCitation")
+	if err != nil {
+		return nil, err
 	}
-	x := &domain.Retraction{Revision: rev, At: at, Actor: str(m, "retractionActor"), Reason: str(m, "retractionReason"), Citations: make([]domain.Citation, len(sources))}
-	for i := range sources {
-		x.Citations[i] = domain.Citation{SourceID: sources[i], Quote: quotes[i]}
-	}
-	return x, nil
+	return &domain.Retraction{Revision: rev, At: at, Actor: str(m, "retractionActor"), Reason: str(m, "retractionReason"), Citations: cites}, nil
 }
 
 // timeValue reads a stored DateTime as a UTC time; the domain's times are
@@ -264,33 +276,53 @@ func scanKey(m map[string]any) (*domain.APIKey, error) {
 	return k, nil
 }
 
-func citationLists(cs []domain.Citation) ([]string, []string) {
-	sources, quotes := make([]string, len(cs)), make([]string, len(cs))
+// putCitations stores citations as parallel lists, PREFIXSources and
+// PREFIXQuotes (so Cypher reads r.citationQuotes), and PREFIXLocators only
+// when a citation has a locator.
+func putCitations(p map[string]any, prefix string, cs []domain.Citation) {
+	sources, quotes, locators := make([]string, len(cs)), make([]string, len(cs)), make([]string, len(cs))
+	located := false
 	for i, c := range cs {
-		sources[i], quotes[i] = c.SourceID, c.Quote
+		sources[i], quotes[i], locators[i] = c.SourceID, c.Quote, c.Locator
+		located = located || c.Locator != ""
 	}
-	return sources, quotes
+	p[prefix+"Sources"], p[prefix+"Quotes"] = sources, quotes
+	if located {
+		p[prefix+"Locators"] = locators
+	}
 }
 
-func citations(m map[string]any) ([]domain.Citation, error) {
-	sources, quotes := strs(m, "citationSources"), strs(m, "citationQuotes")
-	if len(sources) != len(quotes) {
-		return nil, fmt.Errorf("%d citation sources but %d quotes", len(sources), len(quotes))
+func citations(m map[string]any, prefix string) ([]domain.Citation, error) {
+	sources, quotes := strs(m, prefix+"Sources"), strs(m, prefix+"Quotes")
+	var locators []string
+	if m[prefix+"Locators"] != nil {
+		locators = strs(m, prefix+"Locators")
+	}
+	if len(sources) != len(quotes) || (locators != nil && len(locators) != len(sources)) {
+		return nil, fmt.Errorf("%d citation sources, %d quotes and %d locators", len(sources), len(quotes), len(locators))
 	}
 	out := make([]domain.Citation, len(sources))
 	for i := range sources {
 		out[i] = domain.Citation{SourceID: sources[i], Quote: quotes[i]}
+		if locators != nil {
+			out[i].Locator = locators[i]
+		}
 	}
 	return out, nil
 }
 
 type figureJSON struct {
-	Measure   string     `json:"measure"`
-	Value     float64    `json:"value"`
-	Unit      string     `json:"unit"`
-	Qualifier string     `json:"qualifier"`
-	Date      string     `json:"date,omitempty"`
-	Citations [][]string `json:"citations"` // [source, quote] pairs
+	Measure     string     `json:"measure"`
+	Value       float64    `json:"value"`
+	Low         *float64   `json:"low,omitempty"`
+	High        *float64   `json:"high,omitempty"`
+	Unit        string     `json:"unit"`
+	Qualifier   string     `json:"qualifier"`
+	Period      string     `json:"period,omitempty"`
+	Date        string     `json:"date,omitempty"`
+	Certainty   string     `json:"certainty,omitempty"`
+	Attribution string     `json:"attribution,omitempty"`
+	Citations   [][]string `json:"citations"` // [source, quote] or [source, quote, locator]
 }
 
 func figuresJSON(figs []domain.Figure) []figureJSON {
@@ -299,8 +331,12 @@ func figuresJSON(figs []domain.Figure) []figureJSON {
 		cites := make([][]string, len(f.Citations))
 		for j, c := range f.Citations {
 			cites[j] = []string{c.SourceID, c.Quote}
+			if c.Locator != "" {
+				cites[j] = append(cites[j], c.Locator)
+			}
 		}
-		out[i] = figureJSON{Measure: f.Measure, Value: f.Value, Unit: f.Unit, Qualifier: string(f.Qualifier), Date: f.Date.String(), Citations: cites}
+		out[i] = figureJSON{Measure: f.Measure, Value: f.Value, Low: f.Low, High: f.High, Unit: f.Unit, Qualifier: string(f.Qualifier),
+			Period: string(f.Period), Date: f.Date.String(), Certainty: string(f.Certainty), Attribution: f.Attribution, Citations: cites}
 	}
 	return out
 }
@@ -314,12 +350,22 @@ func figuresFromJSON(figs []figureJSON) ([]domain.Figure, error) {
 		}
 		cites := make([]domain.Citation, len(f.Citations))
 		for j, c := range f.Citations {
-			if len(c) != 2 {
-				return nil, fmt.Errorf("figure %d citation %d is not a [source, quote] pair", i, j)
+			if len(c) != 2 && len(c) != 3 {
+				return nil, fmt.Errorf("figure %d citation %d is not a [source, quote] or [source, quote, locator] list", i, j)
 			}
 			cites[j] = domain.Citation{SourceID: c[0], Quote: c[1]}
+			if len(c) == 3 {
+				cites[j].Locator = c[2]
+			}
 		}
-		out[i] = domain.Figure{Measure: f.Measure, Value: f.Value, Unit: f.Unit, Qualifier: domain.Qualifier(f.Qualifier), Date: d, Citations: cites}
+		certainty := domain.Certainty(f.Certainty)
+		if certainty == "" {
+			// Stored before figures carried a certainty, when every one
+			// was a plain statement.
+			certainty = domain.CertaintyStated
+		}
+		out[i] = domain.Figure{Measure: f.Measure, Value: f.Value, Low: f.Low, High: f.High, Unit: f.Unit, Qualifier: domain.Qualifier(f.Qualifier),
+			Period: domain.Period(f.Period), Date: d, Certainty: certainty, Attribution: f.Attribution, Citations: cites}
 	}
 	return out, nil
 }
@@ -360,6 +406,18 @@ func intp(m map[string]any, key string) *int {
 	}
 	n := int(v)
 	return &n
+}
+
+// int64p reads an optional integer; another type is an error.
+func int64p(m map[string]any, key string) (*int64, error) {
+	switch v := m[key].(type) {
+	case nil:
+		return nil, nil
+	case int64:
+		return &v, nil
+	default:
+		return nil, fmt.Errorf("%s holds %T, want an integer", key, v)
+	}
 }
 
 func date(m map[string]any, key string) (domain.PartialDate, error) {

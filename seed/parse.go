@@ -311,6 +311,8 @@ func (p *parser) citations(w where, n *yaml.Node) []domain.Citation {
 			case "quote":
 				c.Quote = p.str(fw, v)
 				quoteAt = fw
+			case "locator":
+				c.Locator = p.str(fw, v)
 			default:
 				return false
 			}
@@ -439,7 +441,8 @@ func (p *parser) figures(w where, n *yaml.Node) []domain.Figure {
 		fw := w
 		fw.line, fw.field = item.Line, fmt.Sprintf("%s[%d]", w.field, i)
 		p.at(fw.field, item.Line)
-		f := domain.Figure{Qualifier: domain.QualifierExact}
+		// The seed's defaults: an exact figure, plainly stated.
+		f := domain.Figure{Qualifier: domain.QualifierExact, Certainty: domain.CertaintyStated}
 		hasValue := false
 		p.pairs(fw, item, func(key string, v *yaml.Node) bool {
 			kw := fw
@@ -449,10 +452,22 @@ func (p *parser) figures(w where, n *yaml.Node) []domain.Figure {
 				f.Measure = p.str(kw, v)
 			case "value":
 				f.Value, hasValue = p.number(kw, v), true
+			case "low":
+				low := p.number(kw, v)
+				f.Low = &low
+			case "high":
+				high := p.number(kw, v)
+				f.High = &high
 			case "unit":
 				f.Unit = p.str(kw, v)
 			case "qualifier":
 				f.Qualifier = domain.Qualifier(p.str(kw, v))
+			case "period":
+				f.Period = domain.Period(p.str(kw, v))
+			case "certainty":
+				f.Certainty = domain.Certainty(p.str(kw, v))
+			case "attribution":
+				f.Attribution = p.str(kw, v)
 			case "date":
 				f.Date = p.date(kw, v)
 			case "citations":
@@ -503,6 +518,8 @@ func (p *parser) relationship(w where, n *yaml.Node) {
 			r.Description = p.str(fw, v)
 		case "certainty":
 			r.Certainty = domain.Certainty(p.str(fw, v))
+		case "attribution":
+			r.Attribution = p.str(fw, v)
 		case "citations":
 			r.Citations = p.citations(fw, v)
 		default:
@@ -542,10 +559,22 @@ func (p *parser) amount(w where, n *yaml.Node) *domain.Money {
 	m := &domain.Money{Qualifier: domain.QualifierExact}
 	var value string
 	var valueAt where
+	type boundText struct {
+		text string
+		at   where
+		dst  **int64
+	}
+	var bounds []boundText
 	p.pairs(w, n, func(key string, v *yaml.Node) bool {
 		fw := w
 		fw.line, fw.field = v.Line, w.field+"."+key
 		switch key {
+		case "low":
+			bounds = append(bounds, boundText{p.str(fw, v), fw, &m.Low})
+		case "high":
+			bounds = append(bounds, boundText{p.str(fw, v), fw, &m.High})
+		case "period":
+			m.Period = domain.Period(p.str(fw, v))
 		case "value":
 			value, valueAt = p.str(fw, v), fw
 		case "currency":
@@ -572,6 +601,13 @@ func (p *parser) amount(w where, n *yaml.Node) *domain.Money {
 			p.fail(valueAt, "%v", err)
 		}
 		m.Minor = minor
+		for _, b := range bounds {
+			v, err := domain.ParseAmount(b.text, m.Currency)
+			if err != nil {
+				p.fail(b.at, "%v", err)
+			}
+			*b.dst = &v
+		}
 	}
 	return m
 }

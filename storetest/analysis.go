@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -231,5 +232,91 @@ func testAidTotals(t *testing.T, st domain.Store) {
 	}
 	if _, err := analysis.AidTotals(ctx, st, analysis.AidQuery{Recipient: "atlantis", GroupBy: []analysis.AidGrouping{"COLOUR"}}); !errors.Is(err, domain.ErrInvalid) {
 		t.Errorf("unknown grouping: err = %v, want INVALID", err)
+	}
+}
+
+// RatesAndRanges is a graph of what sources say less simply: a rate per
+// month, amounts given as ranges, a figure that is a reported estimate with
+// a range and an attribution, and citations located in their source.
+func RatesAndRanges() *domain.Graph {
+	cite := []domain.Citation{{SourceID: "doc-a", Quote: "The Training Program.", Locator: "page 4"}}
+	minor := func(v int64) *int64 { return &v }
+	num := func(v float64) *float64 { return &v }
+	rel := func(id string, m *domain.Money) *domain.Relationship {
+		return &domain.Relationship{ID: id, Type: domain.RelFunded, FromID: "lemuria", ToID: "hermit", Amount: m,
+			Certainty: domain.CertaintyReported, Attribution: "according to the Society", Citations: cite}
+	}
+	return &domain.Graph{
+		Entities: []*domain.Entity{{ID: "hermit", Kind: domain.KindOrganization, Name: "Hermit Society", Category: "NGO",
+			Citations: []domain.Citation{{SourceID: "doc-a", Quote: "The Hermit Society keeps to itself."}},
+			Figures: []domain.Figure{{Measure: "members", Value: 40, Low: num(30), High: num(45), Unit: "people", Qualifier: domain.QualifierAbout,
+				Certainty: domain.CertaintyReported, Attribution: "the Society's own figures", Citations: cite}}}},
+		Relationships: []*domain.Relationship{
+			rel("lemuria.funded.hermit.monthly", &domain.Money{Minor: 100_000_00, Currency: "USD", Qualifier: domain.QualifierExact, Period: domain.PeriodPerMonth}),
+			rel("lemuria.funded.hermit.monthly-more", &domain.Money{Minor: 50_000_00, Currency: "USD", Qualifier: domain.QualifierAbout, Period: domain.PeriodPerMonth}),
+			rel("lemuria.funded.hermit.grant", &domain.Money{Minor: 1_000_000_00, Low: minor(800_000_00), High: minor(1_200_000_00), Currency: "USD", Qualifier: domain.QualifierAbout}),
+			rel("lemuria.funded.hermit.gift", &domain.Money{Minor: 10_000_00, Currency: "USD", Qualifier: domain.QualifierExact}),
+		},
+	}
+}
+
+// testRatesAndRanges checks that every backend keeps rates, ranges, a
+// figure's certainty and attribution and a citation's locator, and that no
+// sum adds a rate to a total.
+func testRatesAndRanges(t *testing.T, st domain.Store) {
+	loaded(t, st)
+	MustLoad(t, st, RatesAndRanges())
+	ctx := context.Background()
+	want := RatesAndRanges()
+	got, err := st.EntitiesByIDs(ctx, []string{"hermit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(normalizeEntity(got[0]), normalizeEntity(want.Entities[0])) {
+		t.Errorf("hermit:\n got  %+v\n want %+v", got[0], want.Entities[0])
+	}
+	for _, r := range want.Relationships {
+		rels, err := st.RelationshipsByIDs(ctx, []string{r.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !EqualRelationship(rels[0], r) {
+			t.Errorf("%s:\n got  %+v\n want %+v", r.ID, rels[0], r)
+		}
+	}
+	totals, err := analysis.AidTotals(ctx, st, analysis.AidQuery{Recipient: "hermit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, a := range totals {
+		s := fmt.Sprintf("%s %s %s %s", a.Kind, a.Amount.Decimal(), a.Amount.Currency, a.Amount.Qualifier)
+		if a.Amount.Period != "" {
+			s += " " + string(a.Amount.Period)
+		}
+		if a.Amount.Low != nil {
+			s += " from " + a.Amount.DecimalOf(*a.Amount.Low) + " to " + a.Amount.DecimalOf(*a.Amount.High)
+		}
+		lines = append(lines, fmt.Sprintf("%s (%d)", s, len(a.Relationships)))
+	}
+	wantIDs(t, "totals", lines, []string{
+		"ALLOCATED 1010000.00 USD ABOUT from 810000.00 to 1210000.00 (2)", // the grant's range and the gift
+		"ALLOCATED 150000.00 USD ABOUT PER_MONTH (2)",                     // the two monthly rates, never in the total
+	})
+	// Through the API, byte for byte the embedded store's.
+	api, ref := withReference(t, st, Fixture(), RatesAndRanges())
+	query := `{ entity(id: "hermit") { figures { value low high period certainty attribution citations { quote locator } } }
+	  aidTotals(recipient: "hermit") { amount { value period low high qualifier } }
+	  r: node(id: "lemuria.funded.hermit.grant") { ... on Relationship { attribution amount { value low high period } citations { locator } } } }`
+	g, w := answers(t, api, query, nil, "", false)[0], answers(t, ref, query, nil, "", false)[0]
+	if !bytes.Equal(g, w) {
+		t.Errorf("the API differs from the embedded store's:\n got  %s\n want %s", g, w)
+	}
+	for _, part := range []string{`"low":30,"high":45,"period":null,"certainty":"REPORTED","attribution":"the Society's own figures"`,
+		`"locator":"page 4"`, `{"value":"150000.00","period":"PER_MONTH","low":null,"high":null,"qualifier":"ABOUT"}`,
+		`"attribution":"according to the Society","amount":{"value":"1000000.00","low":"800000.00","high":"1200000.00","period":null}`} {
+		if !bytes.Contains(w, []byte(part)) {
+			t.Errorf("the API's answer lacks %s:\n%s", part, w)
+		}
 	}
 }

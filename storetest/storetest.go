@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Paths", testPaths},
 		{"Timeline", testTimeline},
 		{"AidTotals", testAidTotals},
+		{"RatesAndRanges", testRatesAndRanges},
 		{"GraphQLOnSeed", testGraphQLOnSeed},
 		{"ExportOnSeed", testExportOnSeed},
 		{"RevisionsAndFeed", testRevisionsAndFeed},

@@ -42,9 +42,11 @@ type AddRelationshipInput struct {
 	ValidFrom        *domain.PartialDate `json:"validFrom,omitempty"`
 	ValidTo          *domain.PartialDate `json:"validTo,omitempty"`
 	Certainty        domain.Certainty    `json:"certainty"`
-	Amount           *MoneyInput         `json:"amount,omitempty"`
-	Count            *int                `json:"count,omitempty"`
-	Description      *string             `json:"description,omitempty"`
+	// Whose claim the source says it is ("according to U.N. monitors"), where it says.
+	Attribution *string     `json:"attribution,omitempty"`
+	Amount      *MoneyInput `json:"amount,omitempty"`
+	Count       *int        `json:"count,omitempty"`
+	Description *string     `json:"description,omitempty"`
 	// At least one.
 	Citations        []*CitationInput `json:"citations"`
 	Reason           *string          `json:"reason,omitempty"`
@@ -325,6 +327,8 @@ type CitationInput struct {
 	Source string `json:"source"`
 	// At most 600 characters.
 	Quote string `json:"quote"`
+	// Where in the source the quote is, when it holds many texts (a record id, a page).
+	Locator *string `json:"locator,omitempty"`
 }
 
 // A state.
@@ -810,6 +814,12 @@ type MoneyInput struct {
 	Currency   string           `json:"currency"`
 	Qualifier  domain.Qualifier `json:"qualifier"`
 	FiscalYear *int             `json:"fiscalYear,omitempty"`
+	// For a rate ("$10 million per month"); none for a total.
+	Period *domain.Period `json:"period,omitempty"`
+	// A range's low end, where the source gives one; value is its best estimate.
+	Low *string `json:"low,omitempty"`
+	// A range's high end.
+	High *string `json:"high,omitempty"`
 }
 
 // Every mutation is one change set, applied whole or not at all and recorded

@@ -122,15 +122,16 @@ async function neighbourhood(id, depth) {
   return body;
 }
 
-const citationFields = "citations { quote source { id title publisher published url } }";
+const citationFields = "citations { quote locator source { id title publisher published url } }";
+const amountFields = "amount { value currency qualifier fiscalYear period low high }";
 const entityQuery = `query ExplorerEntity($id: ID!) { node(id: $id) { ... on Entity { id kind name aliases summary ${citationFields}
-  figures { measure value unit qualifier date ${citationFields} } } } }`;
-const relationshipQuery = `query ExplorerRelationship($id: ID!) { node(id: $id) { ... on Relationship { id type certainty validFrom validTo
-  description count amount { value currency qualifier fiscalYear } from { id name kind } to { id name kind } ${citationFields} } } }`;
+  figures { measure value low high unit qualifier period date certainty attribution ${citationFields} } } } }`;
+const relationshipQuery = `query ExplorerRelationship($id: ID!) { node(id: $id) { ... on Relationship { id type certainty attribution validFrom validTo
+  description count ${amountFields} from { id name kind } to { id name kind } ${citationFields} } } }`;
 const searchQuery = `query ExplorerSearch($text: String!) { search(text: $text, first: 10) { id kind name aliases } }`;
 const pathsQuery = `query ExplorerPaths($from: ID!, $to: ID!, $asOf: PartialDate, $types: [RelationType!]) {
   paths(from: $from, to: $to, first: 3, asOf: $asOf, types: $types) { length nodes { id kind name }
-    relationships { id type certainty validFrom validTo description count amount { value currency qualifier fiscalYear }
+    relationships { id type certainty attribution validFrom validTo description count ${amountFields}
       from { id name } to { id name } ${citationFields} } } }`;
 
 // ---- The drawing ---------------------------------------------------------
@@ -483,7 +484,8 @@ function citationList(citations) {
     ...citations.map((c) => {
       const s = c.source;
       const title = s.url ? el("a", { href: s.url, target: "_blank", rel: "noopener noreferrer" }, s.title) : s.title;
-      return el("div", { class: "citation" }, el("blockquote", { class: "quote" }, c.quote), el("cite", {}, title, ` \u2014 ${s.publisher}${s.published ? `, ${s.published}` : ""}`));
+      return el("div", { class: "citation" }, el("blockquote", { class: "quote" }, c.quote),
+        el("cite", {}, title, ` \u2014 ${s.publisher}${s.published ? `, ${s.published}` : ""}${c.locator ? ` (${c.locator})` : ""}`));
     }),
   );
 }
@@ -519,7 +521,7 @@ async function showEntity(id) {
       definitionList(attrs),
       node.figures.length
         ? el("div", {}, el("h3", {}, "Figures"), ...node.figures.map((f) => el("div", { class: "figure" },
-          el("p", {}, `${f.measure}: ${qualifierWords[f.qualifier] ?? ""}${Number(f.value).toLocaleString("en")} ${f.unit}${f.date ? ` (${f.date})` : ""}`),
+          el("p", {}, figureText(f)),
           citationList(f.citations))))
         : null,
       citationList(node.citations),
@@ -534,16 +536,32 @@ async function showEntity(id) {
   }
 }
 
+// periodWords reads a rate's period; a total has none.
+const periodWords = { PER_DAY: " per day", PER_WEEK: " per week", PER_MONTH: " per month", PER_YEAR: " per year" };
+
 function amountText(a) {
   if (!a) return "";
-  const n = Number(a.value);
-  let v;
-  try {
-    v = new Intl.NumberFormat("en", { style: "currency", currency: a.currency, minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(n);
-  } catch {
-    v = `${n.toLocaleString("en")} ${a.currency}`;
-  }
-  return `${qualifierWords[a.qualifier] ?? ""}${v}${a.fiscalYear ? ` (FY${a.fiscalYear})` : ""}`;
+  const money = (value) => {
+    const n = Number(value);
+    try {
+      return new Intl.NumberFormat("en", { style: "currency", currency: a.currency, minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(n);
+    } catch {
+      return `${n.toLocaleString("en")} ${a.currency}`;
+    }
+  };
+  const range = a.low || a.high ? ` (range ${a.low ? money(a.low) : "?"}–${a.high ? money(a.high) : "?"})` : "";
+  return `${qualifierWords[a.qualifier] ?? ""}${money(a.value)}${periodWords[a.period] ?? ""}${range}${a.fiscalYear ? ` (FY${a.fiscalYear})` : ""}`;
+}
+
+// figureText reads a figure as its source gives it: the value with its
+// qualifier, period and range, when it held, whose figure it is, and how
+// firmly the source states it.
+function figureText(f) {
+  const n = (v) => Number(v).toLocaleString("en");
+  const range = f.low !== null || f.high !== null ? ` (range ${f.low !== null ? n(f.low) : "?"}–${f.high !== null ? n(f.high) : "?"})` : "";
+  const said = f.certainty && f.certainty !== "STATED" ? ` · ${f.certainty.toLowerCase()}` : "";
+  return `${f.measure}: ${qualifierWords[f.qualifier] ?? ""}${n(f.value)} ${f.unit}${periodWords[f.period] ?? ""}${range}` +
+    `${f.date ? ` (${f.date})` : ""}${f.attribution ? `, per ${f.attribution}` : ""}${said}`;
 }
 
 async function showRelationship(id) {
@@ -556,6 +574,7 @@ async function showRelationship(id) {
       el("p", { class: "help" }, config.typeDocs[r.type] ?? ""),
       definitionList([
         ["Certainty", `${r.certainty}: ${certaintyStyle[r.certainty]?.text ?? ""}`],
+        ["Attributed to", r.attribution],
         ["From", r.validFrom], ["Until", r.validTo], ["Amount", amountText(r.amount)], ["Count", r.count],
         ["Description", r.description], ["Id", r.id],
       ]),
@@ -650,11 +669,11 @@ async function addPathElements(els, { paths }) {
   for (const p of paths) {
     for (const r of p.relationships) {
       if (els.has(r.id)) continue;
-      const data = { id: r.id, source: r.from.id, target: r.to.id, type: r.type, certainty: r.certainty, citations: r.citations.map((c) => ({ quote: c.quote, source: c.source.id })) };
-      for (const k of ["validFrom", "validTo", "description", "count"]) if (r[k] !== null && r[k] !== undefined) data[k] = r[k];
+      const data = { id: r.id, source: r.from.id, target: r.to.id, type: r.type, certainty: r.certainty, citations: r.citations.map((c) => (c.locator ? { quote: c.quote, source: c.source.id, locator: c.locator } : { quote: c.quote, source: c.source.id })) };
+      for (const k of ["attribution", "validFrom", "validTo", "description", "count"]) if (r[k] !== null && r[k] !== undefined) data[k] = r[k];
       if (r.amount) {
         data.amount = { value: r.amount.value, currency: r.amount.currency, qualifier: r.amount.qualifier };
-        if (r.amount.fiscalYear !== null) data.amount.fiscalYear = r.amount.fiscalYear;
+        for (const k of ["fiscalYear", "period", "low", "high"]) if (r.amount[k] !== null) data.amount[k] = r.amount[k];
       }
       els.set(r.id, { group: "edges", data });
     }
@@ -814,15 +833,16 @@ $("export-png").addEventListener("click", async () => {
 // graphml writes the elements in view as GraphML with the attributes the
 // server's own GraphML export declares (config.nodeAttributes and
 // edgeAttributes, in its order), read from the export's Cytoscape.js data:
-// lists as JSON, an amount split into amount, currency, qualifier and
-// fiscalYear.
+// lists as JSON, an amount split into amount, currency, qualifier,
+// fiscalYear, period, amountLow and amountHigh.
 function graphml() {
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]);
   const value = (data, name) => {
-    if (["amount", "currency", "qualifier", "fiscalYear"].includes(name)) {
+    const amountParts = { amount: "value", currency: "currency", qualifier: "qualifier", fiscalYear: "fiscalYear", period: "period", amountLow: "low", amountHigh: "high" };
+    if (name in amountParts) {
       const a = data.amount;
       if (!a) return undefined;
-      return name === "amount" ? a.value : a[name];
+      return a[amountParts[name]];
     }
     const v = data[name];
     if (v === undefined || v === null) return undefined;
