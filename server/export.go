@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -27,11 +26,14 @@ func exportHandler(st domain.Store, log *slog.Logger) http.Handler {
 
 func exportSubgraph(r *http.Request, st domain.Store) (*domain.Subgraph, error) {
 	q := r.URL.Query()
-	for key := range q {
+	for key, values := range q {
 		switch key {
 		case "format", "id", "depth", "limit":
 		default:
 			return nil, domain.Invalidf("unknown parameter %q; export takes format, id, depth and limit", key)
+		}
+		if len(values) > 1 {
+			return nil, domain.Invalidf("the parameter %q is given %d times; give it once", key, len(values))
 		}
 	}
 	if f := q.Get("format"); f != "" && f != "cytoscape" {
@@ -80,28 +82,23 @@ var httpStatus = map[domain.Code]int{
 	domain.CodeConflict:    http.StatusConflict,
 	domain.CodeUnavailable: http.StatusServiceUnavailable,
 	domain.CodeTimeout:     http.StatusGatewayTimeout,
+	domain.CodeCanceled:    statusClientClosedRequest,
+	domain.CodeOverloaded:  http.StatusServiceUnavailable,
 	domain.CodeInternal:    http.StatusInternalServerError,
 }
 
-// writeError answers a plain-HTTP endpoint's failure with the same codes
-// GraphQL uses: {"error": {"code": ..., "message": ...}}.
+// writeError answers a plain-HTTP endpoint's failure with the same codes and
+// words GraphQL uses (graph.Present): {"error": {"code": ..., "message": ...}}.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	p := graph.Present(r.Context(), log, RequestID, err, "path", r.URL.Path)
+	setOutcome(r.Context(), p.Code)
+	body := map[string]any{"code": p.Code, "message": p.Message}
+	if p.Limit != nil {
+		body["reason"], body["limit"], body["value"] = graph.ReasonLimitExceeded, p.Limit.Max, p.Limit.Value
+	}
 	code := domain.ErrorCode(err)
-	gqlCode := graph.ExtensionCode(code)
-	msg := err.Error()
-	setOutcome(r.Context(), gqlCode)
-	body := map[string]any{"code": gqlCode, "message": msg}
-	var derr *domain.Error
-	if errors.As(err, &derr) && derr.Limit != nil && code == domain.CodeInvalid {
-		body["reason"], body["limit"], body["value"] = graph.ReasonLimitExceeded, derr.Limit.Max, derr.Limit.Value
-	}
-	if code == domain.CodeInternal {
-		id := RequestID(r.Context())
-		log.ErrorContext(r.Context(), "internal error", "request_id", id, "path", r.URL.Path, "err", err)
-		body["message"] = "internal error; quote request id " + id + " when reporting it"
-	}
-	if code == domain.CodeTimeout {
-		body["message"] = "the request took longer than its deadline"
+	if code == domain.CodeUnavailable || code == domain.CodeOverloaded {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(err)))
 	}
 	writeJSON(w, httpStatus[code], map[string]any{"error": body})
 }
