@@ -14,14 +14,13 @@ import (
 //
 //	scripts/neo4j run -- go test -run '^$' -bench GraphQueries -benchtime 20x ./neo4jstore/
 func BenchmarkGraphQueries(b *testing.B) {
-	st := connect(b, neo4jtest.URI(b))
+	uri := neo4jtest.URI(b)
+	st := connect(b, uri)
 	ctx := context.Background()
 	if err := st.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if err := st.Reset(ctx); err != nil {
-		b.Fatal(err)
-	}
+	reset(b, st, uri)
 	start := time.Now()
 	g := storetest.Generate(10_000, 100_000, 1)
 	if err := st.Load(ctx, g); err != nil {

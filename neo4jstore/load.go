@@ -24,8 +24,9 @@ func (s *Store) Load(ctx context.Context, g *domain.Graph) error {
 
 // LoadWithProgress merges g in batches of BatchSize, sources first, then
 // entities by kind, then relationships by type, each batch in its own
-// managed write transaction. Merging by id makes it idempotent. It checks
-// every relationship's endpoints before writing anything.
+// managed write transaction, and last the marker Seeded reads. Merging by
+// id makes it idempotent. It checks every relationship's endpoints before
+// writing anything.
 func (s *Store) LoadWithProgress(ctx context.Context, g *domain.Graph, progress Progress) error {
 	if progress == nil {
 		progress = func(string, int, int) {}
@@ -68,6 +69,16 @@ func (s *Store) LoadWithProgress(ctx context.Context, g *domain.Graph, progress 
 		if err := s.merge(ctx, "relationships ("+string(t)+")", cypher, byType[t], progress); err != nil {
 			return err
 		}
+	}
+	// Last, the marker Seeded reads: a server is ready only once a load
+	// has finished.
+	counts := map[string]any{"sources": int64(len(g.Sources)), "entities": int64(len(g.Entities)), "relationships": int64(len(g.Relationships))}
+	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		_, err := run(ctx, tx, cypherMarkLoaded, counts)
+		return struct{}{}, err
+	})
+	if err != nil {
+		return fmt.Errorf("load: mark the load finished: %w", err)
 	}
 	return nil
 }
