@@ -1,7 +1,7 @@
 # Developer entry points. `make test` is what CI runs (through .ci/run).
 GO ?= go
 
-.PHONY: serve test test-embedded vet generate check neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-build
+.PHONY: serve test test-embedded vet generate check neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-overload loadtest-cache loadtest-build
 
 ## serve: run the server on the embedded graph at http://localhost:8080/
 serve:
@@ -65,6 +65,19 @@ loadtest: loadtest-build
 loadtest-neo4j: loadtest-build
 	scripts/neo4j run -- sh -c '$(LOADTEST_BIN)/conflictgraph seed --reset && \
 	  $(LOADTEST_BIN)/loadtest -server $(LOADTEST_BIN)/conflictgraph -backend neo4j -clients $(LOADTEST_CLIENTS) -duration $(LOADTEST_DURATION)'
+
+## loadtest-overload: a cheap query's latency on an idle server for
+## LOADTEST_PHASE, then for as long again while LOADTEST_HEAVY_CLIENTS clients
+## send the heaviest queries the limits allow, ignoring Retry-After.
+LOADTEST_HEAVY_CLIENTS ?= 64
+LOADTEST_PHASE ?= 20s
+loadtest-overload: loadtest-build
+	$(LOADTEST_BIN)/loadtest -mode overload -server $(LOADTEST_BIN)/conflictgraph -clients $(LOADTEST_HEAVY_CLIENTS) -duration $(LOADTEST_PHASE) -sample 250ms
+
+## loadtest-cache: 1,400 distinct documents, each with a 1 MB id, from 8
+## clients: the server's memory high-water mark and what its caches hold.
+loadtest-cache: loadtest-build
+	$(LOADTEST_BIN)/loadtest -mode cache-attack -server $(LOADTEST_BIN)/conflictgraph -clients 8 -sample 250ms
 
 loadtest-build:
 	mkdir -p $(LOADTEST_BIN)

@@ -86,10 +86,12 @@ func workload() []operation {
 	}
 }
 
-// graphData is what the clients ask about: the graph's entity ids and
-// search terms drawn from its names.
+// graphData is what the clients ask about: the graph's entity ids, search
+// terms drawn from its names, and its busiest entity (the most
+// relationships).
 type graphData struct {
 	ids, terms []string
+	hub        string
 }
 
 // client is one simulated user, with its own connection and random source.
@@ -178,6 +180,7 @@ func (c *client) export(ctx context.Context, path string) error {
 // discover reads the graph's entity ids and names by paging through them.
 func discover(ctx context.Context, c *client) (graphData, error) {
 	var data graphData
+	most := -1
 	terms := map[string]bool{}
 	for pages := 0; pages < 100; pages++ {
 		var page struct {
@@ -186,15 +189,23 @@ func discover(ctx context.Context, c *client) (graphData, error) {
 					HasNextPage bool
 					EndCursor   *string
 				}
-				Edges []struct{ Node struct{ ID, Name string } }
+				Edges []struct {
+					Node struct {
+						ID, Name      string
+						Relationships struct{ TotalCount int }
+					}
+				}
 			}
 		}
 		if err := c.graphQL(ctx, `query($after: String) { entities(first: 500, after: $after) {
-			pageInfo { hasNextPage endCursor } edges { node { id name } } } }`, map[string]any{"after": c.cursor}, &page); err != nil {
+			pageInfo { hasNextPage endCursor } edges { node { id name relationships(first: 0) { totalCount } } } } }`, map[string]any{"after": c.cursor}, &page); err != nil {
 			return data, fmt.Errorf("list the entities: %w", err)
 		}
 		for _, e := range page.Entities.Edges {
 			data.ids = append(data.ids, e.Node.ID)
+			if e.Node.Relationships.TotalCount > most {
+				data.hub, most = e.Node.ID, e.Node.Relationships.TotalCount
+			}
 			for _, w := range strings.FieldsFunc(e.Node.Name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 				if len([]rune(w)) >= 4 {
 					terms[strings.ToLower(w)] = true
