@@ -86,6 +86,35 @@ RETURN marked, n IS NOT NULL AS data`, nil, neo4j.EagerResultTransformer)
 	return err
 }
 
+// Run runs one statement on the Neo4j at uri, outside any store: for tests
+// that look at or change the database behind a store's back.
+func Run(ctx context.Context, uri, cypher string) ([]*neo4j.Record, error) {
+	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	if err != nil {
+		return nil, err
+	}
+	defer driver.Close(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, driver, cypher, nil, neo4j.EagerResultTransformer)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cypher, err)
+	}
+	return res.Records, nil
+}
+
+// Count runs a statement that returns one integer n, such as
+// MATCH (e:Entity) RETURN count(e) AS n, and returns it.
+func Count(ctx context.Context, uri, cypher string) (int64, error) {
+	records, err := Run(ctx, uri, cypher)
+	if err != nil {
+		return 0, err
+	}
+	if len(records) != 1 {
+		return 0, fmt.Errorf("%s: %d records, want one", cypher, len(records))
+	}
+	n, _, err := neo4j.GetRecordValue[int64](records[0], "n")
+	return n, err
+}
+
 // Own claims the database at uri for the test (Claim), or fails the test.
 func Own(t testing.TB, uri string) {
 	t.Helper()

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/conflictgraph/conflictgraph/neo4jstore"
 	"github.com/conflictgraph/conflictgraph/neo4jtest"
 	"github.com/conflictgraph/conflictgraph/seed"
@@ -23,17 +21,7 @@ import (
 // count runs a counting statement on the Neo4j at uri.
 func count(t *testing.T, uri, cypher string) int64 {
 	t.Helper()
-	ctx := context.Background()
-	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer driver.Close(ctx)
-	res, err := neo4j.ExecuteQuery(ctx, driver, cypher, nil, neo4j.EagerResultTransformer)
-	if err != nil {
-		t.Fatalf("%s: %v", cypher, err)
-	}
-	n, _, err := neo4j.GetRecordValue[int64](res.Records[0], "n")
+	n, err := neo4jtest.Count(context.Background(), uri, cypher)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/conflictgraph/conflictgraph/neo4jtest"
 )
 
@@ -140,20 +138,15 @@ func wantDown(t *testing.T, addr, neoURI string) {
 	}
 }
 
-// fulltextIndexes counts the full-text indexes of the Neo4j at uri.
+// fulltextIndexes counts the full-text indexes of the Neo4j at uri, or -1
+// while it does not answer.
 func fulltextIndexes(t *testing.T, uri string) int64 {
 	t.Helper()
-	ctx := context.Background()
-	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	n, err := neo4jtest.Count(context.Background(), uri,
+		"SHOW FULLTEXT INDEXES YIELD name WHERE name IN ['entity_search', 'relationship_id'] RETURN count(*) AS n")
 	if err != nil {
-		t.Fatal(err)
+		return -1
 	}
-	defer driver.Close(ctx)
-	res, err := neo4j.ExecuteQuery(ctx, driver, "SHOW FULLTEXT INDEXES YIELD name WHERE name IN ['entity_search', 'relationship_id'] RETURN count(*) AS n", nil, neo4j.EagerResultTransformer)
-	if err != nil {
-		return -1 // not answering yet
-	}
-	n, _, _ := neo4j.GetRecordValue[int64](res.Records[0], "n")
 	return n
 }
 
@@ -245,18 +238,9 @@ func TestServeOnNeo4jSurvivesNeo4jOutages(t *testing.T) {
 
 	// An index dropped under the running server: search is UNAVAILABLE,
 	// never INTERNAL, until the server has applied the schema again.
-	dropped := func() {
-		ctx := context.Background()
-		driver, err := neo4j.NewDriverWithContext(neo.URI, neo4j.NoAuth())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer driver.Close(ctx)
-		if _, err := neo4j.ExecuteQuery(ctx, driver, "DROP INDEX entity_search", nil, neo4j.EagerResultTransformer); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := neo4jtest.Run(context.Background(), neo.URI, "DROP INDEX entity_search"); err != nil {
+		t.Fatal(err)
 	}
-	dropped()
 	if a := ask(t, addr, "/graphql", searchQuery); a.code != "UNAVAILABLE" && !(a.code == "" && strings.Contains(a.body, "wagner-group")) {
 		t.Errorf("search right after its index was dropped: %s, want UNAVAILABLE (or, once rebuilt, results)", a.body)
 	}

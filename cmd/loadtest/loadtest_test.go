@@ -85,9 +85,10 @@ func TestTrafficGoesToLoopbackOnly(t *testing.T) {
 	}
 }
 
-// TestTheWorkloadRunsCleanlyOnTheSeedGraph runs every operation of the mix
-// against the API over the seed graph, briefly, on loopback.
-func TestTheWorkloadRunsCleanlyOnTheSeedGraph(t *testing.T) {
+// seedServer serves the API over the seed graph on loopback until the test
+// ends.
+func seedServer(t *testing.T) *httptest.Server {
+	t.Helper()
 	s, err := seed.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +102,14 @@ func TestTheWorkloadRunsCleanlyOnTheSeedGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestTheWorkloadRunsCleanlyOnTheSeedGraph runs every operation of the mix
+// against the API over the seed graph, briefly, on loopback.
+func TestTheWorkloadRunsCleanlyOnTheSeedGraph(t *testing.T) {
+	srv := seedServer(t)
 
 	c := &client{http: srv.Client(), base: srv.URL, rng: rand.New(rand.NewPCG(1, 2))}
 	data, err := discover(context.Background(), c)
@@ -127,20 +135,7 @@ func TestTheWorkloadRunsCleanlyOnTheSeedGraph(t *testing.T) {
 // TestTheAttackModesRunOnTheSeedGraph runs the overload and cache-attack
 // modes briefly against the API over the seed graph.
 func TestTheAttackModesRunOnTheSeedGraph(t *testing.T) {
-	s, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := embedded.New()
-	if err := st.Load(context.Background(), s.Graph); err != nil {
-		t.Fatal(err)
-	}
-	h, err := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := seedServer(t)
 	for _, tt := range []struct {
 		args []string
 		want []string
