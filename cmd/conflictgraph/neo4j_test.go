@@ -192,9 +192,13 @@ func TestServeOnNeo4jSurvivesNeo4jOutages(t *testing.T) {
 
 	neo.Restart(t)
 	waitFor(t, "the schema applied once neo4j answers", func() bool { return fulltextIndexes(t, neo.URI) == 2 })
-	if a := ask(t, addr, "/readyz", ""); a.status != http.StatusServiceUnavailable || !strings.Contains(a.body, "run conflictgraph seed") {
-		t.Errorf("readyz on an empty database: %d %s, want 503 saying to seed", a.status, a.body)
-	}
+	waitFor(t, "readyz on an empty database saying to seed", func() bool {
+		a := ask(t, addr, "/readyz", "")
+		if a.status != http.StatusServiceUnavailable {
+			t.Fatalf("readyz on an empty database: %d %s", a.status, a.body)
+		}
+		return strings.Contains(a.body, "run conflictgraph seed")
+	})
 	seed()
 	waitReady(t, addr)
 	if code := queryCode(t, addr, maliQuery); code != "" {
