@@ -2416,7 +2416,8 @@ type Query {
   Entities whose name, alias or id match the text, ignoring case and
   diacritics ("keita" finds Kéïta): exact id or name first, then an alias, then
   a prefix of a name or alias, then names with words starting with each word
-  of the text. ` + "`" + `first` + "`" + ` is 0..100.
+  of the text. ` + "`" + `first` + "`" + ` is 0..100; the text is at most 256 characters and 32
+  words.
   """
   search(text: String!, kinds: [EntityKind!], first: Int = 10): [Entity!]!
   "Entities ordered by id, a page at a time. ` + "`" + `first` + "`" + ` is 0..500."
