@@ -1,17 +1,22 @@
 # Developer entry points. `make test` is what CI runs (through .ci/run).
 GO ?= go
 
-.PHONY: serve test test-embedded vet generate check fresh-clone neo4j neo4j-stop fuzz loadtest loadtest-neo4j loadtest-build \
-	web web-check venv screenshots
+.PHONY: serve test test-embedded vet generate check fresh-clone neo4j neo4j-stop fuzz loadtest loadtest-neo4j \
+	loadtest-overload loadtest-cache loadtest-build web web-check venv screenshots
 
 ## serve: run the server on the embedded graph at http://localhost:8080/
 serve:
 	$(GO) run ./cmd/conflictgraph serve
 
-## test: vet, then every test with the race detector, on both backends. Uses
-## the Neo4j of NEO4J_URI, or starts one (and stops it afterwards).
+## test: vet, then every test with the race detector, on both backends, on a
+## Neo4j of its own that it starts and stops (or the one
+## CONFLICTGRAPH_TEST_NEO4J_URI names). NEO4J_URI is never used: it may be
+## your own database. TEST_PKGS and TEST_FLAGS narrow it (e.g.
+## TEST_PKGS=./neo4jstore/ TEST_FLAGS='-run TestConformance').
+TEST_PKGS ?= ./...
+TEST_FLAGS ?=
 test: vet
-	scripts/neo4j run -- $(GO) test -race -count=1 ./...
+	scripts/neo4j run -- $(GO) test -race -count=1 $(TEST_FLAGS) $(TEST_PKGS)
 
 ## test-embedded: the tests without Neo4j (its tests skip, saying how to run them)
 test-embedded: vet
@@ -61,12 +66,25 @@ LOADTEST_BIN ?= $(or $(TMPDIR),/tmp)/conflictgraph-loadtest
 loadtest: loadtest-build
 	$(LOADTEST_BIN)/loadtest -server $(LOADTEST_BIN)/conflictgraph -clients $(LOADTEST_CLIENTS) -duration $(LOADTEST_DURATION)
 
-## loadtest-neo4j: the same on the production backend: starts a Neo4j (or
-## uses NEO4J_URI's), seeds it, and runs the load test against a server on it.
-## The memory watched is the server's, not Neo4j's.
+## loadtest-neo4j: the same on the production backend: starts a Neo4j of its
+## own (never NEO4J_URI's, which it would reset), seeds it, and runs the load
+## test against a server on it. The memory watched is the server's, not Neo4j's.
 loadtest-neo4j: loadtest-build
 	scripts/neo4j run -- sh -c '$(LOADTEST_BIN)/conflictgraph seed --reset && \
 	  $(LOADTEST_BIN)/loadtest -server $(LOADTEST_BIN)/conflictgraph -backend neo4j -clients $(LOADTEST_CLIENTS) -duration $(LOADTEST_DURATION)'
+
+## loadtest-overload: a cheap query's latency on an idle server for
+## LOADTEST_PHASE, then for as long again while LOADTEST_HEAVY_CLIENTS clients
+## send the heaviest queries the limits allow, ignoring Retry-After.
+LOADTEST_HEAVY_CLIENTS ?= 64
+LOADTEST_PHASE ?= 20s
+loadtest-overload: loadtest-build
+	$(LOADTEST_BIN)/loadtest -mode overload -server $(LOADTEST_BIN)/conflictgraph -clients $(LOADTEST_HEAVY_CLIENTS) -duration $(LOADTEST_PHASE) -sample 250ms
+
+## loadtest-cache: 1,400 distinct documents, each with a 1 MB id, from 8
+## clients: the server's memory high-water mark and what its caches hold.
+loadtest-cache: loadtest-build
+	$(LOADTEST_BIN)/loadtest -mode cache-attack -server $(LOADTEST_BIN)/conflictgraph -clients 8 -sample 250ms
 
 loadtest-build:
 	mkdir -p $(LOADTEST_BIN)

@@ -18,6 +18,8 @@ const (
 	CodeConflict    Code = "CONFLICT"    // the write contradicts what is stored
 	CodeUnavailable Code = "UNAVAILABLE" // the backend cannot be reached now; retry later
 	CodeTimeout     Code = "TIMEOUT"     // the request's deadline passed
+	CodeCanceled    Code = "CANCELED"    // the caller gave up (a client hung up) before the answer
+	CodeOverloaded  Code = "OVERLOADED"  // too much work in progress to take this on now; retry after a moment
 	CodeInternal    Code = "INTERNAL"    // a bug or an unexpected backend answer
 	// CodeUnauthenticated: the request needs an API key and has none, or
 	// one the server does not know (or that was revoked).
@@ -73,6 +75,8 @@ var (
 	ErrConflict    = &Error{Code: CodeConflict}
 	ErrUnavailable = &Error{Code: CodeUnavailable}
 	ErrTimeout     = &Error{Code: CodeTimeout}
+	ErrCanceled    = &Error{Code: CodeCanceled}
+	ErrOverloaded  = &Error{Code: CodeOverloaded}
 	ErrInternal    = &Error{Code: CodeInternal}
 	// ErrUnauthenticated matches every UNAUTHENTICATED error.
 	ErrUnauthenticated = &Error{Code: CodeUnauthenticated}
@@ -134,7 +138,8 @@ func NotFoundf(format string, args ...any) error {
 }
 
 // ErrorCode returns the code of the first Error in err's chain, TIMEOUT for a
-// passed deadline, INTERNAL for any other error, and "" for nil.
+// passed deadline, CANCELED for a cancelled context, INTERNAL for any other
+// error, and "" for nil.
 func ErrorCode(err error) Code {
 	if err == nil {
 		return ""
@@ -145,6 +150,22 @@ func ErrorCode(err error) Code {
 		return e.Code
 	case errors.Is(err, context.DeadlineExceeded):
 		return CodeTimeout
+	case errors.Is(err, context.Canceled):
+		return CodeCanceled
 	}
 	return CodeInternal
+}
+
+// ContextError returns the TIMEOUT or CANCELED error for a context that has
+// ended (ctx.Err() is not nil), naming what was cut short and keeping the
+// cause for the logs; nil while ctx is still live.
+func ContextError(ctx context.Context, what string) error {
+	switch err := ctx.Err(); {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Error{Code: CodeTimeout, Message: what + " ran out of time", Err: err}
+	default:
+		return &Error{Code: CodeCanceled, Message: what + " was cancelled", Err: err}
+	}
 }

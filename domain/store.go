@@ -2,7 +2,9 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"unicode/utf8"
 )
 
 // Store is where the graph lives. The embedded in-memory backend and the
@@ -89,8 +91,14 @@ type Subgraph struct {
 const (
 	MaxPageSize      = 500 // first on entities and relationships
 	MaxSearchResults = 100 // first on search
-	MaxDepth         = 3   // depth of a neighborhood or export
-	MaxSubgraphSize  = 5000
+	// MaxSearchText and MaxSearchWords bound a search's text, in
+	// characters and in words: well above the longest name in the graph
+	// (93 characters, 14 words), far below what costs a backend more than
+	// an ordinary lookup (a full-text index turns each word into a clause).
+	MaxSearchText   = 256
+	MaxSearchWords  = 32
+	MaxDepth        = 3 // depth of a neighborhood or export
+	MaxSubgraphSize = 5000
 	// MaxPathsExplored bounds the paths of one length a search will list
 	// before asking for a narrower question.
 	MaxPathsExplored = 100000
@@ -191,13 +199,24 @@ type SearchQuery struct {
 	First int // 0..MaxSearchResults
 }
 
-// Validate returns INVALID naming the first bad field.
+// Validate returns INVALID naming the first bad field. A text longer than
+// MaxSearchText characters or MaxSearchWords words is refused before it is
+// folded, as an argument past its maximum (Error.Limit is set).
 func (q SearchQuery) Validate() error {
 	if err := validateFirst("first", q.First, MaxSearchResults); err != nil {
 		return err
 	}
-	if Fold(q.Text) == "" {
+	if n := utf8.RuneCountInString(q.Text); n > MaxSearchText {
+		return &Error{Code: CodeInvalid, Limit: &Limit{Argument: "text", Max: MaxSearchText, Value: n},
+			Message: fmt.Sprintf("search text is %d characters long; the limit is %d", n, MaxSearchText)}
+	}
+	folded := Fold(q.Text)
+	if folded == "" {
 		return Invalidf("search text is empty: give a name, alias or id")
+	}
+	if n := len(Tokens(folded)); n > MaxSearchWords {
+		return &Error{Code: CodeInvalid, Limit: &Limit{Argument: "text", Max: MaxSearchWords, Value: n},
+			Message: fmt.Sprintf("search text has %d words; the limit is %d", n, MaxSearchWords)}
 	}
 	return validateKinds(q.Kinds)
 }

@@ -5,9 +5,11 @@ import (
 )
 
 // Complexity prices the fields that return many items, for the server's
-// complexity limit: a list costs the items it may return times the cost of
-// each, plus one for the field itself. Every other field keeps gqlgen's
-// default (one, plus its selection). A page size past its maximum is priced
+// complexity limit and its admission control: a list costs the items it
+// may return times the cost of each, plus one for the field itself, and a
+// neighbourhood or a set of paths adds the cost of the walk that finds it
+// (walkCost). Every other field keeps gqlgen's default (one, plus its
+// selection). A page size past its maximum is priced
 // at the maximum, so the argument itself is refused by validation with
 // BAD_USER_INPUT rather than by the complexity limit.
 //
@@ -21,12 +23,13 @@ func Complexity() ComplexityRoot {
 	c.Query.Entities = func(child int, _ []domain.EntityKind, first *int, _ *string) int {
 		return listCost(intArg(first, 50), domain.MaxPageSize, child)
 	}
-	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []domain.RelationType, _ *domain.Direction, _ *domain.PartialDate, limit *int) int {
-		return listCost(intArg(limit, 500), domain.MaxSubgraphSize, child)
+	c.Query.Neighborhood = func(child int, _ string, depth *int, _ []domain.RelationType, _ *domain.Direction, _ *domain.PartialDate, limit *int) int {
+		levels := min(max(intArg(depth, 1), 0), domain.MaxDepth)
+		return add(listCost(intArg(limit, 500), domain.MaxSubgraphSize, child), walkCost(levels, 4))
 	}
 	c.Query.Paths = func(child int, _, _ string, maxLength *int, _ []domain.RelationType, _ *domain.PartialDate, first *int) int {
 		hops := min(max(intArg(maxLength, 4), 1), domain.MaxPathLength)
-		return listCost(intArg(first, 5), domain.MaxPaths, mul(hops, child))
+		return add(listCost(intArg(first, 5), domain.MaxPaths, mul(hops, child)), walkCost(hops, 2))
 	}
 
 	c.Query.Changes = func(child int, _ *string, first *int) int {
@@ -92,6 +95,25 @@ func ArgumentBounds(object, field string) []Bound {
 	}
 	return nil
 }
+
+// walkCost prices the search behind a neighbourhood or a set of paths,
+// which costs the same whatever is selected of its answer: SearchCost for
+// one level (one hop), times growth for each level further, as the entities
+// a walk reaches multiply with each hop (a neighbourhood's levels four
+// times, paths, which stop at the shortest, twice). Depth 0 costs nothing.
+func walkCost(levels, growth int) int {
+	if levels <= 0 {
+		return 0
+	}
+	c := SearchCost
+	for range levels - 1 {
+		c = mul(c, growth)
+	}
+	return c
+}
+
+// SearchCost is what walkCost charges for a walk of one level.
+const SearchCost = 250
 
 // listCost is n items (clamped to 0..limit) of child each, plus one.
 func listCost(n, limit, child int) int {

@@ -3216,7 +3216,7 @@ type Query {
   abbreviations ("US" finds "U.S."): exact id or name first, then an alias or
   a whole alpha-3 or alpha-2 code ("USA", "US"), then a prefix of a name or
   alias, then names with words starting with each word of the text.
-  ` + "`" + `first` + "`" + ` is 0..100.
+  ` + "`" + `first` + "`" + ` is 0..100; the text is at most 256 characters and 32 words.
   """
   search(text: String!, kinds: [EntityKind!], first: Int = 10): [Entity!]!
   "Entities ordered by id, a page at a time. ` + "`" + `first` + "`" + ` is 0..500."

@@ -41,6 +41,7 @@ type Metrics struct {
 	storeErrors     *prometheus.CounterVec
 	storeDuration   *prometheus.HistogramVec
 	batchSize       *prometheus.HistogramVec
+	admission       admissionMetrics
 
 	mu         sync.Mutex
 	operations map[string]bool
@@ -78,10 +79,12 @@ func New() *Metrics {
 			Help:    "Ids per batched store call (EntitiesByIDs, RelationshipsByIDs, SourcesByIDs, RelationshipsOf), by method: what the per-request dataloaders gather.",
 			Buckets: []float64{1, 2, 5, 10, 20, 50, 100, 200, 500},
 		}, []string{"method"}),
+		admission:  newAdmissionMetrics(),
 		operations: map[string]bool{},
 	}
 	m.registry.MustRegister(
 		m.requests, m.requestDuration, m.storeCalls, m.storeErrors, m.storeDuration, m.batchSize,
+		m.admission.wait, m.admission.refused,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

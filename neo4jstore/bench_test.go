@@ -10,18 +10,17 @@ import (
 	"github.com/conflictgraph/conflictgraph/storetest"
 )
 
-// emptied connects to the Neo4j of NEO4J_URI, migrated and emptied, for a
+// emptied connects to the tests' Neo4j, migrated and emptied, for a
 // benchmark to fill.
 func emptied(b *testing.B) *neo4jstore.Store {
 	b.Helper()
-	st := connect(b, neo4jtest.URI(b))
+	uri := neo4jtest.URI(b)
+	st := connect(b, uri)
 	ctx := context.Background()
 	if err := st.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if err := st.Reset(ctx); err != nil {
-		b.Fatal(err)
-	}
+	reset(b, st, uri)
 	return st
 }
 

@@ -334,6 +334,13 @@ RETURN labelsOrTypes`
 
 const cypherDropRelationshipIndex = `DROP INDEX relationship_id IF EXISTS`
 
+// cypherSearchIndexes counts the full-text indexes reads depend on (2 when
+// the schema is in place).
+const cypherSearchIndexes = `
+SHOW FULLTEXT INDEXES YIELD name, state
+WHERE name IN ['entity_search', 'relationship_id'] AND state = 'ONLINE'
+RETURN count(*) AS n`
+
 // relationshipIndex creates the full-text index over the id of every
 // relationship type: Neo4j has no property index across types, and this
 // one finds a relationship by id without knowing its type. The keyword
@@ -361,6 +368,38 @@ func luceneTerm(id string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// maxLucenePrefix is the longest prefix, in characters, one search word is
+// looked up by. A prefix query is an automaton with a state per byte, and
+// Lucene refuses one of a thousand states ("input automaton is too large");
+// a longer word only widens the candidates, which domain.RankMatches then
+// checks in full.
+const maxLucenePrefix = 64
+
+// luceneSearch is the full-text query for a search's folded words: each
+// distinct word once, cut to maxLucenePrefix characters, as a required
+// prefix clause, and at most domain.MaxSearchWords of them (Lucene allows
+// 1,024 clauses). Words are letters and digits only (domain.Tokens), and
+// folded to lower case, so none holds Lucene syntax or an AND, OR or NOT:
+// no text a user sends can make this query fail.
+func luceneSearch(words []string) string {
+	seen := map[string]bool{}
+	clauses := make([]string, 0, min(len(words), domain.MaxSearchWords))
+	for _, w := range words {
+		if len(clauses) == domain.MaxSearchWords {
+			break
+		}
+		if r := []rune(w); len(r) > maxLucenePrefix {
+			w = string(r[:maxLucenePrefix])
+		}
+		if w == "" || seen[w] {
+			continue
+		}
+		seen[w] = true
+		clauses = append(clauses, "+"+w+"*")
+	}
+	return strings.Join(clauses, " ")
 }
 
 // schemaStatements are the constraints and indexes, applied idempotently:

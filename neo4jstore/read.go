@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -253,13 +252,8 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 	params := map[string]any{"kinds": kindParams(q.Kinds), "folded": folded}
 	cypher := cypherSearchScan
 	if words := domain.Tokens(folded); len(words) > 0 {
-		// Words are letters and digits only, so nothing in them is
-		// Lucene syntax; each must start a word of the entity.
-		clauses := make([]string, len(words))
-		for i, w := range words {
-			clauses[i] = "+" + w + "*"
-		}
-		params["lucene"] = strings.Join(clauses, " ")
+		// Each word must start a word of the entity.
+		params["lucene"] = luceneSearch(words)
 		cypher = cypherSearchFulltext
 	}
 	candidates, err := collect(ctx, s, cypher, params, "entity", scanEntity)

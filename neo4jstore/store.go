@@ -9,8 +9,12 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/url"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -46,6 +50,19 @@ type Config struct {
 	// with Neo4j: to see what a request costs in statements and round
 	// trips (a test counts them), not for production logs.
 	BoltLogger log.BoltLogger
+	// ProbeInterval is how often a store that found Neo4j unreachable
+	// tries it again, in the background; default 1s. Until a probe
+	// answers, every call fails at once with UNAVAILABLE instead of
+	// waiting out the driver's timeouts and retries.
+	ProbeInterval time.Duration
+	// ManageSchema keeps the schema applied from the background: as soon
+	// as Neo4j first answers, whenever it answers again after an outage
+	// (it may be another, empty server), and whenever a query finds an
+	// index missing. serve sets it; seed and migrate apply it themselves.
+	ManageSchema bool
+	// Logger hears what the background work finds (Neo4j lost and back,
+	// the schema applied); nil discards it.
+	Logger *slog.Logger
 }
 
 // Store is a domain.Store over a Neo4j database. It is safe for concurrent
@@ -57,6 +74,15 @@ type Store struct {
 	// cluster a read follows the writes this process has committed: a
 	// query after a mutation sees it.
 	bookmarks neo4j.BookmarkManager
+	log       *slog.Logger
+
+	// down is set while Neo4j is known to be unreachable: calls fail fast
+	// and the keeper probes until it answers.
+	down       atomic.Bool
+	needSchema atomic.Bool   // the keeper is to apply the schema
+	wake       chan struct{} // tells the keeper there is work (capacity 1)
+	stopKeeper context.CancelFunc
+	kept       chan struct{} // closed when the keeper has ended
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -82,6 +108,9 @@ func New(cfg Config) (*Store, error) {
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = 5 * time.Minute
 	}
+	if cfg.ProbeInterval <= 0 {
+		cfg.ProbeInterval = time.Second
+	}
 	auth := neo4j.NoAuth()
 	if cfg.User != "" {
 		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
@@ -94,21 +123,205 @@ func New(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create neo4j driver for %s: %w", cfg.URI, translate(err))
 	}
-	return &Store{driver: driver, cfg: cfg, bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{})}, nil
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	keeperCtx, stop := context.WithCancel(context.Background())
+	s := &Store{driver: driver, cfg: cfg, log: log, wake: make(chan struct{}, 1), stopKeeper: stop, kept: make(chan struct{}),
+		bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{})}
+	s.needSchema.Store(cfg.ManageSchema)
+	go s.keep(keeperCtx)
+	s.signal()
+	return s, nil
 }
 
-// Close implements domain.Store: it closes the driver's connections.
+// Close implements domain.Store: it ends the background work (a schema
+// migration in progress is cancelled: the next start applies the schema),
+// then closes the driver's connections, which must not be closed under a
+// running transaction.
 func (s *Store) Close(ctx context.Context) error {
+	s.stopKeeper()
+	select {
+	case <-s.kept:
+	case <-ctx.Done():
+		return fmt.Errorf("stop the neo4j store's background work: %w", ctx.Err())
+	}
 	return s.driver.Close(ctx)
 }
 
-// Ping implements domain.Store: a round trip to the database.
+// Ping implements domain.Store: a round trip to the database, or
+// UNAVAILABLE at once while Neo4j is known to be unreachable.
 func (s *Store) Ping(ctx context.Context) error {
 	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		_, err := run(ctx, tx, cypherPing, nil)
 		return struct{}{}, err
 	})
 	return err
+}
+
+// signal wakes the keeper.
+func (s *Store) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// keep is the store's background work, one goroutine per store until
+// Close: while Neo4j is known to be unreachable it probes it every
+// ProbeInterval, and when it answers again (perhaps another, empty server)
+// it applies the schema anew; with ManageSchema it applies the schema
+// whenever it is asked to, retrying with backoff.
+func (s *Store) keep(ctx context.Context) {
+	defer close(s.kept)
+	backoff := time.Second
+	for {
+		switch {
+		case ctx.Err() != nil:
+			return
+		case s.down.Load():
+			if err := s.probe(ctx); err == nil {
+				s.down.Store(false)
+				s.log.Info("neo4j answers again", "uri", s.cfg.URI)
+				s.needSchema.Store(s.cfg.ManageSchema)
+				continue
+			}
+			if !sleep(ctx, s.cfg.ProbeInterval) {
+				return
+			}
+		case s.needSchema.Load():
+			err := s.Migrate(ctx)
+			switch {
+			case err == nil:
+				s.needSchema.Store(false)
+				backoff = time.Second
+				s.log.Info("neo4j schema is in place")
+			case ctx.Err() != nil:
+				return // shutting down: the next start applies the schema
+			case s.down.Load():
+				// Neo4j went away meanwhile: probe, then apply it.
+			default:
+				s.log.Warn("neo4j schema not applied yet; retrying", "err", err, "retry_in", backoff)
+				if !sleep(ctx, backoff) {
+					return
+				}
+				backoff = min(2*backoff, 30*time.Second)
+			}
+		default:
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.wake:
+			}
+		}
+	}
+}
+
+// sleep waits d, or less if ctx ends first (then it returns false).
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// probe asks Neo4j for one answer, without retries, bounded by the connect
+// timeout: how the keeper learns that Neo4j is back.
+func (s *Store) probe(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ConnectTimeout)
+	defer cancel()
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.cfg.Database})
+	defer session.Close(context.WithoutCancel(ctx))
+	res, err := session.Run(ctx, cypherPing, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return err
+}
+
+// errUnreachable is what every call gets while Neo4j is known to be down.
+var errUnreachable = &domain.Error{Code: domain.CodeUnavailable, Message: "the graph store is unreachable; retry shortly",
+	Err: errors.New("neo4j did not answer its last call; calls fail fast until a background probe gets an answer")}
+
+// available fails fast while Neo4j is known to be unreachable.
+func (s *Store) available() error {
+	if s.down.Load() {
+		return errUnreachable
+	}
+	return nil
+}
+
+// failed turns an error of a call made with ctx into the domain's codes,
+// and acts on what it shows: Neo4j unreachable (calls fail fast until a
+// probe answers) or the schema missing (the keeper applies it again). A
+// call that ran out of time or was cancelled is TIMEOUT or CANCELED,
+// whatever the driver made of it.
+func (s *Store) failed(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if unreachable(err) && (ctx.Err() == nil || refused(err)) {
+		if s.down.CompareAndSwap(false, true) {
+			s.log.Warn("neo4j is unreachable; calls fail fast while it is probed in the background",
+				"uri", s.cfg.URI, "err", err, "probe_every", s.cfg.ProbeInterval)
+			s.signal()
+		}
+	}
+	if cerr := domain.ContextError(ctx, "the neo4j query"); cerr != nil {
+		var derr *domain.Error
+		if errors.As(cerr, &derr) {
+			derr.Err = err // the driver's account, for the log
+		}
+		return cerr
+	}
+	if schemaMissing(err) {
+		s.needSchema.Store(true)
+		s.signal()
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "the graph store's indexes are being set up; retry shortly", Err: err}
+	}
+	return translate(err)
+}
+
+// unreachable reports whether err shows Neo4j (or its database) not
+// answering, as opposed to a query that failed or ran out of time.
+func unreachable(err error) bool {
+	var limit *neo4j.TransactionExecutionLimit
+	if errors.As(err, &limit) {
+		return slices.ContainsFunc(limit.Errors, unreachable)
+	}
+	var conn *neo4j.ConnectivityError
+	if errors.As(err, &conn) {
+		return conn.Inner == nil || !(errors.Is(conn.Inner, context.Canceled) || errors.Is(conn.Inner, context.DeadlineExceeded))
+	}
+	var neoErr *neo4j.Neo4jError
+	if errors.As(err, &neoErr) {
+		return neoErr.Code == "Neo.TransientError.General.DatabaseUnavailable" || neoErr.Code == "Neo.ClientError.Database.DatabaseNotFound"
+	}
+	var netErr *net.OpError
+	return errors.As(err, &netErr)
+}
+
+// refused reports whether err holds a refused connection: Neo4j is down
+// even when the caller's deadline passed while the driver was retrying.
+func refused(err error) bool {
+	var limit *neo4j.TransactionExecutionLimit
+	if errors.As(err, &limit) {
+		return slices.ContainsFunc(limit.Errors, refused)
+	}
+	var netErr *net.OpError
+	return errors.As(err, &netErr) && netErr.Op == "dial"
+}
+
+// schemaMissing reports whether a query failed for want of an index the
+// schema creates: the database was replaced or its schema dropped.
+func schemaMissing(err error) bool {
+	var neoErr *neo4j.Neo4jError
+	return errors.As(err, &neoErr) && strings.Contains(strings.ToLower(neoErr.Msg), "no such fulltext schema index")
 }
 
 // Migrate applies the constraints and indexes, idempotently, and waits until
@@ -170,12 +383,15 @@ func (s *Store) dropOutdatedRelationshipIndex(ctx context.Context) error {
 // exec runs one schema or administrative statement in its own
 // auto-committed transaction (schema changes cannot share one).
 func (s *Store) exec(ctx context.Context, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
+	if err := s.available(); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout+s.cfg.ConnectTimeout)
 	defer cancel()
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database), neo4j.ExecuteQueryWithWritersRouting(),
 		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.QueryTimeout)), neo4j.ExecuteQueryWithBoltLogger(s.cfg.BoltLogger))
-	return res, translate(err)
+	return res, s.failed(ctx, err)
 }
 
 func firstLine(s string) string {
@@ -200,19 +416,22 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 }
 
 func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, timeout time.Duration, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	var zero T
+	if err := s.available(); err != nil {
+		return zero, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout+s.cfg.ConnectTimeout)
 	defer cancel()
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: mode, DatabaseName: s.cfg.Database,
 		BookmarkManager: s.bookmarks, BoltLogger: s.cfg.BoltLogger})
 	defer session.Close(context.WithoutCancel(ctx))
-	var zero T
 	do := neo4j.ExecuteRead[T]
 	if mode == neo4j.AccessModeWrite {
 		do = neo4j.ExecuteWrite[T]
 	}
 	out, err := do(ctx, session, work, neo4j.WithTxTimeout(timeout))
 	if err != nil {
-		return zero, translate(err)
+		return zero, s.failed(ctx, err)
 	}
 	return out, nil
 }
@@ -227,7 +446,8 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 }
 
 // translate turns driver errors into the domain's codes, keeping the cause
-// for the logs.
+// for the logs. Its messages are what clients read (graph.Present shows
+// them, never the cause).
 func translate(err error) error {
 	if err == nil {
 		return nil
@@ -241,7 +461,7 @@ func translate(err error) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		return &domain.Error{Code: domain.CodeTimeout, Message: "neo4j did not answer in time", Err: err}
 	case errors.Is(err, context.Canceled):
-		return err
+		return &domain.Error{Code: domain.CodeCanceled, Message: "the neo4j query was cancelled", Err: err}
 	case errors.As(err, &neoErr):
 		switch {
 		case neoErr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
@@ -251,10 +471,10 @@ func translate(err error) error {
 			return &domain.Error{Code: domain.CodeTimeout, Message: "the neo4j transaction timed out", Err: err}
 		case neoErr.Code == "Neo.TransientError.General.DatabaseUnavailable" ||
 			neoErr.Code == "Neo.ClientError.Database.DatabaseNotFound":
-			return &domain.Error{Code: domain.CodeUnavailable, Message: "the neo4j database is unavailable", Err: err}
+			return &domain.Error{Code: domain.CodeUnavailable, Message: "the graph store's database is unavailable; retry shortly", Err: err}
 		}
 	case neo4j.IsConnectivityError(err) || neo4j.IsTransactionExecutionLimit(err):
-		return &domain.Error{Code: domain.CodeUnavailable, Message: "neo4j is unreachable", Err: err}
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "the graph store is unreachable; retry shortly", Err: err}
 	}
 	return &domain.Error{Code: domain.CodeInternal, Message: "neo4j", Err: err}
 }
@@ -269,23 +489,57 @@ func (s *Store) Reset(ctx context.Context) error {
 	// only a session's Run gives.
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.cfg.Database})
 	defer session.Close(context.WithoutCancel(ctx))
+	if err := s.available(); err != nil {
+		return err
+	}
 	for _, cypher := range []string{cypherResetRelationships, cypherResetNodes} {
 		res, err := session.Run(ctx, cypher, nil)
 		if err == nil {
 			_, err = res.Consume(ctx)
 		}
 		if err != nil {
-			return translate(err)
+			return s.failed(ctx, err)
 		}
+	}
+	return nil
+}
+
+// errNotSeeded is Ready's answer on a database never written.
+var errNotSeeded = &domain.Error{Code: domain.CodeUnavailable,
+	Message: "the neo4j database holds no graph yet (revision 0): run conflictgraph seed (with --reset for a database loaded by a release before revisions)"}
+
+// Ready returns nil when the store can serve: Neo4j answers, the schema's
+// full-text indexes are in place, and a load has finished (Seeded).
+// Otherwise UNAVAILABLE, saying which; indexes found missing (Neo4j was
+// replaced by an empty server, or they were dropped) are applied again in
+// the background when the store manages its schema.
+func (s *Store) Ready(ctx context.Context) error {
+	res, err := s.exec(ctx, cypherSearchIndexes, nil)
+	if err != nil {
+		return err
+	}
+	if n, _, _ := neo4j.GetRecordValue[int64](res.Records[0], "n"); n < 2 {
+		if s.cfg.ManageSchema {
+			s.needSchema.Store(true)
+			s.signal()
+		}
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "the neo4j database lacks the schema's indexes: they are being applied (or run conflictgraph migrate)"}
+	}
+	seeded, err := s.Seeded(ctx)
+	if err != nil {
+		return err
+	}
+	if !seeded {
+		return errNotSeeded
 	}
 	return nil
 }
 
 // Seeded reports whether a graph has been written (the revision is 1 or
 // more): a server on a database never written is up but not ready. The
-// seed graph is one change set, so a seeded database holds it whole; a
-// database loaded before changes were recorded has data but revision 0, and
-// needs `conflictgraph seed --reset`.
+// seed graph is one change set, written whole or not at all, so a seeded
+// database holds all of it; one loaded before changes were recorded has
+// data but revision 0, and needs `conflictgraph seed --reset`.
 func (s *Store) Seeded(ctx context.Context) (bool, error) {
 	rev, err := s.Revision(ctx)
 	return rev >= 1, err

@@ -30,7 +30,8 @@ func connect(tb testing.TB, uri string) *neo4jstore.Store {
 	return st
 }
 
-// open connects to the Neo4j of NEO4J_URI, migrated once per test binary.
+// open connects to the tests' Neo4j (neo4jtest.URI), migrated once per
+// test binary.
 func open(t *testing.T) *neo4jstore.Store {
 	t.Helper()
 	st := connect(t, neo4jtest.URI(t))
@@ -42,14 +43,23 @@ func open(t *testing.T) *neo4jstore.Store {
 	return st
 }
 
-// fresh returns a store over an emptied database.
+// fresh returns a store over an emptied database: one the tests own
+// (neo4jtest.Own refuses to empty anything else).
 func fresh(t *testing.T) domain.Store {
 	t.Helper()
 	st := open(t)
-	if err := st.Reset(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	reset(t, st, neo4jtest.URI(t))
 	return st
+}
+
+// reset empties the tests' database at uri, and marks it as theirs again.
+func reset(tb testing.TB, st *neo4jstore.Store, uri string) {
+	tb.Helper()
+	neo4jtest.Own(tb, uri)
+	if err := st.Reset(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	neo4jtest.Own(tb, uri)
 }
 
 func TestConformance(t *testing.T) {

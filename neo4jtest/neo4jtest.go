@@ -1,10 +1,14 @@
-// Package neo4jtest connects tests to a real Neo4j: the one named by
-// NEO4J_URI (started by `make test` or `make neo4j`), or a private one a test
-// starts itself when it must stop and restart the server.
+// Package neo4jtest connects tests to a real Neo4j that belongs to the
+// tests: the one named by CONFLICTGRAPH_TEST_NEO4J_URI (`make test` starts
+// one and sets it), or a private one a test starts itself when it must stop
+// and restart the server. NEO4J_URI is never read: it names the database a
+// user seeds and serves, which tests must not touch.
 package neo4jtest
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -17,20 +21,104 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/conflictgraph/conflictgraph/prereq"
 )
 
-// URI returns NEO4J_URI. Without it the test is skipped with a message that
-// says how to run it, or fails when REQUIRE_NEO4J=1 (as in CI), so a
-// missing Neo4j can never pass silently.
+// EnvURI is the variable that names the tests' own Neo4j.
+const EnvURI = "CONFLICTGRAPH_TEST_NEO4J_URI"
+
+// URI returns CONFLICTGRAPH_TEST_NEO4J_URI. Without it the test is skipped
+// with a message that says how to run it, or fails when REQUIRE_NEO4J=1 (as
+// in CI), so a missing Neo4j can never pass silently.
 func URI(t testing.TB) string {
 	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
+	uri := os.Getenv(EnvURI)
 	if uri != "" {
 		return uri
 	}
-	prereq.Missing(t, "REQUIRE_NEO4J", "NEO4J_URI is not set: run `make test` (it starts Neo4j), or `make neo4j` and export the NEO4J_URI it prints")
+	prereq.Missing(t, "REQUIRE_NEO4J", EnvURI+" is not set: run `make test` (it starts a Neo4j of its own), or `scripts/neo4j run -- go test ...`"+
+		" (NEO4J_URI is never used by tests: it may be your own database)")
 	return ""
+}
+
+// markerLabel labels the node that says a database belongs to the tests.
+const markerLabel = "ConflictgraphTestDatabase"
+
+// ErrNotTheTests is Claim's answer for a database that holds data the tests
+// did not write.
+var ErrNotTheTests = errors.New("the database holds data the tests did not write")
+
+// Claim makes sure the tests may empty the database at uri: it is empty (it
+// is then marked as the tests'), or it carries the tests' mark. A database
+// holding anything else, say a user's seeded graph, is refused with
+// ErrNotTheTests, and nothing in it is touched. A store's Reset deletes the
+// mark with everything else: claim the database again after it.
+func Claim(ctx context.Context, uri string) error {
+	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	if err != nil {
+		return err
+	}
+	defer driver.Close(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, driver, `
+OPTIONAL MATCH (m:`+markerLabel+`)
+WITH count(m) > 0 AS marked
+OPTIONAL MATCH (n) WHERE NOT n:`+markerLabel+`
+WITH marked, n LIMIT 1
+RETURN marked, n IS NOT NULL AS data`, nil, neo4j.EagerResultTransformer)
+	if err != nil {
+		return fmt.Errorf("claim %s for the tests: %w", uri, err)
+	}
+	marked, _, _ := neo4j.GetRecordValue[bool](res.Records[0], "marked")
+	data, _, _ := neo4j.GetRecordValue[bool](res.Records[0], "data")
+	switch {
+	case marked:
+		return nil
+	case data:
+		return fmt.Errorf("%w: %s holds nodes and no :%s node, so it is not a database the tests made; "+
+			"refusing to reset it (point %s at a database for tests, or let `make test` start one)",
+			ErrNotTheTests, uri, markerLabel, EnvURI)
+	}
+	_, err = neo4j.ExecuteQuery(ctx, driver, `MERGE (:`+markerLabel+` {note: 'made by the conflictgraph tests, which may empty it'})`, nil, neo4j.EagerResultTransformer)
+	return err
+}
+
+// Run runs one statement on the Neo4j at uri, outside any store: for tests
+// that look at or change the database behind a store's back.
+func Run(ctx context.Context, uri, cypher string) ([]*neo4j.Record, error) {
+	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	if err != nil {
+		return nil, err
+	}
+	defer driver.Close(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, driver, cypher, nil, neo4j.EagerResultTransformer)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cypher, err)
+	}
+	return res.Records, nil
+}
+
+// Count runs a statement that returns one integer n, such as
+// MATCH (e:Entity) RETURN count(e) AS n, and returns it.
+func Count(ctx context.Context, uri, cypher string) (int64, error) {
+	records, err := Run(ctx, uri, cypher)
+	if err != nil {
+		return 0, err
+	}
+	if len(records) != 1 {
+		return 0, fmt.Errorf("%s: %d records, want one", cypher, len(records))
+	}
+	n, _, err := neo4j.GetRecordValue[int64](records[0], "n")
+	return n, err
+}
+
+// Own claims the database at uri for the test (Claim), or fails the test.
+func Own(t testing.TB, uri string) {
+	t.Helper()
+	if err := Claim(context.Background(), uri); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Server is a Neo4j started by a test, from the project's launcher, on its
@@ -204,4 +292,17 @@ func (s *Server) Restart(t testing.TB) {
 	if err := s.start(t); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Replace stops the server and starts a new, empty one on the same port:
+// what a client sees when its Neo4j is swapped for a fresh instance.
+func (s *Server) Replace(t testing.TB) {
+	t.Helper()
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	s.dir = t.TempDir()
+	s.mu.Unlock()
+	s.Restart(t)
 }

@@ -87,10 +87,17 @@ func (r gqlResponse) decode(t *testing.T, v any) {
 	}
 }
 
-// wantError asserts one error with the code and a message containing want.
+// serverSideStatus is the HTTP status of an answer whose error is the
+// server's or its store's, not the request's: every other code is below 500.
+var serverSideStatus = map[string]int{"TIMEOUT": http.StatusGatewayTimeout, "UNAVAILABLE": http.StatusServiceUnavailable, "OVERLOADED": http.StatusServiceUnavailable}
+
+// wantError asserts one error with the code and a message containing want,
+// and the status that code calls for.
 func (r gqlResponse) wantError(t *testing.T, code, want string) {
 	t.Helper()
-	if r.status >= 500 {
+	if status, ok := serverSideStatus[code]; ok && r.status != status {
+		t.Errorf("status %d, want %d for %s", r.status, status, code)
+	} else if !ok && r.status >= 500 {
 		t.Errorf("status %d, want below 500", r.status)
 	}
 	if len(r.Errors) == 0 {

@@ -2,10 +2,10 @@ package server
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,7 +42,9 @@ func withAuth(a *auth.Authenticator, log *slog.Logger, graphQLShape bool, next h
 	})
 }
 
-// refuse answers a request whose credentials do not pass.
+// refuse answers a request whose credentials do not pass, in the route's
+// error format, presented as every error is (graph.Present): a key store
+// that cannot answer shows no cause.
 func refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, graphQLShape bool, err error) {
 	code := domain.ErrorCode(err)
 	if code == domain.CodeUnauthenticated {
@@ -52,20 +54,11 @@ func refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, graphQLSha
 		writeError(w, r, log, err)
 		return
 	}
-	msg := err.Error()
-	var derr *domain.Error
-	if errors.As(err, &derr) && code == domain.CodeUnauthenticated {
-		msg = derr.Message
-	} else {
-		// The key store's failure is presented like any store failure.
-		msg = "the key store is unavailable; retry shortly"
-		if code != domain.CodeUnavailable {
-			id := RequestID(r.Context())
-			log.ErrorContext(r.Context(), "internal error", "request_id", id, "path", r.URL.Path, "err", err)
-			msg = "internal error; quote request id " + id + " when reporting it"
-		}
+	p := graph.Present(r.Context(), log, RequestID, err, "path", r.URL.Path)
+	if code == domain.CodeUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(err)))
 	}
-	writeRequestError(w, r, httpStatus[code], graph.ExtensionCode(code), nil, msg)
+	writeRequestError(w, r, httpStatus[code], p.Code, nil, p.Message)
 }
 
 // websocketInit authenticates a WebSocket at connection_init, from the

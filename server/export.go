@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -67,11 +65,14 @@ type exportRequest struct {
 
 func parseExport(r *http.Request) (exportRequest, error) {
 	q := r.URL.Query()
-	for key := range q {
+	for key, values := range q {
 		switch key {
 		case "format", "id", "depth", "limit", "asOf", "types":
 		default:
 			return exportRequest{}, domain.Invalidf("unknown parameter %q; export takes format, id, depth, limit, asOf and types", key)
+		}
+		if len(values) > 1 && key != "types" { // types may repeat: types=A&types=B
+			return exportRequest{}, domain.Invalidf("the parameter %q is given %d times; give it once", key, len(values))
 		}
 	}
 	format, err := export.ParseFormat(q.Get("format"))
@@ -89,7 +90,7 @@ func parseExport(r *http.Request) (exportRequest, error) {
 	nq := domain.NeighborhoodQuery{ID: q.Get("id"), Depth: depth, Limit: limit}
 	if s := q.Get("asOf"); s != "" {
 		if nq.Filter.AsOf, err = domain.ParsePartialDate(s); err != nil {
-			return exportRequest{}, fmt.Errorf("asOf: %w", err)
+			return exportRequest{}, domain.InvalidField("asOf", "%s", err.Error())
 		}
 	}
 	for _, list := range q["types"] {
@@ -147,30 +148,28 @@ var httpStatus = map[domain.Code]int{
 	domain.CodeConflict:        http.StatusConflict,
 	domain.CodeUnavailable:     http.StatusServiceUnavailable,
 	domain.CodeTimeout:         http.StatusGatewayTimeout,
+	domain.CodeCanceled:        statusClientClosedRequest,
+	domain.CodeOverloaded:      http.StatusServiceUnavailable,
 	domain.CodeInternal:        http.StatusInternalServerError,
 	domain.CodeUnauthenticated: http.StatusUnauthorized,
 	domain.CodeForbidden:       http.StatusForbidden,
 }
 
-// writeError answers a plain-HTTP endpoint's failure with the same codes
-// GraphQL uses: {"error": {"code": ..., "message": ...}}.
+// writeError answers a plain-HTTP endpoint's failure with the same codes and
+// words GraphQL uses (graph.Present): {"error": {"code": ..., "message": ...}}.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	p := graph.Present(r.Context(), log, RequestID, err, "path", r.URL.Path)
+	setOutcome(r.Context(), p.Code)
+	body := map[string]any{"code": p.Code, "message": p.Message}
+	if p.Limit != nil {
+		body["reason"], body["limit"], body["value"] = graph.ReasonLimitExceeded, p.Limit.Max, p.Limit.Value
+	}
+	if len(p.Problems) > 0 {
+		body["field"] = p.Problems[0].Field
+	}
 	code := domain.ErrorCode(err)
-	gqlCode := graph.ExtensionCode(code)
-	msg := err.Error()
-	setOutcome(r.Context(), gqlCode)
-	body := map[string]any{"code": gqlCode, "message": msg}
-	var derr *domain.Error
-	if errors.As(err, &derr) && derr.Limit != nil && code == domain.CodeInvalid {
-		body["reason"], body["limit"], body["value"] = graph.ReasonLimitExceeded, derr.Limit.Max, derr.Limit.Value
-	}
-	if code == domain.CodeInternal {
-		id := RequestID(r.Context())
-		log.ErrorContext(r.Context(), "internal error", "request_id", id, "path", r.URL.Path, "err", err)
-		body["message"] = "internal error; quote request id " + id + " when reporting it"
-	}
-	if code == domain.CodeTimeout {
-		body["message"] = "the request took longer than its deadline"
+	if code == domain.CodeUnavailable || code == domain.CodeOverloaded {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(err)))
 	}
 	writeJSON(w, httpStatus[code], map[string]any{"error": body})
 }

@@ -204,6 +204,8 @@ func TestExportRejectsBadParameters(t *testing.T) {
 		{"/export?depth=2", 400, "BAD_USER_INPUT", "give id too"},
 		{"/export?id=atlantiss", 404, "NOT_FOUND", `no entity has id "atlantiss"`},
 		{"/export?format=cytoscape&ids=union", 400, "BAD_USER_INPUT", `unknown parameter "ids"`},
+		{"/export?id=union&id=front", 400, "BAD_USER_INPUT", `the parameter "id" is given 2 times; give it once`},
+		{"/export?format=cytoscape&format=graphml", 400, "BAD_USER_INPUT", `the parameter "format" is given 2 times`},
 	}
 	for _, tt := range tests {
 		rec := get(t, h, tt.target)

@@ -10,6 +10,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -47,6 +48,17 @@ type Limits struct {
 	// MaxTokens caps the tokens of a query document the parser reads
 	// (default 10000). Refused with QUERY_TOO_LARGE.
 	MaxTokens int
+	// MaxSelections caps the selections a document writes (fields,
+	// fragment spreads and inline fragments, in all its operations and
+	// fragments, none expanded; default 1000): the validator's work grows
+	// with their square. Counted before validation; refused with
+	// TOO_MANY_SELECTIONS.
+	MaxSelections int
+	// QueryCacheBytes bounds the cache of parsed documents, in bytes as
+	// estimated from each document's text and nodes (default 32 MiB);
+	// persisted queries get a quarter of it besides. A document estimated
+	// above 1/64 of the budget is not cached.
+	QueryCacheBytes int64
 	// MaxBodyBytes caps a POST body (default 1 MiB). Refused with HTTP 413
 	// and REQUEST_TOO_LARGE.
 	MaxBodyBytes int64
@@ -62,6 +74,8 @@ const (
 	DefaultMaxAliases     = 30
 	DefaultMaxRootFields  = 20
 	DefaultMaxTokens      = 10000
+	DefaultMaxSelections  = 1000
+	DefaultQueryCacheSize = 32 << 20
 	DefaultMaxBodyBytes   = 1 << 20
 	DefaultRequestTimeout = 15 * time.Second
 )
@@ -74,6 +88,7 @@ const (
 	CodeTooManyRootFields = "TOO_MANY_ROOT_FIELDS"
 	CodeRequestTooLarge   = "REQUEST_TOO_LARGE"
 	CodeQueryTooLarge     = "QUERY_TOO_LARGE"
+	CodeTooManySelections = "TOO_MANY_SELECTIONS"
 )
 
 // ReasonBatchUnsupported is the extensions.reason of the BAD_USER_INPUT
@@ -83,7 +98,7 @@ const ReasonBatchUnsupported = "BATCHING_NOT_SUPPORTED"
 func init() {
 	// A document refused before execution is answered like one that fails
 	// validation: HTTP 422 (400 for application/graphql-response+json).
-	for _, code := range []string{CodeQueryTooDeep, CodeQueryTooComplex, CodeTooManyAliases, CodeTooManyRootFields, CodeQueryTooLarge} {
+	for _, code := range []string{CodeQueryTooDeep, CodeQueryTooComplex, CodeTooManyAliases, CodeTooManyRootFields, CodeQueryTooLarge, CodeTooManySelections} {
 		errcode.RegisterErrorType(code, errcode.KindProtocol)
 	}
 }
@@ -93,7 +108,7 @@ func (l Limits) withDefaults() (Limits, error) {
 	for name, v := range map[string]int64{
 		"max depth": int64(l.MaxDepth), "max complexity": int64(l.MaxComplexity), "max aliases": int64(l.MaxAliases),
 		"max root fields": int64(l.MaxRootFields), "max tokens": int64(l.MaxTokens), "max body bytes": l.MaxBodyBytes,
-		"request timeout": int64(l.RequestTimeout),
+		"request timeout": int64(l.RequestTimeout), "max selections": int64(l.MaxSelections), "query cache bytes": l.QueryCacheBytes,
 	} {
 		if v < 0 {
 			return l, domain.Invalidf("server limits: %s is %d; give a positive value, or 0 for the default", name, v)
@@ -109,6 +124,10 @@ func (l Limits) withDefaults() (Limits, error) {
 	def(&l.MaxAliases, DefaultMaxAliases)
 	def(&l.MaxRootFields, DefaultMaxRootFields)
 	def(&l.MaxTokens, DefaultMaxTokens)
+	def(&l.MaxSelections, DefaultMaxSelections)
+	if l.QueryCacheBytes == 0 {
+		l.QueryCacheBytes = DefaultQueryCacheSize
+	}
 	if l.MaxBodyBytes == 0 {
 		l.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -119,11 +138,13 @@ func (l Limits) withDefaults() (Limits, error) {
 }
 
 // queryLimits is the gqlgen extension that refuses an operation past a limit
-// once it is parsed and validated, before it runs.
+// once it is parsed and validated, before it runs, and then admits it to
+// its lane by its complexity.
 type queryLimits struct {
 	limits          Limits
 	noIntrospection bool // refuse __schema and __type, which gqlgen would fail as an internal error
 	schema          graphql.ExecutableSchema
+	admission       *admission
 }
 
 var _ interface {
@@ -139,11 +160,16 @@ func (q *queryLimits) Validate(es graphql.ExecutableSchema) error {
 }
 
 // MutateOperationContext measures the operation and refuses it when it is
-// past a limit. The measures expand fragments once each (memoized), so a
+// past a limit, or when the request's deadline passed while it was parsed
+// and validated. The measures expand fragments once each (memoized), so a
 // document of fragments spreading fragments costs its size, not the size of
 // its expansion; gqlgen's complexity walk, which expands every spread, runs
-// only once the expansion is known to be small.
+// only once the expansion is known to be small. An operation within the
+// limits then waits for a slot in its lane (Admission).
 func (q *queryLimits) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	if err := contextError(ctx); err != nil {
+		return err
+	}
 	op := opCtx.Operation
 	if op == nil {
 		return nil
@@ -156,6 +182,32 @@ func (q *queryLimits) MutateOperationContext(ctx context.Context, opCtx *graphql
 		errcode.Set(err, errcode.ValidationFailed)
 		return err
 	}
+	if err := l.refuse(s); err != nil {
+		return err
+	}
+	if m.argErr != nil {
+		return m.argErr
+	}
+	c := complexity.Calculate(ctx, q.schema, op, opCtx.Variables)
+	if c > l.MaxComplexity {
+		return limitError(CodeQueryTooComplex, l.MaxComplexity, c,
+			"the operation's complexity is %d; the limit is %d (a list counts each item it may return: ask for fewer with first or limit, or select less)", c, l.MaxComplexity)
+	}
+	if op.Operation == ast.Subscription {
+		// A subscription lives as long as its client listens: it would
+		// hold a slot for hours. Its work is a small read when the graph
+		// changes, which waits for nothing.
+		return nil
+	}
+	if err := admit(ctx, q.admission.forCost(c)); err != nil {
+		return &gqlerror.Error{Message: err.Error(), Err: err}
+	}
+	return nil
+}
+
+// refuse is the error for an operation of shape s past one of the limits,
+// or nil.
+func (l Limits) refuse(s shape) *gqlerror.Error {
 	switch {
 	case s.topFields > l.MaxRootFields:
 		return limitError(CodeTooManyRootFields, l.MaxRootFields, s.topFields,
@@ -169,13 +221,6 @@ func (q *queryLimits) MutateOperationContext(ctx context.Context, opCtx *graphql
 	case s.fields > l.MaxComplexity:
 		return limitError(CodeQueryTooComplex, l.MaxComplexity, s.fields,
 			"the operation expands to %d fields once its fragments are spread; the complexity limit is %d", s.fields, l.MaxComplexity)
-	}
-	if m.argErr != nil {
-		return m.argErr
-	}
-	if c := complexity.Calculate(ctx, q.schema, op, opCtx.Variables); c > l.MaxComplexity {
-		return limitError(CodeQueryTooComplex, l.MaxComplexity, c,
-			"the operation's complexity is %d; the limit is %d (a list counts each item it may return: ask for fewer with first or limit, or select less)", c, l.MaxComplexity)
 	}
 	return nil
 }
@@ -196,11 +241,14 @@ type shape struct {
 }
 
 // measurer measures selection sets, each named fragment once, and checks
-// the bounded arguments of their fields (graph.ArgumentBounds).
+// the bounded arguments of their fields (graph.ArgumentBounds). Before
+// validation, spreads are not yet linked to their fragments: fragments
+// holds the document's, found by name.
 type measurer struct {
-	vars   map[string]any
-	memo   map[string]shape
-	argErr *gqlerror.Error // the first argument past its maximum
+	vars      map[string]any
+	memo      map[string]shape
+	fragments ast.FragmentDefinitionList
+	argErr    *gqlerror.Error // the first argument past its maximum
 }
 
 // checkArguments records the first argument of f past its maximum as the
@@ -295,8 +343,12 @@ func (m *measurer) fragment(spread *ast.FragmentSpread) shape {
 	}
 	m.memo[spread.Name] = shape{} // validation refuses cycles; this ends one anyway
 	var s shape
-	if spread.Definition != nil {
-		s = m.selectionSet(spread.Definition.SelectionSet)
+	def := spread.Definition
+	if def == nil {
+		def = m.fragments.ForName(spread.Name)
+	}
+	if def != nil {
+		s = m.selectionSet(def.SelectionSet)
 	}
 	m.memo[spread.Name] = s
 	return s
@@ -309,15 +361,90 @@ func satAdd(a, b int) int {
 	return int(^uint(0) >> 1)
 }
 
-// limitBody refuses a POST body over max bytes with 413, a JSON array
+// The extensions.reason of a request refused for its method.
+const ReasonMethodNotAllowed = "METHOD_NOT_ALLOWED"
+
+// checkRequest refuses, as GraphQL errors with a code, what is wrong with a
+// /graphql request before gqlgen reads it: a method other than GET, POST
+// and OPTIONS (405); for a GET, a URL longer than max bytes (414), a
+// parameter given twice, variables or extensions that are not a JSON
+// object, and no query at all (400); for a POST, the checks of checkBody.
+func checkRequest(max int64, next http.Handler) http.Handler {
+	post := checkBody(max, next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodPost:
+			post.ServeHTTP(w, r)
+		case http.MethodGet:
+			if isWebsocket(r) {
+				// A WebSocket's operations come over the connection.
+				next.ServeHTTP(w, r)
+				return
+			}
+			if ok := checkGet(w, r, max); ok {
+				next.ServeHTTP(w, r)
+			}
+		case http.MethodOptions:
+			next.ServeHTTP(w, r)
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeRequestError(w, r, http.StatusMethodNotAllowed, graph.CodeBadUserInput, map[string]any{"reason": ReasonMethodNotAllowed},
+				fmt.Sprintf("/graphql takes GET (queries) and POST, not %s", r.Method))
+		}
+	})
+}
+
+// checkGet answers a GET to /graphql that cannot be a GraphQL request, and
+// reports whether it may go on.
+func checkGet(w http.ResponseWriter, r *http.Request, max int64) bool {
+	if n := int64(len(r.URL.RawQuery)); n > max {
+		writeRequestError(w, r, http.StatusRequestURITooLong, CodeRequestTooLarge, map[string]any{"limit": max, "value": n},
+			fmt.Sprintf("the query string is %d bytes; the limit is %d: send a long query as a POST", n, max))
+		return false
+	}
+	params, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeRequestError(w, r, http.StatusBadRequest, graph.CodeBadUserInput, nil, "the query string does not parse: "+err.Error())
+		return false
+	}
+	for key, values := range params {
+		if len(values) > 1 {
+			writeRequestError(w, r, http.StatusBadRequest, graph.CodeBadUserInput, nil,
+				fmt.Sprintf("the parameter %q is given %d times; give it once", key, len(values)))
+			return false
+		}
+	}
+	for _, key := range []string{"variables", "extensions"} {
+		if v := params.Get(key); v != "" && !jsonObject(v) {
+			writeRequestError(w, r, http.StatusBadRequest, graph.CodeBadUserInput, nil,
+				fmt.Sprintf("%s must be a JSON object, like %s={\"id\": \"mali\"}", key, key))
+			return false
+		}
+	}
+	if params.Get("query") == "" && params.Get("extensions") == "" {
+		writeRequestError(w, r, http.StatusBadRequest, graph.CodeBadUserInput, nil, hintNoQuery)
+		return false
+	}
+	return true
+}
+
+// jsonObject reports whether s is one JSON object (null counts as none).
+func jsonObject(s string) bool {
+	var v map[string]any
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return false
+	}
+	_, err := dec.Token()
+	return err == io.EOF
+}
+
+// checkBody refuses a POST body over max bytes with 413, a JSON array
 // (a batch of operations, which this server does not take) and a body of
 // another media type with 400, each as a GraphQL error with a code.
-func limitBody(max int64, next http.Handler) http.Handler {
+func checkBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			next.ServeHTTP(w, r)
-			return
-		}
 		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 			writeRequestError(w, r, http.StatusUnsupportedMediaType, graph.CodeBadUserInput, nil,
 				fmt.Sprintf("a POST to /graphql takes Content-Type: application/json, got %q", r.Header.Get("Content-Type")))

@@ -13,12 +13,18 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/conflictgraph/conflictgraph/graph"
 	"github.com/conflictgraph/conflictgraph/metrics"
 )
 
 const requestIDHeader = "X-Request-ID"
+
+// statusClientClosedRequest is the status logged for a request whose client
+// hung up before it was answered (nginx's 499): nobody reads it, but the
+// log and the metrics tell it from a failure of the server.
+const statusClientClosedRequest = 499
 
 // a client's own request id is kept when it looks like one.
 var clientRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -75,8 +81,10 @@ func (s *statusRecorder) Flush() {
 // and metrics need: the GraphQL operation and how the request ended. Only
 // the request's own goroutine writes it.
 type requestInfo struct {
-	operation string // the GraphQL operation's name, metrics.OperationAnonymous, or ""
-	outcome   string // metrics.OutcomeOK or an error code; "" until known
+	operation  string // the GraphQL operation's name, metrics.OperationAnonymous, or ""
+	outcome    string // metrics.OutcomeOK or an error code; "" until known
+	status     int    // the HTTP status the outcome calls for; 0 for the handler's own
+	retryAfter int    // seconds for a Retry-After header; 0 for none
 }
 
 type requestInfoKey struct{}
@@ -91,6 +99,95 @@ func setOutcome(ctx context.Context, outcome string) {
 	if info := infoFrom(ctx); info != nil && (info.outcome == "" || info.outcome == metrics.OutcomeOK) {
 		info.outcome = outcome
 	}
+}
+
+// setStatus records the HTTP status (and Retry-After, in seconds, unless 0)
+// the request's outcome calls for, which withResponseStatus applies.
+func setStatus(ctx context.Context, status, retryAfter int) {
+	if info := infoFrom(ctx); info != nil && info.status == 0 {
+		info.status, info.retryAfter = status, retryAfter
+	}
+}
+
+// withResponseStatus gives a GraphQL response the status its outcome calls
+// for (setStatus): gqlgen writes 200 for any executed operation, and
+// decides a refused one's status before its errors are presented.
+func withResponseStatus(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isWebsocket(r) {
+			// The connection is hijacked: there is no status to set.
+			next.ServeHTTP(w, r)
+			return
+		}
+		sw := &statusWriter{ResponseWriter: w, info: infoFrom(r.Context())}
+		next.ServeHTTP(sw, r)
+		sw.flush()
+	})
+}
+
+// statusWriter holds back the status a handler sets until its first write,
+// when the outcome is known.
+type statusWriter struct {
+	http.ResponseWriter
+	info   *requestInfo
+	status int
+	done   bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.done && s.status == 0 {
+		s.status = code
+	}
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	s.flush()
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusWriter) flush() {
+	if s.done {
+		return
+	}
+	s.done = true
+	status := s.status
+	if s.info != nil && s.info.status != 0 {
+		status = s.info.status
+		if s.info.retryAfter > 0 {
+			s.Header().Set("Retry-After", strconv.Itoa(s.info.retryAfter))
+		}
+	}
+	if status == 0 {
+		status = http.StatusOK
+	}
+	s.ResponseWriter.WriteHeader(status)
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Flush sends the status and what is buffered, for streamed answers
+// (Server-Sent Events); gqlgen's SSE transport asks the writer itself for
+// http.Flusher.
+func (s *statusWriter) Flush() {
+	s.flush()
+	_ = http.NewResponseController(s.ResponseWriter).Flush()
+}
+
+// maxLoggedOperation is how much of an operation's name a log line shows:
+// names come from clients and may be as long as the body.
+const maxLoggedOperation = 64
+
+// loggedOperation is name cut to maxLoggedOperation bytes (at a character
+// boundary), saying how long it was when it is cut.
+func loggedOperation(name string) string {
+	if len(name) <= maxLoggedOperation {
+		return name
+	}
+	cut := maxLoggedOperation
+	for cut > 0 && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", name[:cut], len(name))
 }
 
 // setOperation records the request's GraphQL operation name.
@@ -136,7 +233,7 @@ func withRequestLog(log *slog.Logger, m *metrics.Metrics, next http.Handler) htt
 			slog.Int("status", rec.status),
 		}
 		if info.operation != "" {
-			attrs = append(attrs, slog.String("operation", info.operation))
+			attrs = append(attrs, slog.String("operation", loggedOperation(info.operation)))
 		}
 		attrs = append(attrs,
 			slog.String("outcome", outcome),

@@ -42,9 +42,6 @@ func TestASlowStoreEndsInTimeout(t *testing.T) {
 		Limits: server.Limits{RequestTimeout: 20 * time.Millisecond}})
 	resp := post(t, h, `{ search(text: "front") { id } }`, nil)
 	resp.wantError(t, "TIMEOUT", "the request took longer than its deadline")
-	if resp.status != http.StatusOK {
-		t.Errorf("status %d", resp.status)
-	}
 
 	rec := get(t, h, "/export?format=cytoscape")
 	var body struct {

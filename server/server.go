@@ -17,10 +17,10 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/conflictgraph/conflictgraph/auth"
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -56,6 +56,9 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// Limits bound what one request may ask; zero fields take defaults.
 	Limits Limits
+	// Admission bounds the work in progress (lanes for cheap and heavy
+	// requests); zero fields take defaults sized to the machine.
+	Admission Admission
 	// Metrics counts requests and store calls and is served at /metrics;
 	// nil gives the handler metrics of its own.
 	Metrics *metrics.Metrics
@@ -93,15 +96,22 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	cfg.Limits = limits
+	if cfg.Admission, err = cfg.Admission.withDefaults(); err != nil {
+		return nil, err
+	}
+	adm := newAdmission(cfg.Admission, cfg.Metrics)
 	changes := &feed.Feed{}
 	st := metrics.InstrumentStore(feed.Notifying(cfg.Store, changes), cfg.Metrics)
 	authn := &auth.Authenticator{Keys: cfg.Keys, RequireForReads: cfg.RequireKeyForReads}
 
 	mux := http.NewServeMux()
-	gql := loaders.Middleware(st, cfg.Loaders, graphQL(cfg, st, changes, authn, origins))
+	gql := loaders.Middleware(st, cfg.Loaders, graphQL(cfg, st, adm, changes, authn, origins))
+	// A key is checked before a request waits for a slot; a subscription
+	// (Server-Sent Events, WebSocket) lives past any request deadline and
+	// takes no slot (queryLimits).
 	mux.Handle("/graphql", withAuth(authn, cfg.Logger, true, streaming(
-		limitBody(limits.MaxBodyBytes, gql),
-		withDeadline(limits.RequestTimeout, limitBody(limits.MaxBodyBytes, gql)))))
+		withAdmission(checkRequest(limits.MaxBodyBytes, gql)),
+		withDeadline(limits.RequestTimeout, withAdmission(checkRequest(limits.MaxBodyBytes, gql))))))
 	pages, err := web.New()
 	if err != nil {
 		return nil, err
@@ -112,7 +122,8 @@ func New(cfg Config) (http.Handler, error) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.Handle("GET /export", withAuth(authn, cfg.Logger, false, withDeadline(limits.RequestTimeout, exportHandler(st, cfg.Logger))))
+	mux.Handle("GET /export", withAuth(authn, cfg.Logger, false,
+		withDeadline(limits.RequestTimeout, withAdmission(adm.admitExport(cfg.Logger, exportHandler(st, cfg.Logger))))))
 	mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	ready := cfg.Ready
 	if ready == nil {
@@ -122,7 +133,12 @@ func New(cfg Config) (http.Handler, error) {
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()
 		if err := ready(ctx); err != nil {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
+			// Presented like any other error: the driver's cause (an
+			// address, a port) stays in the log.
+			p := graph.Present(r.Context(), cfg.Logger, RequestID, err, "path", r.URL.Path)
+			setOutcome(r.Context(), p.Code)
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "code": p.Code, "reason": p.Message})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
@@ -156,7 +172,7 @@ func ValidateOrigins(origins []string) error {
 	return nil
 }
 
-func graphQL(cfg Config, st domain.Store, changes *feed.Feed, authn *auth.Authenticator, origins []string) http.Handler {
+func graphQL(cfg Config, st domain.Store, adm *admission, changes *feed.Feed, authn *auth.Authenticator, origins []string) http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
 		Resolvers:  &graph.Resolver{Store: st, Keys: cfg.Keys, Feed: changes, Poll: cfg.FeedPoll},
 		Directives: graph.DirectiveRoot{HasRole: graph.HasRole},
@@ -169,46 +185,107 @@ func graphQL(cfg Config, st domain.Store, changes *feed.Feed, authn *auth.Authen
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 15 * time.Second})
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(websocketTransport(authn, origins))
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	docs := newByteCache(cfg.Limits.QueryCacheBytes, documentBytes)
+	docs.register(cfg.Metrics, "documents")
+	srv.SetQueryCache(docs)
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	if !cfg.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(&queryLimits{limits: cfg.Limits, noIntrospection: cfg.DisableIntrospection})
-	srv.AroundResponses(recordOperation(cfg.Limits.MaxTokens))
-	srv.SetErrorPresenter(graph.ErrorPresenter(cfg.Logger, RequestID))
+	persisted := newByteCache(cfg.Limits.QueryCacheBytes/4, queryBytes)
+	persisted.register(cfg.Metrics, "persisted")
+	srv.Use(extension.AutomaticPersistedQuery{Cache: persisted})
+	// After the persisted query is looked up, before gqlgen parses.
+	srv.Use(&documentGuard{limits: cfg.Limits, cache: docs, admission: adm})
+	srv.Use(&queryLimits{limits: cfg.Limits, noIntrospection: cfg.DisableIntrospection, admission: adm})
+	presenter := graph.ErrorPresenter(cfg.Logger, RequestID)
+	responses := responseRecorder{maxTokens: cfg.Limits.MaxTokens, retryAfter: adm.heavy.retryAfter}
+	srv.AroundOperations(responses.endedBeforeRun(presenter))
+	srv.AroundResponses(responses.record)
+	srv.SetErrorPresenter(presenter)
 	srv.SetRecoverFunc(graph.Recover())
-	return srv
+	return withResponseStatus(srv)
 }
 
-// recordOperation notes the operation's name and how it ended (its first
-// error's code) for the request's log line and metrics, and says how large a
-// document refused for its tokens is.
-func recordOperation(maxTokens int) graphql.ResponseMiddleware {
-	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		resp := next(ctx)
-		name, query := "", ""
-		if graphql.HasOperationContext(ctx) {
-			opCtx := graphql.GetOperationContext(ctx)
-			query = opCtx.RawQuery
-			if op := opCtx.Operation; op != nil {
-				name = op.Name
-				if name == "" {
-					name = metrics.OperationAnonymous
+// responseRecorder notes, for the request's log line, metrics and HTTP
+// status, the operation's name and how it ended.
+type responseRecorder struct {
+	maxTokens  int
+	retryAfter int // seconds, for OVERLOADED
+}
+
+// record is gqlgen's response middleware: it notes every response, and
+// says how large a document refused for its tokens is.
+func (rr responseRecorder) record(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	rr.note(ctx, resp)
+	return resp
+}
+
+// endedBeforeRun answers an operation whose request ended (deadline passed,
+// client gone) between validation and execution with TIMEOUT or CANCELED,
+// where gqlgen would answer nothing at all (a body of null, status 200).
+func (rr responseRecorder) endedBeforeRun(presenter graphql.ErrorPresenterFunc) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		run := next(ctx)
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+			// A subscription's stream ends with a nil response when its
+			// client leaves: that is its end, not an error to answer.
+			return run
+		}
+		return func(ctx context.Context) *graphql.Response {
+			resp := run(ctx)
+			if resp == nil {
+				if gerr := contextError(ctx); gerr != nil {
+					resp = &graphql.Response{Errors: gqlerror.List{presenter(ctx, gerr)}}
+					rr.note(ctx, resp)
 				}
 			}
+			return resp
 		}
-		setOperation(ctx, name)
-		outcome := metrics.OutcomeOK
-		if resp != nil && len(resp.Errors) > 0 {
-			tokenLimitError(resp.Errors[0], query, maxTokens)
-			outcome, _ = resp.Errors[0].Extensions["code"].(string)
-			if outcome == "" {
-				outcome = graph.CodeBadUserInput
+	}
+}
+
+// note records resp's operation name, outcome and status. The outcome is
+// the code of the error that decides the status (a timeout, a request
+// cancelled, refused for overload or for want of a store: HTTP 504, 499,
+// 503 and 503 with Retry-After), else the first error's code.
+func (rr responseRecorder) note(ctx context.Context, resp *graphql.Response) {
+	name, query := "", ""
+	if graphql.HasOperationContext(ctx) {
+		opCtx := graphql.GetOperationContext(ctx)
+		query = opCtx.RawQuery
+		if op := opCtx.Operation; op != nil {
+			name = op.Name
+			if name == "" {
+				name = metrics.OperationAnonymous
 			}
 		}
-		setOutcome(ctx, outcome)
-		return resp
 	}
+	setOperation(ctx, name)
+	if resp == nil || len(resp.Errors) == 0 {
+		setOutcome(ctx, metrics.OutcomeOK)
+		return
+	}
+	tokenLimitError(resp.Errors[0], query, rr.maxTokens)
+	outcome, _ := resp.Errors[0].Extensions["code"].(string)
+	for _, severe := range []string{graph.CodeCanceled, graph.CodeTimeout, graph.CodeOverloaded, graph.CodeUnavailable} {
+		if slices.ContainsFunc(resp.Errors, func(e *gqlerror.Error) bool { return e.Extensions["code"] == severe }) {
+			outcome = severe
+			break
+		}
+	}
+	switch outcome {
+	case "":
+		outcome = graph.CodeBadUserInput
+	case graph.CodeCanceled:
+		setStatus(ctx, statusClientClosedRequest, 0)
+	case graph.CodeTimeout:
+		setStatus(ctx, http.StatusGatewayTimeout, 0)
+	case graph.CodeOverloaded:
+		setStatus(ctx, http.StatusServiceUnavailable, rr.retryAfter)
+	case graph.CodeUnavailable:
+		setStatus(ctx, http.StatusServiceUnavailable, 1)
+	}
+	setOutcome(ctx, outcome)
 }

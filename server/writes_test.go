@@ -545,3 +545,41 @@ func receive(ctx context.Context, conn *coderws.Conn) (map[string]any, error) {
 	var msg map[string]any
 	return msg, json.Unmarshal(b, &msg)
 }
+
+// TestASubscriptionTakesNoAdmissionSlot holds a subscription open on a
+// server whose cheap lane has one slot: queries still run beside it, and
+// closing it ends its stream on the server.
+func TestASubscriptionTakesNoAdmissionSlot(t *testing.T) {
+	st := embedded.New()
+	storetest.MustLoad(t, st, storetest.Fixture())
+	h := mustHandler(t, server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Admission: server.Admission{CheapConcurrency: 1, HeavyConcurrency: 1}})
+	srv := httptest.NewServer(h)
+	defer srv.Close() // blocks while a stream the client left still runs
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/graphql",
+		strings.NewReader(`{"query": "subscription { changed(after: \"Y2hhbmdlOjA\") { revision } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := bufio.NewScanner(resp.Body)
+	for events.Scan() && !strings.HasPrefix(events.Text(), "data:") {
+	}
+	// The stream has sent revision 1: the subscription runs.
+	for range 3 {
+		r, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query": "{ entity(id: \"front\") { name } }"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != 200 || !strings.Contains(string(body), "Liberation Front") {
+			t.Fatalf("a query beside the subscription: %d %s", r.StatusCode, body)
+		}
+	}
+	resp.Body.Close()
+}

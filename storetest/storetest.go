@@ -8,6 +8,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -34,6 +35,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"RelationshipsOfFilters", testRelationshipsOfFilters},
 		{"RelationshipsOfPaging", testRelationshipsOfPaging},
 		{"Search", testSearch},
+		{"SearchHostileText", testSearchHostileText},
 		{"Neighborhood", testNeighborhood},
 		{"SnapshotAndIdempotentLoad", testSnapshotAndIdempotentLoad},
 		{"LoadRejectsDanglingRelationship", testLoadRejectsDangling},
@@ -422,6 +424,54 @@ func testSearch(t *testing.T, st domain.Store) {
 	for _, q := range []domain.SearchQuery{{Text: "  ", First: 5}, {Text: "x", First: domain.MaxSearchResults + 1}, {Text: "x", First: 1, Kinds: []domain.EntityKind{"PLANET"}}} {
 		if _, err := st.Search(ctx, q); !errors.Is(err, domain.ErrInvalid) {
 			t.Errorf("search %+v: err = %v, want INVALID", q, err)
+		}
+	}
+}
+
+// testSearchHostileText searches for texts built to break a full-text
+// index: query syntax, operators, the most words and the longest words the
+// limits allow. Each must answer, with what domain.RankMatches finds among
+// all the entities; texts past the limits are INVALID with their limit.
+func testSearchHostileText(t *testing.T, st domain.Store) {
+	g := Fixture()
+	MustLoad(t, st, g)
+	ctx := context.Background()
+	letters := make([]string, domain.MaxSearchWords)
+	for i := range letters {
+		letters[i] = string(rune('a' + i%26))
+		if i >= 26 {
+			letters[i] += letters[i]
+		}
+	}
+	texts := []string{
+		strings.Join(letters, " "),                                  // the most words, one letter each
+		strings.Repeat("front ", domain.MaxSearchWords),             // the same word, as often as allowed
+		strings.Repeat("l", domain.MaxSearchText),                   // the longest word
+		strings.Repeat("東", domain.MaxSearchText),                   // the longest word in three-byte characters
+		strings.Repeat("𝔘", domain.MaxSearchText),                   // and in four-byte ones
+		"Liberation" + strings.Repeat("n", domain.MaxSearchText-10), // a real word's prefix, made too long to match
+		"f l", "u f t", "LIB FRO", // short prefixes that match many index terms
+		`front AND union OR NOT lemuria`, // Lucene's operators
+		`+front -union "liberation" front~2 fro?t fr*nt f* [a TO z] {a TO z} (x) a:b c/d e\f ^2 &&||!`, // its syntax
+		`*`, `?`, `\`, `"`, `-`, `+`, `~`, `:`, `/`, `(`, `)`, // its special characters alone
+		"e\u0301", "\ufb01", "\u0130stanbul", "\u01c5", "\u0661\u0662\u0663", "front\u00a0union", // Unicode: a combining mark, a ligature, dotted capital I, title case, Arabic digits, a no-break space
+	}
+	for _, text := range texts {
+		q := domain.SearchQuery{Text: text, First: domain.MaxSearchResults}
+		got, err := st.Search(ctx, q)
+		if err != nil {
+			t.Errorf("search %q: %v", text, err)
+			continue
+		}
+		want := domain.RankMatches(g.Entities, domain.Fold(text), nil, q.First)
+		wantIDs(t, "search "+text, entityIDs(got), entityIDs(want))
+	}
+	for _, text := range []string{strings.Repeat("a b ", 225_000), strings.Repeat("ab ", 1100), strings.Repeat("x", 500_000),
+		strings.Repeat("a ", domain.MaxSearchWords+1)} {
+		_, err := st.Search(ctx, domain.SearchQuery{Text: text, First: 10})
+		var derr *domain.Error
+		if !errors.As(err, &derr) || derr.Code != domain.CodeInvalid || derr.Limit == nil {
+			t.Errorf("search of %d bytes: err = %v, want INVALID past a limit", len(text), err)
 		}
 	}
 }

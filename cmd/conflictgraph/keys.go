@@ -11,6 +11,7 @@ import (
 
 	"github.com/conflictgraph/conflictgraph/boltdb"
 	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/neo4jstore"
 )
 
 const keysUsage = `Usage:
@@ -114,7 +115,7 @@ func (k *keysFlags) open() (domain.KeyStore, func(), error) {
 		}
 		return boltdb.NewKeys(k.dataDir), func() {}, nil
 	case "neo4j":
-		st, err := k.neo4j.open()
+		st, err := k.neo4j.open(neo4jstore.Config{})
 		if err != nil {
 			return nil, nil, err
 		}

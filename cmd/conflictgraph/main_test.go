@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"runtime/debug"
@@ -137,6 +138,19 @@ func TestServeEndToEnd(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("GET %s: %d", path, resp.StatusCode)
 		}
+	}
+
+	// A GET whose URL is past the body limit (1 MiB) is answered by the
+	// handler, as JSON with a code, not cut off by net/http's plain 431.
+	long := "http://" + addr + "/graphql?query=" + url.QueryEscape(`{ entity(id: "`+strings.Repeat("x", 1_200_000)+`") { id } }`)
+	resp, err = http.Get(long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestURITooLong || !strings.Contains(string(body), `"code":"REQUEST_TOO_LARGE"`) {
+		t.Errorf("a 1.2 MB GET URL: %d %.300s", resp.StatusCode, body)
 	}
 
 	if err := stop(); err != nil { // what SIGTERM does through signal.NotifyContext

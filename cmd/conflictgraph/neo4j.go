@@ -29,11 +29,12 @@ func (n *neo4jFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	n.password = getenv("NEO4J_PASSWORD")
 }
 
-func (n *neo4jFlags) open() (*neo4jstore.Store, error) {
+func (n *neo4jFlags) open(cfg neo4jstore.Config) (*neo4jstore.Store, error) {
 	if n.uri == "" {
 		return nil, usageError{msg: "the neo4j backend needs --neo4j-uri or NEO4J_URI (e.g. bolt://localhost:7687; `make neo4j` starts one)"}
 	}
-	st, err := neo4jstore.New(neo4jstore.Config{URI: n.uri, User: n.user, Password: n.password, Database: n.database})
+	cfg.URI, cfg.User, cfg.Password, cfg.Database = n.uri, n.user, n.password, n.database
+	st, err := neo4jstore.New(cfg)
 	if errors.Is(err, domain.ErrInvalid) {
 		return nil, usageError{msg: err.Error()}
 	}
@@ -41,74 +42,18 @@ func (n *neo4jFlags) open() (*neo4jstore.Store, error) {
 }
 
 // openNeo4j starts the Neo4j backend for serve without waiting for Neo4j:
-// the server comes up and reports not ready until Neo4j answers, and the
-// schema is applied as soon as it does.
-func openNeo4j(ctx context.Context, n neo4jFlags, log *slog.Logger) (*backend, error) {
-	neo, err := n.open()
+// the server comes up and reports not ready until Neo4j answers, has its
+// schema and holds a graph (Store.Ready), and the store applies the schema
+// in the background as soon as Neo4j answers, again after each outage, and
+// whenever a query or a readiness check finds it missing. Its API keys live
+// in the same database.
+func openNeo4j(_ context.Context, n neo4jFlags, log *slog.Logger) (*backend, error) {
+	st, err := n.open(neo4jstore.Config{ManageSchema: true, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	migrateCtx, stopMigrating := context.WithCancel(ctx)
-	st := &migratingStore{Store: neo, stopMigrating: stopMigrating, migrated: make(chan struct{})}
-	go func() {
-		defer close(st.migrated)
-		migrateWhenReachable(migrateCtx, neo, log)
-	}()
-	ready := func(ctx context.Context) error {
-		seeded, err := st.Seeded(ctx)
-		if err != nil {
-			return err
-		}
-		if !seeded {
-			return errors.New("the neo4j database holds no graph yet (revision 0): run conflictgraph seed; a database seeded before changes were recorded needs conflictgraph seed --reset")
-		}
-		return nil
-	}
 	log.Info("neo4j backend", "uri", n.uri, "database", n.database)
-	return &backend{store: st, ready: ready, keys: st}, nil
-}
-
-// migratingStore is a Neo4j store whose schema is being applied in the
-// background. Close ends that migration before it closes the driver, which
-// must not be closed under a running transaction.
-type migratingStore struct {
-	*neo4jstore.Store
-	stopMigrating context.CancelFunc
-	migrated      chan struct{} // closed when the migration has ended
-}
-
-// Close implements domain.Store.
-func (s *migratingStore) Close(ctx context.Context) error {
-	s.stopMigrating()
-	select {
-	case <-s.migrated:
-	case <-ctx.Done():
-		return fmt.Errorf("stop the schema migration: %w", ctx.Err())
-	}
-	return s.Store.Close(ctx)
-}
-
-// migrateWhenReachable applies the schema, retrying with backoff while
-// Neo4j is away, until it succeeds or ctx ends.
-func migrateWhenReachable(ctx context.Context, st *neo4jstore.Store, log *slog.Logger) {
-	wait := time.Second
-	for {
-		err := st.Migrate(ctx)
-		if err == nil {
-			log.Info("neo4j schema is in place")
-			return
-		}
-		if ctx.Err() != nil {
-			return // shutting down: the next start applies the schema
-		}
-		log.Warn("neo4j schema not applied yet; retrying", "err", err, "retry_in", wait)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 30*time.Second)
-	}
+	return &backend{store: st, ready: st.Ready, keys: st}, nil
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -120,7 +65,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := n.open()
+	st, err := n.open(neo4jstore.Config{})
 	if err != nil {
 		return err
 	}
@@ -152,7 +97,7 @@ func loadSeed(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("load seed %s: %w", seed.DataRoot, err)
 	}
-	st, err := n.open()
+	st, err := n.open(neo4jstore.Config{})
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,7 @@ type serveConfig struct {
 	logFormat            string
 	logLevel             string
 	limits               server.Limits
+	admission            server.Admission
 	disableIntrospection bool
 	readTimeout          time.Duration
 	writeTimeout         time.Duration
@@ -103,8 +104,15 @@ func parseServe(args []string, getenv func(string) string) (serveConfig, error) 
 	e.int(&l.MaxAliases, "max-aliases", "CONFLICTGRAPH_MAX_ALIASES", server.DefaultMaxAliases, "aliased fields per query (TOO_MANY_ALIASES)")
 	e.int(&l.MaxRootFields, "max-root-fields", "CONFLICTGRAPH_MAX_ROOT_FIELDS", server.DefaultMaxRootFields, "top-level fields per query (TOO_MANY_ROOT_FIELDS)")
 	e.int(&l.MaxTokens, "max-tokens", "CONFLICTGRAPH_MAX_TOKENS", server.DefaultMaxTokens, "tokens per query document (QUERY_TOO_LARGE)")
+	e.int(&l.MaxSelections, "max-selections", "CONFLICTGRAPH_MAX_SELECTIONS", server.DefaultMaxSelections, "fields and fragments a query document writes, counted before validation (TOO_MANY_SELECTIONS)")
+	e.int64(&l.QueryCacheBytes, "query-cache-bytes", "CONFLICTGRAPH_QUERY_CACHE_BYTES", server.DefaultQueryCacheSize, "bytes of parsed query documents kept; persisted queries get a quarter of it besides")
 	e.int64(&l.MaxBodyBytes, "max-body-bytes", "CONFLICTGRAPH_MAX_BODY_BYTES", server.DefaultMaxBodyBytes, "bytes per request body (HTTP 413)")
 	e.duration(&l.RequestTimeout, "request-timeout", "CONFLICTGRAPH_REQUEST_TIMEOUT", server.DefaultRequestTimeout, "deadline of each /graphql and /export request, store calls included (TIMEOUT)")
+	a := &c.admission
+	e.int(&a.HeavyComplexity, "heavy-complexity", "CONFLICTGRAPH_HEAVY_COMPLEXITY", server.DefaultHeavyComplexity, "complexity from which a query runs in the heavy lane")
+	e.int(&a.HeavyConcurrency, "heavy-concurrency", "CONFLICTGRAPH_HEAVY_CONCURRENCY", server.DefaultHeavyConcurrency(), "heavy requests run at once (default: half the cores)")
+	e.int(&a.CheapConcurrency, "cheap-concurrency", "CONFLICTGRAPH_CHEAP_CONCURRENCY", server.DefaultCheapConcurrency(), "other requests run at once")
+	e.duration(&a.QueueWait, "queue-wait", "CONFLICTGRAPH_QUEUE_WAIT", server.DefaultQueueWait, "longest a request waits for a slot in its lane before 503 OVERLOADED")
 	e.bool(&c.disableIntrospection, "disable-introspection", "CONFLICTGRAPH_DISABLE_INTROSPECTION", false, "hide the schema from clients (the playground needs it)")
 	e.duration(&c.readTimeout, "read-timeout", "CONFLICTGRAPH_READ_TIMEOUT", 30*time.Second, "longest time to read a request, headers and body")
 	e.duration(&c.writeTimeout, "write-timeout", "CONFLICTGRAPH_WRITE_TIMEOUT", 60*time.Second, "longest time from the end of the request headers to the end of the response; longer than --request-timeout")
@@ -127,6 +135,9 @@ func (c serveConfig) check() error {
 	for name, v := range map[string]int64{
 		"--max-depth": int64(l.MaxDepth), "--max-complexity": int64(l.MaxComplexity), "--max-aliases": int64(l.MaxAliases),
 		"--max-root-fields": int64(l.MaxRootFields), "--max-tokens": int64(l.MaxTokens), "--max-body-bytes": l.MaxBodyBytes,
+		"--max-selections": int64(l.MaxSelections), "--query-cache-bytes": l.QueryCacheBytes,
+		"--heavy-complexity": int64(c.admission.HeavyComplexity), "--heavy-concurrency": int64(c.admission.HeavyConcurrency),
+		"--cheap-concurrency": int64(c.admission.CheapConcurrency), "--queue-wait": int64(c.admission.QueueWait),
 		"--request-timeout": int64(l.RequestTimeout), "--read-timeout": int64(c.readTimeout), "--write-timeout": int64(c.writeTimeout),
 		"--idle-timeout": int64(c.idleTimeout), "--shutdown-timeout": int64(c.shutdownTimeout),
 	} {
@@ -244,7 +255,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	st := b.store
 	h, err := server.New(server.Config{Store: st, Logger: log, CORSOrigins: origins, Ready: b.ready,
-		Limits: c.limits, DisableIntrospection: c.disableIntrospection, Keys: b.keys, RequireKeyForReads: c.requireKeyForReads})
+		Limits: c.limits, Admission: c.admission, DisableIntrospection: c.disableIntrospection,
+		Keys: b.keys, RequireKeyForReads: c.requireKeyForReads})
 	if err != nil {
 		return errors.Join(err, st.Close(context.WithoutCancel(ctx)))
 	}
@@ -253,7 +265,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return errors.Join(fmt.Errorf("listen on %s: %w", c.addr, err), st.Close(context.WithoutCancel(ctx)))
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "graphql", "http://"+ln.Addr().String()+"/graphql",
-		"playground", "http://"+ln.Addr().String()+"/", "cors_origins", origins)
+		"playground", "http://"+ln.Addr().String()+"/", "cors_origins", origins,
+		"heavy_concurrency", c.admission.HeavyConcurrency, "cheap_concurrency", c.admission.CheapConcurrency)
 	return serveUntilDone(ctx, c, h, st, ln, log)
 }
 
@@ -268,7 +281,11 @@ func serveUntilDone(ctx context.Context, c serveConfig, h http.Handler, st domai
 		ReadTimeout:       c.readTimeout,
 		WriteTimeout:      c.writeTimeout,
 		IdleTimeout:       c.idleTimeout,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Room for a GET URL up to twice the body limit, so that one past
+		// the limit gets the handler's JSON answer (414, REQUEST_TOO_LARGE)
+		// rather than net/http's plain-text 431.
+		MaxHeaderBytes: int(2*c.limits.MaxBodyBytes) + 64<<10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	// net/http runs shutdown hooks in goroutines of their own: drained is
 	// awaited so that this line always comes before "stopped".

@@ -204,7 +204,8 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := server.Limits{MaxDepth: 7, MaxComplexity: server.DefaultMaxComplexity, MaxAliases: 4, MaxRootFields: server.DefaultMaxRootFields,
-		MaxTokens: server.DefaultMaxTokens, MaxBodyBytes: 2048, RequestTimeout: 3 * time.Second}
+		MaxTokens: server.DefaultMaxTokens, MaxSelections: server.DefaultMaxSelections, QueryCacheBytes: server.DefaultQueryCacheSize,
+		MaxBodyBytes: 2048, RequestTimeout: 3 * time.Second}
 	if c.limits != want || c.shutdownTimeout != 2*time.Second || !c.disableIntrospection || c.writeTimeout != time.Minute {
 		t.Errorf("parsed %+v", c)
 	}

@@ -86,10 +86,12 @@ func workload() []operation {
 	}
 }
 
-// graphData is what the clients ask about: the graph's entity ids and
-// search terms drawn from its names.
+// graphData is what the clients ask about: the graph's entity ids, search
+// terms drawn from its names, and its busiest entity (the most
+// relationships).
 type graphData struct {
 	ids, terms []string
+	hub        string
 }
 
 // client is one simulated user, with its own connection and random source.
@@ -178,6 +180,7 @@ func (c *client) export(ctx context.Context, path string) error {
 // discover reads the graph's entity ids and names by paging through them.
 func discover(ctx context.Context, c *client) (graphData, error) {
 	var data graphData
+	most := -1
 	terms := map[string]bool{}
 	for pages := 0; pages < 100; pages++ {
 		var page struct {
@@ -186,15 +189,23 @@ func discover(ctx context.Context, c *client) (graphData, error) {
 					HasNextPage bool
 					EndCursor   *string
 				}
-				Edges []struct{ Node struct{ ID, Name string } }
+				Edges []struct {
+					Node struct {
+						ID, Name      string
+						Relationships struct{ TotalCount int }
+					}
+				}
 			}
 		}
 		if err := c.graphQL(ctx, `query($after: String) { entities(first: 500, after: $after) {
-			pageInfo { hasNextPage endCursor } edges { node { id name } } } }`, map[string]any{"after": c.cursor}, &page); err != nil {
+			pageInfo { hasNextPage endCursor } edges { node { id name relationships(first: 0) { totalCount } } } } }`, map[string]any{"after": c.cursor}, &page); err != nil {
 			return data, fmt.Errorf("list the entities: %w", err)
 		}
 		for _, e := range page.Entities.Edges {
 			data.ids = append(data.ids, e.Node.ID)
+			if e.Node.Relationships.TotalCount > most {
+				data.hub, most = e.Node.ID, e.Node.Relationships.TotalCount
+			}
 			for _, w := range strings.FieldsFunc(e.Node.Name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 				if len([]rune(w)) >= 4 {
 					terms[strings.ToLower(w)] = true
@@ -364,45 +375,51 @@ func choose(mix []operation, rng *rand.Rand) operation {
 // goroutines from its /metrics.
 func sampleMemory(ctx context.Context, hc *http.Client, base string) (memSample, error) {
 	var m memSample
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	values, err := readMetrics(ctx, hc, base, "")
 	if err != nil {
 		return m, err
 	}
+	for name, dst := range map[string]*float64{"process_resident_memory_bytes": &m.rss, "go_memstats_heap_inuse_bytes": &m.heap, "go_goroutines": &m.goroutines} {
+		v, ok := values[name]
+		if !ok {
+			return m, fmt.Errorf("read /metrics: %s missing", name)
+		}
+		*dst = v
+	}
+	return m, nil
+}
+
+// readMetrics reads the /metrics series whose names start with prefix,
+// by the name and labels each is written with.
+func readMetrics(ctx context.Context, hc *http.Client, base, prefix string) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return m, fmt.Errorf("read /metrics: %w", err)
+		return nil, fmt.Errorf("read /metrics: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return m, fmt.Errorf("read /metrics: status %d", resp.StatusCode)
+		return nil, fmt.Errorf("read /metrics: status %d", resp.StatusCode)
 	}
-	found := 0
+	out := map[string]float64{}
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
-		name, value, ok := strings.Cut(sc.Text(), " ")
-		if !ok {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || !strings.HasPrefix(line, prefix) {
 			continue
 		}
-		var dst *float64
-		switch name {
-		case "process_resident_memory_bytes":
-			dst = &m.rss
-		case "go_memstats_heap_inuse_bytes":
-			dst = &m.heap
-		case "go_goroutines":
-			dst = &m.goroutines
-		default:
+		i := strings.LastIndexByte(line, ' ')
+		if i < 0 {
 			continue
 		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		v, err := strconv.ParseFloat(strings.TrimSpace(line[i+1:]), 64)
 		if err != nil {
-			return m, fmt.Errorf("read /metrics: %s %q: %w", name, value, err)
+			return nil, fmt.Errorf("read /metrics: %q: %w", line, err)
 		}
-		*dst = v
-		found++
+		out[line[:i]] = v
 	}
-	if found < 3 {
-		return m, fmt.Errorf("read /metrics: process_resident_memory_bytes, go_memstats_heap_inuse_bytes or go_goroutines missing")
-	}
-	return m, sc.Err()
+	return out, sc.Err()
 }

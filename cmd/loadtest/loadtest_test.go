@@ -79,16 +79,17 @@ func TestTrafficGoesToLoopbackOnly(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{"-url", "http://127.0.0.1:1", "-clients", "1000"}, {"-url", "http://127.0.0.1:1", "-duration", "1h"}, {}, {"-url", "http://10.1.1.1"},
-		{"-server", "bin", "-backend", "mysql"}, {"-url", "http://127.0.0.1:1", "-backend", "neo4j"}} {
+		{"-server", "bin", "-backend", "mysql"}, {"-url", "http://127.0.0.1:1", "-backend", "neo4j"}, {"-url", "http://127.0.0.1:1", "-mode", "stampede"}} {
 		if _, err := parseConfig(args, io.Discard); err == nil {
 			t.Errorf("%q accepted", args)
 		}
 	}
 }
 
-// TestTheWorkloadRunsCleanlyOnTheSeedGraph runs every operation of the mix
-// against the API over the seed graph, briefly, on loopback.
-func TestTheWorkloadRunsCleanlyOnTheSeedGraph(t *testing.T) {
+// seedServer serves the API over the seed graph on loopback until the test
+// ends.
+func seedServer(t *testing.T) *httptest.Server {
+	t.Helper()
 	s, err := seed.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +101,14 @@ func TestTheWorkloadRunsCleanlyOnTheSeedGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestTheWorkloadRunsCleanlyOnTheSeedGraph runs every operation of the mix
+// against the API over the seed graph, briefly, on loopback.
+func TestTheWorkloadRunsCleanlyOnTheSeedGraph(t *testing.T) {
+	srv := seedServer(t)
 
 	c := &client{http: srv.Client(), base: srv.URL, rng: rand.New(rand.NewPCG(1, 2))}
 	data, err := discover(context.Background(), c)
@@ -120,5 +128,30 @@ func TestTheWorkloadRunsCleanlyOnTheSeedGraph(t *testing.T) {
 	err = run(context.Background(), []string{"-url", srv.URL, "-clients", "4", "-duration", "1s", "-sample", "250ms"}, &out, io.Discard)
 	if err != nil || !strings.Contains(out.String(), "PASSED") {
 		t.Fatalf("%v\n%s", err, out.String())
+	}
+}
+
+// TestTheAttackModesRunOnTheSeedGraph runs the overload and cache-attack
+// modes briefly against the API over the seed graph.
+func TestTheAttackModesRunOnTheSeedGraph(t *testing.T) {
+	srv := seedServer(t)
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-mode", "overload", "-clients", "4", "-duration", "300ms", "-sample", "100ms"},
+			[]string{"| idle |", "| 4 clients sending the heaviest queries |", "loaded / idle: p50", "the heavy clients:", "high-water mark"}},
+		{[]string{"-mode", "cache-attack", "-clients", "2", "-max-requests", "6", "-sample", "100ms"},
+			[]string{"6 of 6 requests answered", "| RSS |", `conflictgraph_cache_max_bytes{cache="documents"} 33554432`}},
+	} {
+		var out bytes.Buffer
+		if err := run(context.Background(), append([]string{"-url", srv.URL}, tt.args...), &out, io.Discard); err != nil {
+			t.Fatalf("%q: %v\n%s", tt.args, err, out.String())
+		}
+		for _, w := range append(tt.want, "PASSED") {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%q: the report lacks %q:\n%s", tt.args, w, out.String())
+			}
+		}
 	}
 }

@@ -6,6 +6,8 @@
 //	loadtest -server PATH [-clients 48] [-duration 45s]   start PATH serve on a free loopback port, then stop it
 //	loadtest -server PATH -backend neo4j [...]            the same on the Neo4j of NEO4J_URI (seed it first)
 //	loadtest -url http://127.0.0.1:8080 [...]             use a server already running on loopback
+//	loadtest -mode overload -server PATH [-clients 64]    a cheap query's latency idle, then under the heaviest queries
+//	loadtest -mode cache-attack -server PATH              distinct 1 MB documents: the server's memory high-water mark
 //
 // It exits 1 when any request fails, when the server's memory grows
 // steadily, or when the server it started does not stop cleanly; 2 on a
@@ -59,6 +61,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer srv.stop() // on an early return; stop is idempotent
 		base = srv.url
+	}
+	switch cfg.mode {
+	case modeOverload:
+		out, err := overload(ctx, cfg, base, stderr)
+		if err != nil {
+			return err
+		}
+		return finish(stdout, srv, cfg, out)
+	case modeCacheAttack:
+		out, err := cacheAttack(ctx, cfg, base, stderr)
+		if err != nil {
+			return err
+		}
+		return finish(stdout, srv, cfg, out)
 	}
 	res, err := loadTest(ctx, cfg, base, stderr)
 	if err != nil {

@@ -26,8 +26,16 @@ type config struct {
 	maxRequests int           // stop earlier once this many were sent
 	sample      time.Duration // how often the server's memory is sampled
 	growth      float64       // memory may end at most this fraction above where it started
+	mode        string        // mix, overload or cache-attack
 	args        []string      // the command line, for the report
 }
+
+// The load test's modes.
+const (
+	modeMix         = "mix"          // the realistic mix of operations
+	modeOverload    = "overload"     // a cheap query idle, then while clients send the heaviest queries
+	modeCacheAttack = "cache-attack" // distinct documents carrying 1 MB ids, for the memory they leave
+)
 
 // The bounds of a run: the load test must stop by itself.
 const (
@@ -48,11 +56,17 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.maxRequests, "max-requests", 5_000_000, fmt.Sprintf("stop once this many requests were sent (at most %d)", maxRequestsCap))
 	fs.DurationVar(&c.sample, "sample", 2*time.Second, "how often to sample the server's memory from /metrics")
 	fs.Float64Var(&c.growth, "memory-growth", 0.5, "fail when the server's memory grows steadily and ends more than this fraction above where it started")
+	fs.StringVar(&c.mode, "mode", modeMix, "mix (the realistic mix), overload (a cheap query's latency idle, then while -clients send the heaviest queries the limits allow) or cache-attack (-max-requests distinct documents with 1 MB ids, for the server's memory high-water mark)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
 		}
 		return c, usageError{err.Error()}
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if c.mode == modeCacheAttack && !given["max-requests"] {
+		c.maxRequests = 1400 // the attack's size in issue 14
 	}
 	switch {
 	case fs.NArg() > 0:
@@ -71,6 +85,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 		return c, usageError{fmt.Sprintf("-max-requests must be between 1 and %d", maxRequestsCap)}
 	case c.sample <= 0:
 		return c, usageError{"-sample must be positive"}
+	case c.mode != modeMix && c.mode != modeOverload && c.mode != modeCacheAttack:
+		return c, usageError{fmt.Sprintf("-mode must be mix, overload or cache-attack, got %q", c.mode)}
 	}
 	if c.url != "" {
 		if err := checkLoopback(c.url); err != nil {
