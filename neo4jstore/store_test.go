@@ -297,9 +297,7 @@ func TestAmountsAreStoredExactly(t *testing.T) {
 	if _, err := domain.LoadGraph(ctx, st, storetest.Fixture(), domain.LoadOptions{Actor: "test"}); domain.ErrorCode(err) != domain.CodeInternal {
 		t.Errorf("loading over a float amount: err = %v, want INTERNAL", err)
 	}
-	if err := st.(*neo4jstore.Store).Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
+	reset(t, st.(*neo4jstore.Store), neo4jtest.URI(t))
 	storetest.MustLoad(t, st, storetest.Fixture())
 	rels, err := st.RelationshipsByIDs(ctx, []string{id})
 	if err != nil || rels[0] == nil || rels[0].Amount == nil || rels[0].Amount.Decimal() != "2300000.00" {
