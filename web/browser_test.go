@@ -294,6 +294,13 @@ func serveGraph(t *testing.T, g *domain.Graph) *httptest.Server {
 // API key, which it returns.
 func serveGraphWithKey(t *testing.T, g *domain.Graph) (*httptest.Server, string) {
 	t.Helper()
+	return serveGraphFor(t, g, false)
+}
+
+// serveGraphFor serves a graph with an editor's API key, which it returns;
+// reads need a key when requireKey is set.
+func serveGraphFor(t *testing.T, g *domain.Graph, requireKey bool) (*httptest.Server, string) {
+	t.Helper()
 	st := embedded.New()
 	storetest.MustLoad(t, st, g)
 	keys := embedded.NewKeys()
@@ -304,7 +311,7 @@ func serveGraphWithKey(t *testing.T, g *domain.Graph) (*httptest.Server, string)
 	if err := keys.AddKey(context.Background(), key); err != nil {
 		t.Fatal(err)
 	}
-	h, err := server.New(server.Config{Store: st, Keys: keys, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := server.New(server.Config{Store: st, Keys: keys, RequireKeyForReads: requireKey, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,6 +468,22 @@ func TestPlaygroundInBrowser(t *testing.T) {
 				eval[string](s, `document.querySelector('.result-window .CodeMirror')?.CodeMirror.getValue() ?? ''`))
 		}
 	}
+}
+
+// TestExplorerWithAKey uses the explorer on a server that needs a key to
+// read: with the key in its field, search and the neighbourhood work.
+func TestExplorerWithAKey(t *testing.T) {
+	srv, key := serveGraphFor(t, seedGraph(t), true)
+	s := newSession(t, srv)
+	s.expectFailure("/graphql") // the first search, without the key, is refused (401)
+	s.run(chromedp.Navigate(srv.URL+"/explore"), chromedp.WaitVisible(chromedp.ID("search")))
+	s.run(chromedp.SetValue(chromedp.ID("search"), "wagner"), chromedp.Click(chromedp.CSS(`#search-form button[type="submit"]`)))
+	s.waitFor(`document.querySelector('#search-results li[role=alert]')?.textContent.includes('API key')`)
+	s.do(`document.getElementById('key-box').open = true`)
+	s.run(chromedp.SetValue(chromedp.ID("api-key"), key), chromedp.Click(chromedp.CSS(`#search-form button[type="submit"]`)))
+	s.waitFor(`document.querySelector('#search-results button[data-id="wagner-group"]') !== null`)
+	s.run(chromedp.Click(chromedp.CSS(`#search-results button[data-id="wagner-group"]`)))
+	s.waitFor(`document.querySelectorAll('#entity-list li').length > 3`)
 }
 
 func TestExplorerInBrowser(t *testing.T) {

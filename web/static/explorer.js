@@ -92,12 +92,19 @@ let state = readState();
 
 // ---- Talking to the server -----------------------------------------------
 
+// authorization is the API key field's header, for a server that needs a
+// key to read; none when the field is empty.
+function authorization() {
+  const key = document.getElementById("api-key")?.value.trim();
+  return key ? { Authorization: `Bearer ${key}` } : {};
+}
+
 // graphql runs a query against this server's /graphql and returns its data,
 // or throws with the first error's message.
 async function graphql(query, variables) {
   const res = await fetch("/graphql", {
     method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    headers: { "Content-Type": "application/json", Accept: "application/json", ...authorization() },
     body: JSON.stringify({ query, variables }),
   });
   let body;
@@ -116,7 +123,7 @@ async function neighbourhood(id, depth) {
   const q = new URLSearchParams({ format: "cytoscape", id, depth: String(depth), limit: String(state.limit) });
   if (state.asOf) q.set("asOf", state.asOf);
   if (state.types.length) q.set("types", state.types.join(","));
-  const res = await fetch(`/export?${q}`);
+  const res = await fetch(`/export?${q}`, { headers: authorization() });
   const body = await res.json().catch(() => null);
   if (!res.ok) throw new Error(body?.error?.message ?? `the export answered HTTP ${res.status}`);
   return body;
