@@ -600,7 +600,9 @@ func TestExplorerInBrowser(t *testing.T) {
 	before := draws()
 	s.do(`(() => { const any = document.getElementById('asof-any'); any.checked = false; any.dispatchEvent(new Event('change'));
 		const r = document.getElementById('asof'); r.value = '2019'; r.dispatchEvent(new Event('change')); })()`)
-	waitDrawn(before + 1) // the box, then the year
+	// The box and the year each ask for a view; the one for 2019 is drawn
+	// last, whichever answer comes first.
+	s.waitFor(fmt.Sprintf(`window.explorer.stats.draws > %d && window.explorer.stats.asOf === '2019' && %s`, before, ready))
 	if loc := eval[string](s, `location.search`); !strings.Contains(loc, "asOf=2019") {
 		t.Errorf("URL %q lacks asOf=2019", loc)
 	}

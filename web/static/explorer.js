@@ -206,7 +206,7 @@ const cy = cytoscape({
 // stats describe the last full drawing, for the status line and for tests:
 // the time from asking for the view to its first painted frame
 // (firstDrawMs) and to the list beside it being ready (readyMs).
-const stats = { nodes: 0, edges: 0, fetchMs: 0, addMs: 0, layoutMs: 0, paintMs: 0, firstDrawMs: 0, readyMs: 0, draws: 0 };
+const stats = { nodes: 0, edges: 0, fetchMs: 0, addMs: 0, layoutMs: 0, paintMs: 0, firstDrawMs: 0, readyMs: 0, draws: 0, asOf: "" };
 
 function setStatus(text, kind = "ready") {
   const s = $("status");
@@ -360,9 +360,15 @@ function merge(into, doc) {
   return doc.truncated;
 }
 
+// loads counts the views asked for: a load whose answers arrive after a
+// newer one was asked for (the as-of slider dragged on, say) draws nothing.
+let loads = 0;
+
 // load draws the whole view from the state: the focus's neighbourhood, the
 // neighbourhood of each expanded entity, and the paths asked for.
 async function load() {
+  const mine = ++loads;
+  const stale = () => mine !== loads;
   if (!state.focus && !(state.from && state.to)) {
     cy.elements().remove();
     renderList();
@@ -383,8 +389,10 @@ async function load() {
       paths = await findPaths(state.from, state.to);
       await addPathElements(els, paths);
     }
+    if (stale()) return;
     const fetched = performance.now();
     await draw([...els.values()], t0, fetched);
+    stats.asOf = state.asOf ?? ""; // the date the view on screen is for
     if (paths) showPaths(paths);
     renderList();
     stats.readyMs = Math.round(performance.now() - t0);
@@ -393,7 +401,7 @@ async function load() {
     console.info(`explorer: ${stats.nodes} nodes, ${stats.edges} edges; fetch ${stats.fetchMs} ms, layout ${stats.layoutMs} ms, first draw ${stats.firstDrawMs} ms`);
     if (selected && cy.getElementById(selected).nonempty()) cy.getElementById(selected).select();
   } catch (err) {
-    setStatus(`Could not load the view: ${err.message}`, "error");
+    if (!stale()) setStatus(`Could not load the view: ${err.message}`, "error");
   }
 }
 
