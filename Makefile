@@ -14,13 +14,16 @@ serve:
 ## your own database. TEST_PKGS and TEST_FLAGS narrow it (e.g.
 ## TEST_PKGS=./neo4jstore/ TEST_FLAGS='-run TestConformance').
 TEST_PKGS ?= ./...
+# Each package's budget: the Neo4j packages start private servers and run
+# thousands of transactions under -race; go test's default 10m is too close.
+TEST_TIMEOUT ?= 30m
 TEST_FLAGS ?=
 test: vet
-	scripts/neo4j run -- $(GO) test -race -count=1 $(TEST_FLAGS) $(TEST_PKGS)
+	scripts/neo4j run -- $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) $(TEST_PKGS)
 
 ## test-embedded: the tests without Neo4j (its tests skip, saying how to run them)
 test-embedded: vet
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 ## fresh-clone: clone HEAD alone into an empty temporary directory, serve it
 ## with the README's first command and query it, then run test-embedded
