@@ -357,6 +357,16 @@ func TestSeedValidateCommand(t *testing.T) {
 		t.Errorf("seed validate with a misquote: %v (exit %d)", err, exitCode(err))
 	}
 
+	// A quote of the two-column 2020 brief that reads across its columns:
+	// the file's line 56 (right column) runs on into line 57 (left column)
+	// as if one sentence said so.
+	writeFile(t, dir+"/bad.yaml", "sources:\n  - {id: doc, title: T, publisher: P, document: 003_b3f11462324cbeb8.txt}\n"+
+		"entities:\n  - id: x\n    kind: COUNTRY\n    name: X\n    citations: [{source: doc, quote: 'in Mali under Operation Barkhane, a regional humanitarian emergency spurred by drought.'}]\n")
+	err = run(context.Background(), []string{"seed", "validate", "--data", dir}, env(nil), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `quote is stitched across the columns of doc: it joins line 56 (right column), line 57 (left column)`) || exitCode(err) != 1 {
+		t.Errorf("seed validate with a quote stitched across two columns: %v (exit %d)", err, exitCode(err))
+	}
+
 	// Documents missing from --docs are named, not skipped.
 	err = run(context.Background(), []string{"seed", "validate", "--docs", t.TempDir()}, env(nil), io.Discard, io.Discard)
 	if !errors.Is(err, fs.ErrNotExist) || exitCode(err) != 1 {
