@@ -1,35 +1,44 @@
 package seed_test
 
 import (
+	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/conflictgraph/conflictgraph/domain"
 	"github.com/conflictgraph/conflictgraph/seed"
 )
 
-// The 2020 brief is quoted in whole sentences or whole clauses: each quote
-// begins and ends where a sentence or a clause of the text, read down its
-// column, does. Its headings and page furniture end where they end.
-var headings2020 = []string{
-	"Updated January 17, 2020", "Conflict in Mali", "Figure 1. Mali at a Glance",
-	"Background: Mali’s 2011-2013 Crisis", "A Stalled Peace Accord", "U.N. Peacekeeping Operation",
-	"U.S. Policy and Aid", "Islamist Insurgency", "Alexis Arieff, Specialist in African Affairs",
+// Every document is quoted in whole sentences or whole clauses: each quote
+// begins and ends where a sentence or a clause of the document, read in
+// reading order, does. A line of a single-column capture is a paragraph, a
+// heading, a bullet or a table row, so its ends are boundaries too; in a
+// two-column capture a line is only a line of a column, and its headings
+// and page furniture are listed here.
+var headings = map[string][]string{
+	"003_b3f11462324cbeb8.txt": {
+		"Updated January 17, 2020", "Conflict in Mali", "Figure 1. Mali at a Glance",
+		"Background: Mali’s 2011-2013 Crisis", "A Stalled Peace Accord", "U.N. Peacekeeping Operation",
+		"U.S. Policy and Aid", "Islamist Insurgency", "Alexis Arieff, Specialist in African Affairs",
+	},
 }
 
-// fragments2020 are the quotes of the 2020 brief allowed to be less than a
-// clause, each with the reason.
-var fragments2020 = map[string]string{}
+// fragments are the quotes allowed to be less than a clause, each with the
+// reason.
+var fragments = map[string]string{}
 
-// A quote begins after the end of a sentence or clause, or at an opening
-// bracket or dash; it ends at the end of one, or before a closing bracket or
-// dash.
+// A quote begins after the end of a sentence or clause (or a run-in label
+// such as "Overview:"), at an opening bracket, dash or bullet, or after a
+// comma and a conjunction that opens a clause; it ends at the end of one,
+// or before a closing bracket or dash.
 const (
-	opensAfter = ".;:,?!(—"
+	opensAfter = ".;:,?!(—•"
 	closesAt   = ".;:,?!)—"
 )
+
+var clauseOpeners = []string{", and", ", but", ", while", ", or"}
 
 // boundaryText normalizes as the quote check does, except that a dash stays
 // a dash (it ends a clause; a hyphen does not).
@@ -37,98 +46,136 @@ var boundaryText = strings.NewReplacer("\u2018", "'", "\u2019", "'", "\u201c", `
 
 func squash(s string) string { return strings.Join(strings.Fields(boundaryText.Replace(s)), " ") }
 
-func TestQuotesOf2020BriefAreWholeClauses(t *testing.T) {
+// unitText is a document's text, squashed, with the offsets where a unit
+// (a line that stands alone: a paragraph, heading, bullet or table row)
+// starts and ends.
+type unitText struct {
+	text         string
+	starts, ends map[int]bool
+}
+
+func readUnits(t *testing.T, document string) unitText {
+	t.Helper()
+	raw, err := seed.Text(seed.Documents(), document)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = fs.Stat(seed.Documents(), strings.TrimSuffix(document, ".txt")+".columns")
+	columns := err == nil
+	u := unitText{starts: map[int]bool{}, ends: map[int]bool{}}
+	var b strings.Builder
+	found := map[string]bool{}
+	for _, line := range strings.Split(raw, "\n") {
+		l := squash(line)
+		if l == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		start := b.Len()
+		b.WriteString(l)
+		unit := !columns
+		for _, h := range headings[document] {
+			if l == squash(h) {
+				unit, found[h] = true, true
+			}
+		}
+		if unit {
+			u.starts[start], u.ends[b.Len()] = true, true
+			u.starts[b.Len()+1], u.ends[start-1] = true, true // the text after and before it
+		}
+	}
+	for _, h := range headings[document] {
+		if !found[h] {
+			t.Errorf("%s: heading %q is not a line of the document", document, h)
+		}
+	}
+	u.text = b.String()
+	return u
+}
+
+func TestQuotesAreWholeSentencesOrClauses(t *testing.T) {
 	s, err := seed.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := seed.Text(seed.Documents(), "003_b3f11462324cbeb8.txt")
-	if err != nil {
-		t.Fatal(err)
+	docs := map[string]unitText{}
+	for _, src := range s.Graph.Sources {
+		docs[src.ID] = readUnits(t, src.Document)
 	}
-	text := squash(raw)
-	var heads []string
-	for _, h := range headings2020 {
-		if !strings.Contains(text, squash(h)) {
-			t.Errorf("heading %q is not in the brief", h)
-		}
-		heads = append(heads, squash(h))
-	}
-	seen := 0
+	seen := map[string]int{}
 	for what, c := range citations(s.Graph) {
-		if c.SourceID != "crs-if10116-2020" {
+		u, ok := docs[c.SourceID]
+		if !ok {
+			t.Fatalf("%s cites an unknown source %q", what, c.SourceID)
+		}
+		seen[c.SourceID]++
+		if _, ok := fragments[c.Quote]; ok {
 			continue
 		}
-		seen++
 		q := squash(c.Quote)
-		if _, ok := fragments2020[c.Quote]; ok {
+		if !strings.Contains(u.text, q) {
+			t.Errorf("%s: quote not in %s read in reading order (is a dash written as a hyphen?): %q", what, c.SourceID, c.Quote)
 			continue
 		}
-		if !strings.Contains(text, q) {
-			t.Errorf("%s: quote not in the brief read down its columns (is a dash written as a hyphen?): %q", what, c.Quote)
-			continue
-		}
-		if !slicesAny(text, q, func(i int) bool { return opensClause(text, i, heads) && closesClause(text, i+len(q), heads) }) {
-			t.Errorf("%s: quote is not a whole sentence or clause of the brief: %q", what, c.Quote)
+		if !occursWhole(u, q) {
+			t.Errorf("%s: quote is not a whole sentence or clause of %s: %q", what, c.SourceID, c.Quote)
 		}
 	}
-	if seen == 0 {
-		t.Fatal("no quote of the 2020 brief: the test proves nothing")
+	for _, src := range s.Graph.Sources {
+		if seen[src.ID] == 0 {
+			t.Errorf("no quote of %s: the test proves nothing for it", src.ID)
+		}
 	}
-	for q, why := range fragments2020 {
-		if why == "" || !strings.Contains(text, squash(q)) {
-			t.Errorf("exception %q: no reason given, or not in the brief", q)
+	for q, why := range fragments {
+		if why == "" {
+			t.Errorf("exception %q gives no reason", q)
 		}
 	}
 }
 
-// slicesAny reports whether ok holds at any index where q occurs in text.
-func slicesAny(text, q string, ok func(int) bool) bool {
+// occursWhole reports whether q occurs in u at a boundary at both ends.
+func occursWhole(u unitText, q string) bool {
 	for i := 0; ; {
-		j := strings.Index(text[i:], q)
+		j := strings.Index(u.text[i:], q)
 		if j < 0 {
 			return false
 		}
-		if ok(i + j) {
+		if at := i + j; opens(u, at) && closes(u, q, at+len(q)) {
 			return true
 		}
 		i += j + 1
 	}
 }
 
-func opensClause(text string, i int, heads []string) bool {
-	before := strings.TrimRight(text[:i], " ")
-	if before == "" {
+func opens(u unitText, i int) bool {
+	before := strings.TrimRight(u.text[:i], " ")
+	if before == "" || u.starts[i] {
 		return true
 	}
-	for _, h := range heads {
-		if strings.HasSuffix(before, h) {
+	for _, c := range clauseOpeners {
+		if strings.HasSuffix(before, c) {
 			return true
 		}
 	}
 	r, n := utf8.DecodeLastRuneInString(before)
-	if r == '"' || r == '\'' { // a quotation closed: after its last word's punctuation
+	if r == '"' || r == '\'' { // a quotation closed after its sentence's punctuation
 		r, _ = utf8.DecodeLastRuneInString(before[:len(before)-n])
 	}
 	return strings.ContainsRune(opensAfter, r)
 }
 
-func closesClause(text string, j int, heads []string) bool {
-	quote, after := text[:j], strings.TrimLeft(text[j:], " ")
-	if after == "" {
+func closes(u unitText, q string, j int) bool {
+	after := strings.TrimLeft(u.text[j:], " ")
+	if after == "" || u.ends[j] {
 		return true
 	}
-	for _, h := range heads {
-		if strings.HasPrefix(after, h) && strings.HasSuffix(quote, ".") {
-			return true
-		}
-	}
-	last, _ := utf8.DecodeLastRuneInString(quote)
+	last, n := utf8.DecodeLastRuneInString(q)
 	if last == '"' || last == '\'' {
-		r, _ := utf8.DecodeLastRuneInString(quote[:len(quote)-1])
-		last = r
+		last, _ = utf8.DecodeLastRuneInString(q[:len(q)-n])
 	}
-	if strings.ContainsRune(".;:,?!)—", last) && !unicode.IsLetter(last) {
+	if strings.ContainsRune(closesAt, last) {
 		return true
 	}
 	next, _ := utf8.DecodeRuneInString(after)
@@ -140,7 +187,7 @@ func citations(g *domain.Graph) map[string]domain.Citation {
 	out := map[string]domain.Citation{}
 	add := func(what string, cs []domain.Citation) {
 		for i, c := range cs {
-			out[what+" citation "+string(rune('0'+i))] = c
+			out[fmt.Sprintf("%s citation %d", what, i)] = c
 		}
 	}
 	for _, e := range g.Entities {
