@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -58,10 +59,12 @@ type seedMoney struct {
 	Currency   string
 	Qualifier  string
 	FiscalYear *int
+	Period     *string // a rate's period; null for a total
 }
 
 type seedRel struct {
 	ID, Type, Certainty string
+	Attribution         *string
 	ValidFrom, ValidTo  *string
 	Count               *int
 	Amount              *seedMoney
@@ -99,8 +102,8 @@ func intStr(p *int) string {
 // n makes an expected optional number.
 func n(v int) *int { return &v }
 
-const seedRelFields = `id type certainty validFrom validTo count
-	amount { value currency qualifier fiscalYear }
+const seedRelFields = `id type certainty attribution validFrom validTo count
+	amount { value currency qualifier fiscalYear period }
 	from { id } to { id }
 	citations { quote source { id title } }`
 
@@ -205,8 +208,10 @@ func TestSeedAmounts(t *testing.T) {
 			"biden-administration", "PROPOSED", "mali", "87000000.00", "EXACT", n(2025), "STATED", crs2024},
 		{`"The Trump Administration has pledged $111 million in military aid specifically for G5 Sahel forces since 2017"`,
 			"trump-administration", "PLEDGED", "g5-sahel-joint-force", "111000000.00", "EXACT", nil, "STATED", crs2020},
+		// "estimated at" is a hedge, not "about": the sum is worded exactly,
+		// and the estimate is REPORTED.
 		{`"U.S. funding for MINUSMA's budget was estimated at $327 million in FY2019"`,
-			"united-states", "FUNDED", "minusma", "327000000.00", "ABOUT", n(2019), "STATED", crs2020},
+			"united-states", "FUNDED", "minusma", "327000000.00", "EXACT", n(2019), "REPORTED", crs2020},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %s %s %s", tt.from, tt.typ, tt.to, tt.value), func(t *testing.T) {
@@ -867,4 +872,176 @@ func TestSeedEverythingIsCited(t *testing.T) {
 			t.Errorf("no entity or relationship cites %s", id)
 		}
 	}
+}
+
+// allSeedRels pages through every entity and returns each relationship of
+// the graph once, by id.
+func allSeedRels(t *testing.T, h http.Handler) map[string]seedRel {
+	t.Helper()
+	out := map[string]seedRel{}
+	vars := map[string]any{"after": nil}
+	for range 100 {
+		var page struct {
+			Entities struct {
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		post(t, h, `query($after: String) { entities(first: 50, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, vars).decode(t, &page)
+		for _, e := range page.Entities.Edges {
+			for _, r := range seedRels(t, h, e.Node.ID, "OUT", "") {
+				out[r.ID] = r
+			}
+		}
+		if !page.Entities.PageInfo.HasNextPage {
+			return out
+		}
+		vars["after"] = *page.Entities.PageInfo.EndCursor
+	}
+	t.Fatal("entities never reached the last page")
+	return nil
+}
+
+// TestSeedRates checks that the one rate the documents give, "Mali
+// reportedly agreed to pay Wagner $10 million per month", is held as a rate
+// and summed as one, and that every other amount is a total.
+func TestSeedRates(t *testing.T) {
+	h := newSeedAPI(t)
+	rates := map[string]string{}
+	for id, r := range allSeedRels(t, h) {
+		if r.Amount != nil && r.Amount.Period != nil {
+			rates[id] = *r.Amount.Period
+		}
+	}
+	if want := map[string]string{"mali.funded.wagner-group.monthly-fee": "PER_MONTH"}; !maps.Equal(rates, want) {
+		t.Errorf("amounts held as rates: %v, want %v", rates, want)
+	}
+	var got struct {
+		AidTotals []struct {
+			Kind   string
+			Amount struct {
+				Value, Qualifier string
+				Period           *string
+			}
+		}
+	}
+	post(t, h, `{ aidTotals(recipient: "wagner-group") { kind amount { value qualifier period } } }`, nil).decode(t, &got)
+	if len(got.AidTotals) != 1 || got.AidTotals[0].Kind != "ALLOCATED" || got.AidTotals[0].Amount.Value != "10000000.00" || str(got.AidTotals[0].Amount.Period) != "PER_MONTH" {
+		t.Errorf("aid totals to Wagner = %+v, want one ALLOCATED 10000000.00 PER_MONTH", got.AidTotals)
+	}
+}
+
+// TestSeedHedgedFigures checks the certainty and attribution of figures:
+// an estimate, or a figure the document relays from someone else ("per U.N.
+// figures", "recorded by ACLED"), is REPORTED; a figure the document states
+// itself is STATED.
+func TestSeedHedgedFigures(t *testing.T) {
+	h := newSeedAPI(t)
+	tests := []struct {
+		doc                    string
+		entity, measure        string
+		certainty, attribution string
+	}{
+		{`CRS 2020: "over 201,000 Malians were internally displaced ... per U.N. figures"`, "mali", "internally displaced", "REPORTED", "U.N. figures"},
+		{`CRS 2020: "nearly 139,000 were refugees in neighboring countries, per U.N. figures"`, "mali", "refugees", "REPORTED", "U.N. figures"},
+		{`CRS 2024: "over 7 million Malians (one in three) were in need of humanitarian aid, per UN agencies"`, "mali", "humanitarian aid", "REPORTED", "UN agencies"},
+		{`CRT 2021: "1,826 fatalities recorded by Armed Conflict Location and Event Data Project for 2021"`, "mali", "fatalities", "REPORTED", "Armed Conflict Location and Event Data Project"},
+		{`CRS 2024: "Russian security personnel ..., estimated at over 1,500 in 2024"`, "russia", "Russian security personnel", "REPORTED", ""},
+		{`CRS 2020: "(MINUSMA) is authorized at up to 15,209 uniformed personnel" (stated)`, "minusma", "authorized", "STATED", ""},
+		{`Stimson: "In 2019, it was confirmed that Malian armed forces recruited and used at least 24 children" (stated)`, "fama", "children", "STATED", ""},
+		{`CRT 2021: "30 terrorism cases went to trial" (stated)`, "mali", "trial", "STATED", ""},
+	}
+	for _, tt := range tests {
+		var got struct {
+			Entity *struct {
+				Figures []struct {
+					Measure, Certainty string
+					Attribution        *string
+				}
+			}
+		}
+		post(t, h, `query($id: ID!) { entity(id: $id) { figures { measure certainty attribution } } }`, map[string]any{"id": tt.entity}).decode(t, &got)
+		if got.Entity == nil {
+			t.Fatalf("no entity %q", tt.entity)
+		}
+		found := 0
+		for _, f := range got.Entity.Figures {
+			if !strings.Contains(strings.ToLower(f.Measure), strings.ToLower(tt.measure)) {
+				continue
+			}
+			found++
+			if f.Certainty != tt.certainty || str(f.Attribution) != tt.attribution {
+				t.Errorf("%s: figure %q is %s, attributed to %q; want %s, %q", tt.doc, f.Measure, f.Certainty, str(f.Attribution), tt.certainty, tt.attribution)
+			}
+		}
+		if found != 1 {
+			t.Errorf("%s: %d figures of %s measure %q, want 1", tt.doc, found, tt.entity, tt.measure)
+		}
+	}
+}
+
+// TestSeedAttributions checks that a hedged link says whose claim it is
+// where the document says: "U.S. officials accused", "a Ukrainian official
+// claimed", "U.N. sanctions monitors have reported".
+func TestSeedAttributions(t *testing.T) {
+	h := newSeedAPI(t)
+	tests := []struct {
+		doc                    string
+		from, typ, to          string
+		certainty, attribution string
+	}{
+		{`CRS 2024: "U.S. officials accused Wagner of using gold from Mali to fund operations in Ukraine"`, "wagner-group", "OPERATES_IN", "ukraine", "ALLEGED", "U.S. officials"},
+		{`CRS 2024: "U.S. officials accused Wagner ... of spurring MINUSMA's 2023 exit"`, "wagner-group", "ENDED", "minusma", "ALLEGED", "U.S. officials"},
+		{`CRS 2024: "designated Defense Minister Sadio Camara ..., citing their role in Wagner's "entrenchment in Mali.""`, "sadio-camara", "SUPPORTS", "wagner-group", "ALLEGED", "Biden Administration"},
+		{`CRS 2024: "A Ukrainian official claimed Ukraine had aided the rebels"`, "ukraine", "SUPPORTS", "northern-separatists", "CLAIMED", "a Ukrainian official"},
+		{`CRS 2020: "U.S. funding for MINUSMA's budget was estimated at $327 million" (whose estimate, it does not say)`, "united-states", "FUNDED", "minusma", "REPORTED", ""},
+	}
+	for _, tt := range tests {
+		var matches []seedRel
+		for _, r := range seedRels(t, h, tt.from, "OUT", "", tt.typ) {
+			if r.To.ID == tt.to {
+				matches = append(matches, r)
+			}
+		}
+		if len(matches) != 1 {
+			t.Errorf("%s: want one %s %s %s, found %v", tt.doc, tt.from, tt.typ, tt.to, matches)
+			continue
+		}
+		if r := matches[0]; r.Certainty != tt.certainty || str(r.Attribution) != tt.attribution {
+			t.Errorf("%s: %s is %s, attributed to %q; want %s, %q", tt.doc, r.ID, r.Certainty, str(r.Attribution), tt.certainty, tt.attribution)
+		}
+	}
+}
+
+// TestSeedCitesTheSentence checks that claims cite the whole sentence that
+// makes them, and only sentences that do: fragments of the 2020 brief's
+// interleaved columns and sentences held nowhere are gone.
+func TestSeedCitesTheSentence(t *testing.T) {
+	h := newSeedAPI(t)
+	tests := []struct {
+		doc    string
+		entity string
+		source string
+		quote  string // the whole quote one of the entity's citations must be
+	}{
+		{"Iyad Ag Ghaly's sentence, whole (it was \"Ghaly, a Malian Tuareg, heads JNIM, which has claimed\")", "iyad-ag-ghaly", crs2020,
+			"Iyad Ag Ghaly, a Malian Tuareg, heads JNIM, which has claimed attacks on U.N., French, and Malian targets, along with large attacks in Burkina Faso."},
+	}
+	for _, tt := range tests {
+		var got struct {
+			Entity *struct{ Citations []seedCitation }
+		}
+		post(t, h, `query($id: ID!) { entity(id: $id) { citations { quote source { id title } } } }`, map[string]any{"id": tt.entity}).decode(t, &got)
+		if got.Entity == nil {
+			t.Errorf("no entity %q", tt.entity)
+			continue
+		}
+		if !slices.ContainsFunc(got.Entity.Citations, func(c seedCitation) bool { return c.Source.ID == tt.source && c.Quote == tt.quote }) {
+			t.Errorf("%s: %s does not cite %s %q: %+v", tt.doc, tt.entity, tt.source, tt.quote, got.Entity.Citations)
+		}
+	}
+
 }

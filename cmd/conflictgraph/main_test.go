@@ -123,7 +123,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{`"amount":{"currency":"USD","qualifier":"EXACT","value":"10000000.00"}`, `"url":"https://crsreports.congress.gov"`} {
+	for _, want := range []string{`"amount":{"currency":"USD","period":"PER_MONTH","qualifier":"EXACT","value":"10000000.00"}`, `"url":"https://crsreports.congress.gov"`} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("export of wagner-group lacks %s", want)
 		}
