@@ -488,6 +488,30 @@ func TestSeedLinks(t *testing.T) {
 			"ukraine", "SUPPORTS", "northern-separatists", "2024-07", "", "CLAIMED", nil, crs2024},
 		{`"A 2018 JNIM attack on the G5 Sahel force headquarters" (stated, not claimed)`,
 			"jnim", "PERPETRATED", "g5-sahel-headquarters-attack-2018", "2018", "", "STATED", nil, crs2020},
+		// What was held only in summaries: where arms came from, U.N.
+		// monitors' reports, attacks along named borders, measures and their
+		// targets.
+		{`CRS 2020: "In 2011, members of the semi-nomadic ethnic Tuareg minority launched a separatist rebellion in the north, with fighters and arms flowing from Libya."`,
+			"northern-separatists", "ARMED_FROM", "libya", "2011", "", "STATED", nil, crs2020},
+		{`TWES 2018: "VEOs frequently loot Malian stockpiles of conventional weapons and ammunition to sustain their fight."`,
+			"violent-extremist-organizations", "ARMED_FROM", "mali", "", "", "STATED", nil, twes},
+		{`CRS 2020: "U.N. sanctions monitors have reported collusion between signatory armed groups and designated terrorists"`,
+			"signatory-armed-groups", "COOPERATES_WITH", "designated-terrorist-groups", "", "", "REPORTED", nil, crs2020},
+		{`CRT 2021: "attacks occurred along Mali's borders with Côte d'Ivoire and Mauritania"`,
+			"border-attacks-cote-d-ivoire-mauritania-2021", "NEAR", "cote-d-ivoire", "", "", "STATED", nil, crt2021},
+		{`(as above)`, "border-attacks-cote-d-ivoire-mauritania-2021", "NEAR", "mauritania", "", "", "STATED", nil, crt2021},
+		{`(as above)`, "border-attacks-cote-d-ivoire-mauritania-2021", "OCCURRED_IN", "mali", "", "", "STATED", nil, crt2021},
+		{`CRT 2021: "terrorist groups continued to press farther south along the Burkinabe border into the Sikasso Region"`,
+			"sikasso-push-2021", "NEAR", "burkina-faso", "", "", "STATED", nil, crt2021},
+		{`CRT 2021: "in the Gao region along the border with Niger, killing more than 50 civilians"`,
+			"gao-villages-attack-2021", "NEAR", "niger", "", "", "STATED", nil, crt2021},
+		{`CRS 2024: "The State Department imposed visa restrictions on two officers linked to a 2022 massacre."`,
+			"us-visa-restrictions-massacre-2022", "SANCTIONED", "officers-linked-to-massacre-2022", "", "", "STATED", nil, crs2024},
+		{`(as above: "linked to", by the State Department)`,
+			"officers-linked-to-massacre-2022", "PERPETRATED", "massacre-2022", "", "", "ALLEGED", nil, crs2024},
+		{`CRT 2021: "the transition government ratcheted up anti-France rhetoric in late 2021"`,
+			"transition-government", "PERPETRATED", "anti-france-rhetoric-2021", "2021", "", "STATED", nil, crt2021},
+		{`(as above)`, "anti-france-rhetoric-2021", "TARGETED", "france", "2021", "", "STATED", nil, crt2021},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %s %s %s", tt.from, tt.typ, tt.to, tt.validFrom), func(t *testing.T) {
@@ -545,6 +569,10 @@ func TestSeedLinkSets(t *testing.T) {
 			"mali", "RECRUITED_CHILDREN", "IN", []string{"fama", "gatia"}},
 		{`"AQIM and an offshoot, Al Murabitoun ..., jointly claimed a siege at a Bamako hotel"`,
 			"bamako-hotel-siege-2015", "PERPETRATED", "IN", []string{"al-murabitoun", "aqim"}},
+		{`CRS 2020: "the Coordination of Azawad Movements (CMA) ... and the Platform" are the signatory coalitions`,
+			"signatory-armed-groups", "MEMBER_OF", "IN", []string{"cma", "platform"}},
+		{`"with fighters and arms flowing from Libya"; "bolstered by Libyan arms" (an origin, no supplier named)`,
+			"libya", "ARMED_FROM", "IN", []string{"northern-separatists"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.entity+" "+tt.typ, func(t *testing.T) {
@@ -578,6 +606,8 @@ func TestSeedDates(t *testing.T) {
 		{`"French forces transitioned in 2014 into a regional counterterrorism mission"; "In 2022, France withdrew its 2,400 troops"`, "operation-barkhane", "Mission", "", "2014", "2022", nil, nil},
 		{`"a U.N. sanctions regime established in 2017"; "Later that year [2023], Russia vetoed renewal of the UN sanctions program for Mali"`, "un-sanctions-mali", "Sanction", "2017", "", "2023", nil, nil},
 		{`"a Mali-specific Executive Order issued in July 2019"`, "mali-executive-order-2019", "Legislation", "2019-07", "", "", nil, nil},
+		{`CRT 2021: "terrorist groups continued to press farther south along the Burkinabe border" (2021 Terrorist Incidents)`, "sikasso-push-2021", "Event", "2021", "", "", nil, nil},
+		{`CRT 2021: "the transition government ratcheted up anti-France rhetoric in late 2021"`, "anti-france-rhetoric-2021", "Event", "2021", "", "", nil, nil},
 		{`"In late 2015, ... a siege at a Bamako hotel that killed 19 civilians"`, "bamako-hotel-siege-2015", "Event", "2015", "", "", n(19), nil},
 		{`"On June 25, 13 MINUSMA peacekeepers were seriously injured"`, "ichagara-svbied-attack-2021", "Event", "2021-06-25", "", "", nil, n(13)},
 		{`"On August 8, ... killing more than 50 civilians"`, "gao-villages-attack-2021", "Event", "2021-08-08", "", "", nil, nil},
@@ -997,6 +1027,8 @@ func TestSeedAttributions(t *testing.T) {
 		{`CRS 2024: "U.S. officials accused Wagner ... of spurring MINUSMA's 2023 exit"`, "wagner-group", "ENDED", "minusma", "ALLEGED", "U.S. officials"},
 		{`CRS 2024: "designated Defense Minister Sadio Camara ..., citing their role in Wagner's "entrenchment in Mali.""`, "sadio-camara", "SUPPORTS", "wagner-group", "ALLEGED", "Biden Administration"},
 		{`CRS 2024: "A Ukrainian official claimed Ukraine had aided the rebels"`, "ukraine", "SUPPORTS", "northern-separatists", "CLAIMED", "a Ukrainian official"},
+		{`CRS 2020: "U.N. sanctions monitors have reported collusion between signatory armed groups and designated terrorists"`, "signatory-armed-groups", "COOPERATES_WITH", "designated-terrorist-groups", "REPORTED", "U.N. sanctions monitors"},
+		{`CRS 2024: "The State Department imposed visa restrictions on two officers linked to a 2022 massacre."`, "officers-linked-to-massacre-2022", "PERPETRATED", "massacre-2022", "ALLEGED", "U.S. State Department"},
 		{`CRS 2020: "U.S. funding for MINUSMA's budget was estimated at $327 million" (whose estimate, it does not say)`, "united-states", "FUNDED", "minusma", "REPORTED", ""},
 	}
 	for _, tt := range tests {
@@ -1029,6 +1061,14 @@ func TestSeedCitesTheSentence(t *testing.T) {
 	}{
 		{"Iyad Ag Ghaly's sentence, whole (it was \"Ghaly, a Malian Tuareg, heads JNIM, which has claimed\")", "iyad-ag-ghaly", crs2020,
 			"Iyad Ag Ghaly, a Malian Tuareg, heads JNIM, which has claimed attacks on U.N., French, and Malian targets, along with large attacks in Burkina Faso."},
+		{"what hampers the G5 force", "g5-sahel-joint-force", crs2020,
+			"A lack of capacity, mutual distrust, and divergent priorities among participating countries have hampered its effectiveness."},
+		{"the 2018 election's low turnout", "presidential-election-2018", crs2020,
+			"Turnout was low; Kéïta's margin of victory and the number of votes cast for him were lower than in 2013, when his election restored civilian rule after a military coup."},
+		{"the CNSP and the mining sector, held nowhere before", "cnsp", crs2024,
+			"The CNSP has asserted more control over the mining sector and related revenues."},
+		{"designated groups outside the talks", "designated-terrorist-groups", crs2020,
+			"Designated jihadist groups were not party to the talks."},
 	}
 	for _, tt := range tests {
 		var got struct {
@@ -1041,6 +1081,17 @@ func TestSeedCitesTheSentence(t *testing.T) {
 		}
 		if !slices.ContainsFunc(got.Entity.Citations, func(c seedCitation) bool { return c.Source.ID == tt.source && c.Quote == tt.quote }) {
 			t.Errorf("%s: %s does not cite %s %q: %+v", tt.doc, tt.entity, tt.source, tt.quote, got.Entity.Citations)
+		}
+	}
+
+	// "Armed groups, state security forces, and Russian personnel have
+	// allegedly committed atrocities": where they happened is that sentence's
+	// claim, not that of the sentence on the security vacuum.
+	for _, r := range seedRels(t, h, "alleged-atrocities", "OUT", "", "OCCURRED_IN") {
+		for _, c := range r.Citations {
+			if !strings.Contains(c.Quote, "atrocities") {
+				t.Errorf("%s cites %q, which says nothing of atrocities", r.ID, c.Quote)
+			}
 		}
 	}
 
