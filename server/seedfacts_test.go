@@ -454,8 +454,10 @@ func TestSeedLinks(t *testing.T) {
 		// ECOWAS and the new alliance
 		{`CRT 2021: "Mali is currently suspended from Economic Community of West African States and the AU."`,
 			"mali", "SUSPENDED_FROM", "ecowas", "", "", "STATED", nil, crt2021},
-		{`"formed a new alliance and moved to leave the Economic Community of West African States (ECOWAS)"`,
-			"mali", "WITHDREW_FROM", "ecowas", "", "", "STATED", nil, crs2024},
+		// "moved to leave" is a move, not a departure: an event aimed at
+		// ECOWAS (and no WITHDREW_FROM, TestSeedOverreach).
+		{`"The CNSP and its counterparts in Mali and Burkina Faso later formed a new alliance and moved to leave the Economic Community of West African States (ECOWAS)"`,
+			"move-to-leave-ecowas", "TARGETED", "ecowas", "", "", "STATED", nil, crs2024},
 		// Peace process
 		{`"Mediated by Algeria with international backing" (the 2015 accord)`,
 			"algeria", "MEDIATED", "algiers-accord", "2015", "", "STATED", nil, crs2024},
@@ -482,12 +484,20 @@ func TestSeedLinks(t *testing.T) {
 			"jnim", "PERPETRATED", "gold-mining-convoy-ambush-2021", "2021-09-28", "", "CLAIMED", nil, crt2021},
 		{`"In late 2015, AQIM and an offshoot, Al Murabitoun ("the sentinels"), jointly claimed a siege at a Bamako hotel"`,
 			"aqim", "PERPETRATED", "bamako-hotel-siege-2015", "2015", "", "CLAIMED", nil, crs2020},
-		{`"A separate AQIM offshoot has affiliated with the Islamic State and claimed the October 2017 deadly attack on U.S. soldiers in Niger"`,
-			"isis-sahel", "PERPETRATED", "niger-attack-on-us-soldiers-2017", "2017-10", "", "CLAIMED", nil, crs2020},
+		{`"A separate AQIM offshoot has affiliated with the Islamic State and claimed the October 2017 deadly attack on U.S. soldiers in Niger" (the brief does not name it)`,
+			"aqim-islamic-state-offshoot", "PERPETRATED", "niger-attack-on-us-soldiers-2017", "2017-10", "", "CLAIMED", nil, crs2020},
 		{`"A Ukrainian official claimed Ukraine had aided the rebels" (July 2024 ambush)`,
 			"ukraine", "SUPPORTS", "northern-separatists", "2024-07", "", "CLAIMED", nil, crs2024},
 		{`"A 2018 JNIM attack on the G5 Sahel force headquarters" (stated, not claimed)`,
 			"jnim", "PERPETRATED", "g5-sahel-headquarters-attack-2018", "2018", "", "STATED", nil, crs2020},
+		// Three documents, three Islamic State-linked groups: none says two
+		// of them are one (TestSeedOverreach).
+		{`CRT 2021: "Terrorist groups active in Mali include ISIS-GS and JNIM"`,
+			"isis-gs", "OPERATES_IN", "mali", "", "", "STATED", nil, crt2021},
+		{`CRT 2021: "JNIM and ISIS-GS continued to conduct terrorist attacks, primarily targeting Malian and international military forces."`,
+			"isis-gs", "ATTACKED", "fama", "2021", "", "STATED", nil, crt2021},
+		{`CRS 2020: "A separate AQIM offshoot has affiliated with the Islamic State"`,
+			"aqim-islamic-state-offshoot", "AFFILIATED_WITH", "islamic-state", "", "", "STATED", nil, crs2020},
 		// What was held only in summaries: where arms came from, U.N.
 		// monitors' reports, attacks along named borders, measures and their
 		// targets.
@@ -512,6 +522,13 @@ func TestSeedLinks(t *testing.T) {
 		{`CRT 2021: "the transition government ratcheted up anti-France rhetoric in late 2021"`,
 			"transition-government", "PERPETRATED", "anti-france-rhetoric-2021", "2021", "", "STATED", nil, crt2021},
 		{`(as above)`, "anti-france-rhetoric-2021", "TARGETED", "france", "2021", "", "STATED", nil, crt2021},
+		// The 2024 brief states the abuses and hedges their effect ("may have
+		// aided insurgent recruitment"); its "local militia" is its own.
+		{`CRS 2024: "Abuses by state security forces, and by their local militia and Russian allies, may have aided insurgent recruitment."`,
+			"fama", "PERPETRATED", "abuses-by-security-forces-and-allies", "", "", "STATED", nil, crs2024},
+		{`(as above)`, "state-allied-local-militia", "PERPETRATED", "abuses-by-security-forces-and-allies", "", "", "STATED", nil, crs2024},
+		{`(as above)`, "russia", "PERPETRATED", "abuses-by-security-forces-and-allies", "", "", "STATED", nil, crs2024},
+		{`(as above)`, "fama", "ALLIED_WITH", "state-allied-local-militia", "", "", "STATED", nil, crs2024},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %s %s %s", tt.from, tt.typ, tt.to, tt.validFrom), func(t *testing.T) {
@@ -569,6 +586,18 @@ func TestSeedLinkSets(t *testing.T) {
 			"mali", "RECRUITED_CHILDREN", "IN", []string{"fama", "gatia"}},
 		{`"AQIM and an offshoot, Al Murabitoun ..., jointly claimed a siege at a Bamako hotel"`,
 			"bamako-hotel-siege-2015", "PERPETRATED", "IN", []string{"al-murabitoun", "aqim"}},
+		{`CRS 2020: "AQIM and an offshoot, Al Murabitoun"; "A separate AQIM offshoot has affiliated with the Islamic State" (not IS-Sahel)`,
+			"aqim", "SPLINTER_OF", "IN", []string{"al-murabitoun", "aqim-islamic-state-offshoot"}},
+		{`CRS 2024: "Abuses by state security forces, and by their local militia and Russian allies" (the local militia are not said to be the 2020 brief's ethnic militias)`,
+			"fama", "ALLIED_WITH", "OUT", []string{"russia", "state-allied-local-militia"}},
+		{`CRS 2020: "Alleged abuses by Malian state security forces and ethnic militias" (the 2024 brief's abuses are an event of their own)`,
+			"alleged-abuses-by-security-forces-and-militias", "PERPETRATED", "IN", []string{"ethnic-militias", "fama"}},
+		{`CRS 2024: "Abuses by state security forces, and by their local militia and Russian allies"`,
+			"abuses-by-security-forces-and-allies", "PERPETRATED", "IN", []string{"fama", "russia", "state-allied-local-militia"}},
+		{`CRS 2020: "The Security Council has authorized MINUSMA to provide logistical support to the G5 force" (authorized, not said to be given)`,
+			"minusma", "SUPPORTS", "OUT", []string{"algiers-accord"}},
+		{`"The CNSP and its counterparts in Mali and Burkina Faso later formed a new alliance and moved to leave ... (ECOWAS)"`,
+			"move-to-leave-ecowas", "PERPETRATED", "IN", []string{"burkina-faso", "mali"}},
 		{`CRS 2020: "the Coordination of Azawad Movements (CMA) ... and the Platform" are the signatory coalitions`,
 			"signatory-armed-groups", "MEMBER_OF", "IN", []string{"cma", "platform"}},
 		{`"with fighters and arms flowing from Libya"; "bolstered by Libyan arms" (an origin, no supplier named)`,
@@ -608,6 +637,7 @@ func TestSeedDates(t *testing.T) {
 		{`"a Mali-specific Executive Order issued in July 2019"`, "mali-executive-order-2019", "Legislation", "2019-07", "", "", nil, nil},
 		{`CRT 2021: "terrorist groups continued to press farther south along the Burkinabe border" (2021 Terrorist Incidents)`, "sikasso-push-2021", "Event", "2021", "", "", nil, nil},
 		{`CRT 2021: "the transition government ratcheted up anti-France rhetoric in late 2021"`, "anti-france-rhetoric-2021", "Event", "2021", "", "", nil, nil},
+		{`CRS 2024: "moved to leave ... (ECOWAS)" (after 2023, "later"; undated)`, "move-to-leave-ecowas", "Event", "", "", "", nil, nil},
 		{`"In late 2015, ... a siege at a Bamako hotel that killed 19 civilians"`, "bamako-hotel-siege-2015", "Event", "2015", "", "", n(19), nil},
 		{`"On June 25, 13 MINUSMA peacekeepers were seriously injured"`, "ichagara-svbied-attack-2021", "Event", "2021-06-25", "", "", nil, n(13)},
 		{`"On August 8, ... killing more than 50 civilians"`, "gao-villages-attack-2021", "Event", "2021-08-08", "", "", nil, nil},
@@ -662,7 +692,8 @@ func TestSeedSearchFindsWhatUsersType(t *testing.T) {
 		{"Africa Corps", nil, "africa-corps"},                      // "rebranding them under its new "Africa Corps.""
 		{"Wagner", nil, "wagner-group"},                            // "the Wagner Group", "Wagner's formal dissolution"
 		{"Wagner", []string{"AGREEMENT"}, "cnsp-wagner-agreement"}, // "an agreement between the CNSP and the Wagner Group"
-		{"ISIS-GS", nil, "isis-sahel"},                             // "Terrorist groups active in Mali include ISIS-GS and JNIM"
+		{"ISIS-GS", nil, "isis-gs"},                                // "Terrorist groups active in Mali include ISIS-GS and JNIM" (not said to be IS-Sahel)
+		{"IS-Sahel", nil, "isis-sahel"},                            // "JNIM and IS-Sahel appear to compete for recruits"
 		{"IS", nil, "islamic-state"},                               // "an Islamic State (IS, aka ISIS/ISIL) Sahel affiliate"
 		{"ISIS", nil, "islamic-state"},                             // (as above)
 		{"AQIM", nil, "aqim"},                                      // "Al Qaeda in the Islamic Maghreb (AQIM)"
@@ -1044,6 +1075,56 @@ func TestSeedAttributions(t *testing.T) {
 		}
 		if r := matches[0]; r.Certainty != tt.certainty || str(r.Attribution) != tt.attribution {
 			t.Errorf("%s: %s is %s, attributed to %q; want %s, %q", tt.doc, r.ID, r.Certainty, str(r.Attribution), tt.certainty, tt.attribution)
+		}
+	}
+}
+
+// TestSeedOverreach checks what the documents do not say: that Mali left
+// ECOWAS (it "moved to leave"), that IS-Sahel is ISIS-GS or the 2020 brief's
+// AQIM offshoot, that the 2024 brief's "local militia" are the 2020 brief's
+// ethnic militias.
+func TestSeedOverreach(t *testing.T) {
+	h := newSeedAPI(t)
+	for _, country := range []string{"mali", "burkina-faso"} {
+		if got := others(seedRels(t, h, country, "OUT", "", "WITHDREW_FROM"), country); slices.Contains(got, "ecowas") {
+			t.Errorf(`%s WITHDREW_FROM ecowas: the 2024 brief says only that the CNSP and its counterparts "moved to leave" it`, country)
+		}
+	}
+
+	// Each group is cited only by the documents that name it.
+	for _, tt := range []struct {
+		id     string
+		only   []string // the sources that may cite it or its links
+		reason string
+	}{
+		{"isis-sahel", []string{crs2024}, "IS-Sahel is named only by the 2024 brief"},
+		{"isis-gs", []string{crt2021}, "ISIS-GS is named only by the 2021 report"},
+		{"aqim-islamic-state-offshoot", []string{crs2020}, "the AQIM offshoot affiliated with the Islamic State is the 2020 brief's"},
+		{"ethnic-militias", []string{crs2020}, `the 2024 brief speaks of "local militia", not of ethnic militias`},
+		{"state-allied-local-militia", []string{crs2024}, `the "local militia" are the 2024 brief's`},
+	} {
+		var got struct {
+			Entity *struct {
+				Aliases   []string
+				Citations []seedCitation
+			}
+		}
+		post(t, h, `query($id: ID!) { entity(id: $id) { aliases citations { quote source { id title } } } }`, map[string]any{"id": tt.id}).decode(t, &got)
+		if got.Entity == nil {
+			t.Errorf("no entity %q", tt.id)
+			continue
+		}
+		cs := got.Entity.Citations
+		for _, r := range seedRels(t, h, tt.id, "BOTH", "") {
+			cs = append(cs, r.Citations...)
+		}
+		for _, c := range cs {
+			if !slices.Contains(tt.only, c.Source.ID) {
+				t.Errorf("%s is cited from %s (%q): %s", tt.id, c.Source.ID, c.Quote, tt.reason)
+			}
+		}
+		if tt.id == "isis-sahel" && len(got.Entity.Aliases) > 0 {
+			t.Errorf("isis-sahel has aliases %q; no document gives it another name", got.Entity.Aliases)
 		}
 	}
 }
