@@ -330,8 +330,8 @@ func TestSeedFigures(t *testing.T) {
 			"mali", "CSPA waivers", 16_800_000, "USD", "AT_LEAST", "", stimson},
 		{`TWES table: "COUNTRY TOTAL 1,200 670 1,182 3,052", "Dollars in thousands"`,
 			"mali", "country total", 3_052_000, "USD", "EXACT", "", twes},
-		{`"From 2013 to 2017, the United States invested more than $3 million in Mali."`,
-			"mali", "2013-2017", 3_000_000, "USD", "AT_LEAST", "", twes},
+		{`"From 2013 to 2017, the United States invested more than $3 million in Mali." (what had been invested by 2017)`,
+			"mali", "2013-2017", 3_000_000, "USD", "AT_LEAST", "2017", twes},
 		{`"estimated at over 1,500 in 2024"`,
 			"russia", "Russian security personnel", 1500, "personnel", "AT_LEAST", "2024", crs2024},
 		{`January 2020: "over 1,000 French troops are in Mali under Operation Barkhane"`,
@@ -452,8 +452,11 @@ func TestSeedLinks(t *testing.T) {
 		{`"Abuses by state security forces, and by their local militia and Russian allies"`,
 			"fama", "ALLIED_WITH", "russia", "", "", "STATED", nil, crs2024},
 		// ECOWAS and the new alliance
+		// "currently", in the report on 2021: suspended in 2021, since when it
+		// does not say.
 		{`CRT 2021: "Mali is currently suspended from Economic Community of West African States and the AU."`,
-			"mali", "SUSPENDED_FROM", "ecowas", "", "", "STATED", nil, crt2021},
+			"mali", "SUSPENDED_FROM", "ecowas", "2021", "", "STATED", nil, crt2021},
+		{`(as above)`, "mali", "SUSPENDED_FROM", "african-union", "2021", "", "STATED", nil, crt2021},
 		// "moved to leave" is a move, not a departure: an event aimed at
 		// ECOWAS (and no WITHDREW_FROM, TestSeedOverreach).
 		{`"The CNSP and its counterparts in Mali and Burkina Faso later formed a new alliance and moved to leave the Economic Community of West African States (ECOWAS)"`,
@@ -468,9 +471,13 @@ func TestSeedLinks(t *testing.T) {
 		{`(as above)`, "mali", "LISTED_UNDER", "child-soldiers-prevention-act", "2019", "2019", "STATED", nil, stimson},
 		{`(as above)`, "mali", "LISTED_UNDER", "child-soldiers-prevention-act", "2020", "2020", "STATED", nil, stimson},
 		{`"following reports that its government provided support to and collaborated with pro-government GATIA militia in 2016"`,
-			"mali", "SUPPORTS", "gatia", "2016", "", "REPORTED", nil, stimson},
+			"mali", "SUPPORTS", "gatia", "2016", "2016", "REPORTED", nil, stimson},
 		{`"in 2016, during which time the group recruited 76 children"`,
-			"gatia", "RECRUITED_CHILDREN", "mali", "2016", "", "STATED", n(76), stimson},
+			"gatia", "RECRUITED_CHILDREN", "mali", "2016", "2016", "STATED", n(76), stimson},
+		// "over the years": undated; 2019 is when the use of 24 children was
+		// confirmed (a figure), not when recruitment began.
+		{`"Government forces have also recruited and used child soldiers over the years."`,
+			"fama", "RECRUITED_CHILDREN", "mali", "", "", "STATED", nil, stimson},
 		{`"trained 256 security force personnel in SA/LW management" (since 2015)`,
 			"mag", "TRAINED", "mali", "2015", "", "STATED", n(256), twes},
 		// Certainty: reportedly, accused, allegedly, claimed
@@ -529,6 +536,13 @@ func TestSeedLinks(t *testing.T) {
 		{`(as above)`, "state-allied-local-militia", "PERPETRATED", "abuses-by-security-forces-and-allies", "", "", "STATED", nil, crs2024},
 		{`(as above)`, "russia", "PERPETRATED", "abuses-by-security-forces-and-allies", "", "", "STATED", nil, crs2024},
 		{`(as above)`, "fama", "ALLIED_WITH", "state-allied-local-militia", "", "", "STATED", nil, crs2024},
+		// Dates the documents do not give are not held.
+		{`CRS 2024: "Menaka, an area under IS-Sahel siege" (as of mid-2024; the siege's start is not given)`,
+			"isis-sahel", "PERPETRATED", "menaka-siege", "", "", "STATED", nil, crs2024},
+		{`CRS 2020: "Renewing its mandate in June 2019, the U.N. Security Council decided ..." (a renewal, not the start)`,
+			"minusma", "AUTHORIZED_BY", "un-security-council", "", "", "STATED", nil, crs2020},
+		{`CRS 2020: "has designated five individuals ... under a Mali-specific Executive Order issued in July 2019" (the order is dated, the designations are not)`,
+			"united-states", "ESTABLISHED", "us-mali-sanctions-2019", "", "", "STATED", nil, crs2020},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %s %s %s", tt.from, tt.typ, tt.to, tt.validFrom), func(t *testing.T) {
@@ -635,6 +649,7 @@ func TestSeedDates(t *testing.T) {
 		{`"French forces transitioned in 2014 into a regional counterterrorism mission"; "In 2022, France withdrew its 2,400 troops"`, "operation-barkhane", "Mission", "", "2014", "2022", nil, nil},
 		{`"a U.N. sanctions regime established in 2017"; "Later that year [2023], Russia vetoed renewal of the UN sanctions program for Mali"`, "un-sanctions-mali", "Sanction", "2017", "", "2023", nil, nil},
 		{`"a Mali-specific Executive Order issued in July 2019"`, "mali-executive-order-2019", "Legislation", "2019-07", "", "", nil, nil},
+		{`"has designated five individuals ... under a Mali-specific Executive Order issued in July 2019" (the designations are undated)`, "us-mali-sanctions-2019", "Sanction", "", "", "", nil, nil},
 		{`CRT 2021: "terrorist groups continued to press farther south along the Burkinabe border" (2021 Terrorist Incidents)`, "sikasso-push-2021", "Event", "2021", "", "", nil, nil},
 		{`CRT 2021: "the transition government ratcheted up anti-France rhetoric in late 2021"`, "anti-france-rhetoric-2021", "Event", "2021", "", "", nil, nil},
 		{`CRS 2024: "moved to leave ... (ECOWAS)" (after 2023, "later"; undated)`, "move-to-leave-ecowas", "Event", "", "", "", nil, nil},
@@ -1129,6 +1144,38 @@ func TestSeedOverreach(t *testing.T) {
 	}
 }
 
+// TestSeedLinksDatedByTheDocuments checks links that every holding of must
+// carry the date the document gives: Russian support "first entered the
+// country in 2021 in support of Malian counterinsurgency operations", so no
+// undated Russian support to Mali shows up as of 2015.
+func TestSeedLinksDatedByTheDocuments(t *testing.T) {
+	h := newSeedAPI(t)
+	tests := []struct {
+		doc                      string
+		from, typ, to, validFrom string
+	}{
+		{`CRS 2024: "Russian security personnel first entered the country in 2021 in support of Malian counterinsurgency operations."`, "russia", "SUPPORTS", "mali", "2021"},
+	}
+	for _, tt := range tests {
+		n := 0
+		for _, r := range seedRels(t, h, tt.from, "OUT", "", tt.typ) {
+			if r.To.ID != tt.to {
+				continue
+			}
+			n++
+			if str(r.ValidFrom) != tt.validFrom {
+				t.Errorf("%s: %s starts %q, want %q", tt.doc, r.ID, str(r.ValidFrom), tt.validFrom)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no %s %s %s", tt.doc, tt.from, tt.typ, tt.to)
+		}
+	}
+	if got := others(seedRels(t, h, "russia", "OUT", "2015", "SUPPORTS"), "russia"); slices.Contains(got, "mali") {
+		t.Errorf("Russia SUPPORTS Mali as of 2015: %q", got)
+	}
+}
+
 // TestSeedCitesTheSentence checks that claims cite the whole sentence that
 // makes them, and only sentences that do: fragments of the 2020 brief's
 // interleaved columns and sentences held nowhere are gone.
@@ -1176,4 +1223,11 @@ func TestSeedCitesTheSentence(t *testing.T) {
 		}
 	}
 
+	// "Goïta and other CNSP figures were also promoted from the rank of
+	// colonel to general." The brief gives no date.
+	var goita struct{ Entity struct{ Summary string } }
+	post(t, h, `{ entity(id: "assimi-goita") { summary } }`, nil).decode(t, &goita)
+	if s := goita.Entity.Summary; !strings.Contains(s, "colonel to general") || strings.Contains(s, "late 2024") {
+		t.Errorf("assimi-goita's summary dates the promotion, or lost it: %q", s)
+	}
 }
