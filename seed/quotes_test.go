@@ -11,12 +11,13 @@ import (
 	"github.com/conflictgraph/conflictgraph/seed"
 )
 
-// Every document is quoted in whole sentences or whole clauses: each quote
-// begins and ends where a sentence or a clause of the document, read in
-// reading order, does. A line of a single-column capture is a paragraph, a
-// heading, a bullet or a table row, so its ends are boundaries too; in a
-// two-column capture a line is only a line of a column, and its headings
-// and page furniture are listed here.
+// Every document is quoted in whole sentences: each quote begins where a
+// sentence of the document, read in reading order, begins and ends where
+// one ends, so it carries the sentence's hedges, dates and actors. A line of
+// a single-column capture is a paragraph, a heading, a bullet or a table
+// row, so its ends are boundaries too; in a two-column capture a line is
+// only a line of a column, and its headings and page furniture are listed
+// here.
 var headings = map[string][]string{
 	"003_b3f11462324cbeb8.txt": {
 		"Updated January 17, 2020", "Conflict in Mali", "Figure 1. Mali at a Glance",
@@ -25,20 +26,18 @@ var headings = map[string][]string{
 	},
 }
 
-// fragments are the quotes allowed to be less than a clause, each with the
-// reason.
+// fragments are the quotes allowed to be less than a sentence (a whole
+// clause at least), each with the reason. There are none: a claim that
+// needs only part of a sentence quotes the sentence.
 var fragments = map[string]string{}
 
-// A quote begins after the end of a sentence or clause (or a run-in label
-// such as "Overview:"), at an opening bracket, dash or bullet, or after a
-// comma and a conjunction that opens a clause; it ends at the end of one,
-// or before a closing bracket or dash.
+// A sentence begins after the end of one, a run-in label ("Overview:") or a
+// bullet, and ends at its full stop, question or exclamation mark, or at a
+// colon that introduces a list ("population centers:").
 const (
-	opensAfter = ".;:,?!(—•"
-	closesAt   = ".;:,?!)—"
+	opensAfter = ".?!:•"
+	closesWith = ".?!:"
 )
-
-var clauseOpeners = []string{", and", ", but", ", while", ", or"}
 
 // boundaryText normalizes as the quote check does, except that a dash stays
 // a dash (it ends a clause; a hyphen does not).
@@ -95,7 +94,7 @@ func readUnits(t *testing.T, document string) unitText {
 	return u
 }
 
-func TestQuotesAreWholeSentencesOrClauses(t *testing.T) {
+func TestQuotesAreWholeSentences(t *testing.T) {
 	s, err := seed.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +119,7 @@ func TestQuotesAreWholeSentencesOrClauses(t *testing.T) {
 			continue
 		}
 		if !occursWhole(u, q) {
-			t.Errorf("%s: quote is not a whole sentence or clause of %s: %q", what, c.SourceID, c.Quote)
+			t.Errorf("%s: quote is not a whole sentence of %s: %q", what, c.SourceID, c.Quote)
 		}
 	}
 	for _, src := range s.Graph.Sources {
@@ -154,11 +153,6 @@ func opens(u unitText, i int) bool {
 	if before == "" || u.starts[i] {
 		return true
 	}
-	for _, c := range clauseOpeners {
-		if strings.HasSuffix(before, c) {
-			return true
-		}
-	}
 	r, n := utf8.DecodeLastRuneInString(before)
 	if r == '"' || r == '\'' { // a quotation closed after its sentence's punctuation
 		r, _ = utf8.DecodeLastRuneInString(before[:len(before)-n])
@@ -167,19 +161,14 @@ func opens(u unitText, i int) bool {
 }
 
 func closes(u unitText, q string, j int) bool {
-	after := strings.TrimLeft(u.text[j:], " ")
-	if after == "" || u.ends[j] {
+	if j == len(u.text) || u.ends[j] {
 		return true
 	}
 	last, n := utf8.DecodeLastRuneInString(q)
-	if last == '"' || last == '\'' {
+	if last == '"' || last == '\'' { // a quotation closed after its sentence's punctuation
 		last, _ = utf8.DecodeLastRuneInString(q[:len(q)-n])
 	}
-	if strings.ContainsRune(closesAt, last) {
-		return true
-	}
-	next, _ := utf8.DecodeRuneInString(after)
-	return strings.ContainsRune(closesAt, next)
+	return strings.ContainsRune(closesWith, last)
 }
 
 // citations lists every citation of the graph, named for messages.
