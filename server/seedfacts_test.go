@@ -515,17 +515,17 @@ func TestSeedLinks(t *testing.T) {
 		{`CRS 2020: "U.N. sanctions monitors have reported collusion between signatory armed groups and designated terrorists"`,
 			"signatory-armed-groups", "COOPERATES_WITH", "designated-terrorist-groups", "", "", "REPORTED", nil, crs2020},
 		{`CRT 2021: "attacks occurred along Mali's borders with Côte d'Ivoire and Mauritania"`,
-			"border-attacks-cote-d-ivoire-mauritania-2021", "NEAR", "cote-d-ivoire", "", "", "STATED", nil, crt2021},
-		{`(as above)`, "border-attacks-cote-d-ivoire-mauritania-2021", "NEAR", "mauritania", "", "", "STATED", nil, crt2021},
-		{`(as above)`, "border-attacks-cote-d-ivoire-mauritania-2021", "OCCURRED_IN", "mali", "", "", "STATED", nil, crt2021},
+			"border-attacks-cote-d-ivoire-mauritania-2021", "NEAR", "cote-d-ivoire", "2021", "", "STATED", nil, crt2021},
+		{`(as above)`, "border-attacks-cote-d-ivoire-mauritania-2021", "NEAR", "mauritania", "2021", "", "STATED", nil, crt2021},
+		{`(as above)`, "border-attacks-cote-d-ivoire-mauritania-2021", "OCCURRED_IN", "mali", "2021", "", "STATED", nil, crt2021},
 		{`CRT 2021: "terrorist groups continued to press farther south along the Burkinabe border into the Sikasso Region"`,
-			"sikasso-push-2021", "NEAR", "burkina-faso", "", "", "STATED", nil, crt2021},
+			"sikasso-push-2021", "NEAR", "burkina-faso", "2021", "", "STATED", nil, crt2021},
 		{`CRT 2021: "in the Gao region along the border with Niger, killing more than 50 civilians"`,
-			"gao-villages-attack-2021", "NEAR", "niger", "", "", "STATED", nil, crt2021},
+			"gao-villages-attack-2021", "NEAR", "niger", "2021-08-08", "", "STATED", nil, crt2021},
 		{`CRS 2024: "The State Department imposed visa restrictions on two officers linked to a 2022 massacre."`,
 			"us-visa-restrictions-massacre-2022", "SANCTIONED", "officers-linked-to-massacre-2022", "", "", "STATED", nil, crs2024},
 		{`(as above: "linked to", by the State Department)`,
-			"officers-linked-to-massacre-2022", "PERPETRATED", "massacre-2022", "", "", "ALLEGED", nil, crs2024},
+			"officers-linked-to-massacre-2022", "PERPETRATED", "massacre-2022", "2022", "", "ALLEGED", nil, crs2024},
 		{`CRT 2021: "the transition government ratcheted up anti-France rhetoric in late 2021"`,
 			"transition-government", "PERPETRATED", "anti-france-rhetoric-2021", "2021", "", "STATED", nil, crt2021},
 		{`(as above)`, "anti-france-rhetoric-2021", "TARGETED", "france", "2021", "", "STATED", nil, crt2021},
@@ -1173,6 +1173,57 @@ func TestSeedLinksDatedByTheDocuments(t *testing.T) {
 	}
 	if got := others(seedRels(t, h, "russia", "OUT", "2015", "SUPPORTS"), "russia"); slices.Contains(got, "mali") {
 		t.Errorf("Russia SUPPORTS Mali as of 2015: %q", got)
+	}
+
+	// An event's links hold from the date the document gives the event
+	// ("On August 8, Gunmen on motorcycles attacked several villages in ...
+	// the Gao region"), so Mali's network of 2019 holds no attack of 2021.
+	// The one exception is the siege of Menaka: "as of mid-2024" dates the
+	// siege's state, not its start.
+	dated := map[string]string{}
+	vars := map[string]any{"after": nil}
+	for range 100 {
+		var page struct {
+			Entities struct {
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+				Edges []struct {
+					Node struct {
+						ID   string
+						Date *string
+					}
+				}
+			}
+		}
+		post(t, h, `query($after: String) { entities(first: 50, after: $after, kinds: [EVENT, COUP]) { pageInfo { hasNextPage endCursor }
+			edges { node { id ... on Event { date } ... on Coup { date } } } } }`, vars).decode(t, &page)
+		for _, e := range page.Entities.Edges {
+			if e.Node.Date != nil {
+				dated[e.Node.ID] = *e.Node.Date
+			}
+		}
+		if !page.Entities.PageInfo.HasNextPage {
+			break
+		}
+		vars["after"] = *page.Entities.PageInfo.EndCursor
+	}
+	if len(dated) < 20 {
+		t.Fatalf("only %d dated events and coups: the check proves little", len(dated))
+	}
+	for id, date := range dated {
+		if id == "menaka-siege" {
+			continue
+		}
+		for _, r := range seedRels(t, h, id, "BOTH", "", "OCCURRED_IN", "TARGETED", "NEAR", "PERPETRATED") {
+			if from := str(r.ValidFrom); from == "" || !strings.HasPrefix(date, from) {
+				t.Errorf("%s starts %q; the document dates %s %s", r.ID, from, id, date)
+			}
+		}
+	}
+	if got := others(seedRels(t, h, "mali", "IN", "2019", "OCCURRED_IN"), "mali"); slices.Contains(got, "bandiagara-bus-attack-2021") {
+		t.Errorf("Mali's events as of 2019 include the December 2021 Bandiagara attack: %q", got)
 	}
 }
 
