@@ -11,6 +11,7 @@ const (
 	RelAdministeredBy    RelationType = "ADMINISTERED_BY"
 	RelAffiliatedWith    RelationType = "AFFILIATED_WITH"
 	RelAlliedWith        RelationType = "ALLIED_WITH"
+	RelArmedFrom         RelationType = "ARMED_FROM"
 	RelAttacked          RelationType = "ATTACKED"
 	RelAuthorizedBy      RelationType = "AUTHORIZED_BY"
 	RelBanned            RelationType = "BANNED"
@@ -34,6 +35,7 @@ const (
 	RelListedUnder       RelationType = "LISTED_UNDER"
 	RelMediated          RelationType = "MEDIATED"
 	RelMemberOf          RelationType = "MEMBER_OF"
+	RelNear              RelationType = "NEAR"
 	RelNegotiatedWith    RelationType = "NEGOTIATED_WITH"
 	RelOccurredIn        RelationType = "OCCURRED_IN"
 	RelOperatesIn        RelationType = "OPERATES_IN"
@@ -62,6 +64,7 @@ var RelationTypeDocs = map[RelationType]string{
 	RelAdministeredBy:    "an aid program is run by an agency or government",
 	RelAffiliatedWith:    "a group is an affiliate or branch of another (JNIM of al Qaeda)",
 	RelAlliedWith:        "two actors are allied or in a declared alliance",
+	RelArmedFrom:         "an armed actor drew arms or fighters from a country or its stockpiles: their origin, not a supplier",
 	RelAttacked:          "an actor attacked another actor or a place",
 	RelAuthorizedBy:      "a program, mission or sanction rests on a law, order or resolution",
 	RelBanned:            "an authority banned or suspended an organization, party or outlet",
@@ -85,6 +88,7 @@ var RelationTypeDocs = map[RelationType]string{
 	RelListedUnder:       "a country was listed under a law's provisions (e.g. the CSPA list)",
 	RelMediated:          "an actor mediated an agreement or talks",
 	RelMemberOf:          "an actor is a member of a coalition or organization",
+	RelNear:              "an event took place near a country, along its border (OCCURRED_IN says where)",
 	RelNegotiatedWith:    "two actors negotiated",
 	RelOccurredIn:        "an event, coup or attack took place in a country",
 	RelOperatesIn:        "an actor is active in a country or region",

@@ -2561,6 +2561,8 @@ enum RelationType {
   AFFILIATED_WITH
   "Two actors are allied or in a declared alliance."
   ALLIED_WITH
+  "An armed actor drew arms or fighters from a country or its stockpiles: their origin, not a supplier."
+  ARMED_FROM
   "An actor attacked another actor or a place."
   ATTACKED
   "A program, mission or sanction rests on a law, order or resolution."
@@ -2607,6 +2609,8 @@ enum RelationType {
   MEDIATED
   "An actor is a member of a coalition or organization."
   MEMBER_OF
+  "An event took place near a country, along its border (OCCURRED_IN says where)."
+  NEAR
   "Two actors negotiated."
   NEGOTIATED_WITH
   "An event, coup or attack took place in a country."

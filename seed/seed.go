@@ -18,10 +18,10 @@ import (
 var embedded embed.FS
 
 // The source documents travel with the data, so that every quote can be
-// checked wherever the binary runs. Only the captures: docs/README.md is for
-// people.
+// checked wherever the binary runs: the captures and the column layouts of
+// the two-column ones (columns.go). docs/README.md is for people.
 //
-//go:embed docs/*.txt
+//go:embed docs/*.txt docs/*.columns
 var documents embed.FS
 
 // DataRoot is how the embedded seed tree is named in problems: its path in
@@ -59,37 +59,58 @@ func Default() (*Seed, error) {
 // CheckQuotes verifies that every citation's quote occurs in its source's
 // document, found by file name in docs: Documents for the captures built in,
 // or a directory of them. Whitespace, typographic quotes and dashes are
-// normalized before comparing; nothing else is. It also verifies that every
-// alias is a name one of the documents uses. The error is a
-// *ValidationError naming the file and line of each quote or alias not
-// found.
+// normalized before comparing; nothing else is. A capture with a column
+// layout (columns.go) is read in reading order, so a quote must be a run of
+// one column's text: a quote that occurs only in the file's raw line order,
+// stitched from lines of two columns, is refused and its lines named. It
+// also verifies that every alias is a name one of the documents uses. The
+// error is a *ValidationError naming the file and line of each quote or
+// alias not found.
 func (s *Seed) CheckQuotes(docs fs.FS) error {
-	texts := map[string]string{}
+	type document struct {
+		reading normalized  // the text a quote must be in
+		raw     *normalized // the file's line order, for a capture with a layout
+	}
+	texts := map[string]document{}
 	var probs problems
 	for _, src := range s.Graph.Sources {
-		data, err := fs.ReadFile(docs, src.Document)
+		c, err := readCapture(docs, src.Document)
 		if err != nil {
 			return fmt.Errorf("read document %s of source %s: %w", src.Document, src.ID, err)
 		}
-		texts[src.ID] = normalizeQuote(string(data))
+		if c.reading == nil {
+			texts[src.ID] = document{reading: normalizeLines(c.raw, false)}
+			continue
+		}
+		raw := normalizeLines(c.raw, false)
+		texts[src.ID] = document{reading: normalizeLines(c.reading, true), raw: &raw}
 	}
 	for _, c := range s.cites {
-		text, ok := texts[c.sourceID]
+		doc, ok := texts[c.sourceID]
 		if !ok {
 			continue // an unknown source is reported by Parse
 		}
-		if !strings.Contains(text, normalizeQuote(c.quote)) {
-			probs.add(c.file, c.line, c.subject, c.field, "quote not found in %s: %q", c.sourceID, c.quote)
+		q := normalizeQuote(c.quote)
+		if strings.Contains(doc.reading.text, q) {
+			continue
 		}
+		if doc.raw != nil {
+			if i := strings.Index(doc.raw.text, q); i >= 0 && q != "" {
+				probs.add(c.file, c.line, c.subject, c.field, "quote is stitched across the columns of %s: it joins %s; quote a sentence as it reads down its column: %q",
+					c.sourceID, describeLines(doc.raw.span(i, i+len(q))), c.quote)
+				continue
+			}
+		}
+		probs.add(c.file, c.line, c.subject, c.field, "quote not found in %s: %q", c.sourceID, c.quote)
 	}
 	// An alias is a name a source uses: its words, folded as search folds
 	// them ("Goita" for "Goïta", "UN" for "U.N."), must occur in a row in
-	// one of the documents. An alias that folds to the name is the name's
-	// spelling without diacritics, for readers and exports: the name needs
-	// no source.
+	// one of the documents, read in reading order. An alias that folds to
+	// the name is the name's spelling without diacritics, for readers and
+	// exports: the name needs no source.
 	var words [][]string
 	for _, src := range s.Graph.Sources {
-		words = append(words, domain.Tokens(domain.Fold(texts[src.ID])))
+		words = append(words, domain.Tokens(domain.Fold(texts[src.ID].reading.text)))
 	}
 	for _, a := range s.aliases {
 		if domain.Fold(a.alias) == domain.Fold(a.name) {
@@ -101,6 +122,16 @@ func (s *Seed) CheckQuotes(docs fs.FS) error {
 		}
 	}
 	return probs.err()
+}
+
+// describeLines names the lines a stitched quote joins and their columns:
+// "line 174 (left column), line 175 (right column)".
+func describeLines(lines []line) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprintf("line %d (%s)", l.n, l.col)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // containsRun reports whether run occurs in words, in order and adjacent.

@@ -39,9 +39,30 @@ func TestDocumentsTravelWithTheData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	built, err := fs.Glob(seed.Documents(), "*")
+	built, err := fs.Glob(seed.Documents(), "*.txt")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A column layout travels with the capture it describes.
+	layouts, err := fs.Glob(seed.Documents(), "*.columns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(layouts) == 0 {
+		t.Error("no column layout is built in; the 2020 brief has one")
+	}
+	for _, l := range layouts {
+		inBinary, _ := fs.ReadFile(seed.Documents(), l)
+		inRepo, err := os.ReadFile("docs/" + l)
+		if err != nil || !bytes.Equal(inBinary, inRepo) {
+			t.Errorf("seed/docs/%s differs from the built-in copy (%v)", l, err)
+		}
+		if _, err := fs.Stat(seed.Documents(), strings.TrimSuffix(l, ".columns")+".txt"); err != nil {
+			t.Errorf("column layout %s describes no document: %v", l, err)
+		}
+		if !bytes.Contains(readme, []byte("`"+l+"`")) {
+			t.Errorf("seed/docs/README.md does not name %s", l)
+		}
 	}
 	var named []string
 	for _, src := range s.Graph.Sources {

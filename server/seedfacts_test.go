@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -58,10 +59,12 @@ type seedMoney struct {
 	Currency   string
 	Qualifier  string
 	FiscalYear *int
+	Period     *string // a rate's period; null for a total
 }
 
 type seedRel struct {
 	ID, Type, Certainty string
+	Attribution         *string
 	ValidFrom, ValidTo  *string
 	Count               *int
 	Amount              *seedMoney
@@ -99,8 +102,8 @@ func intStr(p *int) string {
 // n makes an expected optional number.
 func n(v int) *int { return &v }
 
-const seedRelFields = `id type certainty validFrom validTo count
-	amount { value currency qualifier fiscalYear }
+const seedRelFields = `id type certainty attribution validFrom validTo count
+	amount { value currency qualifier fiscalYear period }
 	from { id } to { id }
 	citations { quote source { id title } }`
 
@@ -205,8 +208,10 @@ func TestSeedAmounts(t *testing.T) {
 			"biden-administration", "PROPOSED", "mali", "87000000.00", "EXACT", n(2025), "STATED", crs2024},
 		{`"The Trump Administration has pledged $111 million in military aid specifically for G5 Sahel forces since 2017"`,
 			"trump-administration", "PLEDGED", "g5-sahel-joint-force", "111000000.00", "EXACT", nil, "STATED", crs2020},
+		// "estimated at" is a hedge, not "about": the sum is worded exactly,
+		// and the estimate is REPORTED.
 		{`"U.S. funding for MINUSMA's budget was estimated at $327 million in FY2019"`,
-			"united-states", "FUNDED", "minusma", "327000000.00", "ABOUT", n(2019), "STATED", crs2020},
+			"united-states", "FUNDED", "minusma", "327000000.00", "EXACT", n(2019), "REPORTED", crs2020},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %s %s %s", tt.from, tt.typ, tt.to, tt.value), func(t *testing.T) {
@@ -325,8 +330,8 @@ func TestSeedFigures(t *testing.T) {
 			"mali", "CSPA waivers", 16_800_000, "USD", "AT_LEAST", "", stimson},
 		{`TWES table: "COUNTRY TOTAL 1,200 670 1,182 3,052", "Dollars in thousands"`,
 			"mali", "country total", 3_052_000, "USD", "EXACT", "", twes},
-		{`"From 2013 to 2017, the United States invested more than $3 million in Mali."`,
-			"mali", "2013-2017", 3_000_000, "USD", "AT_LEAST", "", twes},
+		{`"From 2013 to 2017, the United States invested more than $3 million in Mali." (what had been invested by 2017)`,
+			"mali", "2013-2017", 3_000_000, "USD", "AT_LEAST", "2017", twes},
 		{`"estimated at over 1,500 in 2024"`,
 			"russia", "Russian security personnel", 1500, "personnel", "AT_LEAST", "2024", crs2024},
 		{`January 2020: "over 1,000 French troops are in Mali under Operation Barkhane"`,
@@ -447,10 +452,15 @@ func TestSeedLinks(t *testing.T) {
 		{`"Abuses by state security forces, and by their local militia and Russian allies"`,
 			"fama", "ALLIED_WITH", "russia", "", "", "STATED", nil, crs2024},
 		// ECOWAS and the new alliance
+		// "currently", in the report on 2021: suspended in 2021, since when it
+		// does not say.
 		{`CRT 2021: "Mali is currently suspended from Economic Community of West African States and the AU."`,
-			"mali", "SUSPENDED_FROM", "ecowas", "", "", "STATED", nil, crt2021},
-		{`"formed a new alliance and moved to leave the Economic Community of West African States (ECOWAS)"`,
-			"mali", "WITHDREW_FROM", "ecowas", "", "", "STATED", nil, crs2024},
+			"mali", "SUSPENDED_FROM", "ecowas", "2021", "", "STATED", nil, crt2021},
+		{`(as above)`, "mali", "SUSPENDED_FROM", "african-union", "2021", "", "STATED", nil, crt2021},
+		// "moved to leave" is a move, not a departure: an event aimed at
+		// ECOWAS (and no WITHDREW_FROM, TestSeedOverreach).
+		{`"The CNSP and its counterparts in Mali and Burkina Faso later formed a new alliance and moved to leave the Economic Community of West African States (ECOWAS)"`,
+			"move-to-leave-ecowas", "TARGETED", "ecowas", "", "", "STATED", nil, crs2024},
 		// Peace process
 		{`"Mediated by Algeria with international backing" (the 2015 accord)`,
 			"algeria", "MEDIATED", "algiers-accord", "2015", "", "STATED", nil, crs2024},
@@ -461,9 +471,13 @@ func TestSeedLinks(t *testing.T) {
 		{`(as above)`, "mali", "LISTED_UNDER", "child-soldiers-prevention-act", "2019", "2019", "STATED", nil, stimson},
 		{`(as above)`, "mali", "LISTED_UNDER", "child-soldiers-prevention-act", "2020", "2020", "STATED", nil, stimson},
 		{`"following reports that its government provided support to and collaborated with pro-government GATIA militia in 2016"`,
-			"mali", "SUPPORTS", "gatia", "2016", "", "REPORTED", nil, stimson},
+			"mali", "SUPPORTS", "gatia", "2016", "2016", "REPORTED", nil, stimson},
 		{`"in 2016, during which time the group recruited 76 children"`,
-			"gatia", "RECRUITED_CHILDREN", "mali", "2016", "", "STATED", n(76), stimson},
+			"gatia", "RECRUITED_CHILDREN", "mali", "2016", "2016", "STATED", n(76), stimson},
+		// "over the years": undated; 2019 is when the use of 24 children was
+		// confirmed (a figure), not when recruitment began.
+		{`"Government forces have also recruited and used child soldiers over the years."`,
+			"fama", "RECRUITED_CHILDREN", "mali", "", "", "STATED", nil, stimson},
 		{`"trained 256 security force personnel in SA/LW management" (since 2015)`,
 			"mag", "TRAINED", "mali", "2015", "", "STATED", n(256), twes},
 		// Certainty: reportedly, accused, allegedly, claimed
@@ -477,12 +491,58 @@ func TestSeedLinks(t *testing.T) {
 			"jnim", "PERPETRATED", "gold-mining-convoy-ambush-2021", "2021-09-28", "", "CLAIMED", nil, crt2021},
 		{`"In late 2015, AQIM and an offshoot, Al Murabitoun ("the sentinels"), jointly claimed a siege at a Bamako hotel"`,
 			"aqim", "PERPETRATED", "bamako-hotel-siege-2015", "2015", "", "CLAIMED", nil, crs2020},
-		{`"A separate AQIM offshoot has affiliated with the Islamic State and claimed the October 2017 deadly attack on U.S. soldiers in Niger"`,
-			"isis-sahel", "PERPETRATED", "niger-attack-on-us-soldiers-2017", "2017-10", "", "CLAIMED", nil, crs2020},
+		{`"A separate AQIM offshoot has affiliated with the Islamic State and claimed the October 2017 deadly attack on U.S. soldiers in Niger" (the brief does not name it)`,
+			"aqim-islamic-state-offshoot", "PERPETRATED", "niger-attack-on-us-soldiers-2017", "2017-10", "", "CLAIMED", nil, crs2020},
 		{`"A Ukrainian official claimed Ukraine had aided the rebels" (July 2024 ambush)`,
 			"ukraine", "SUPPORTS", "northern-separatists", "2024-07", "", "CLAIMED", nil, crs2024},
 		{`"A 2018 JNIM attack on the G5 Sahel force headquarters" (stated, not claimed)`,
 			"jnim", "PERPETRATED", "g5-sahel-headquarters-attack-2018", "2018", "", "STATED", nil, crs2020},
+		// Three documents, three Islamic State-linked groups: none says two
+		// of them are one (TestSeedOverreach).
+		{`CRT 2021: "Terrorist groups active in Mali include ISIS-GS and JNIM"`,
+			"isis-gs", "OPERATES_IN", "mali", "", "", "STATED", nil, crt2021},
+		{`CRT 2021: "JNIM and ISIS-GS continued to conduct terrorist attacks, primarily targeting Malian and international military forces."`,
+			"isis-gs", "ATTACKED", "fama", "2021", "", "STATED", nil, crt2021},
+		{`CRS 2020: "A separate AQIM offshoot has affiliated with the Islamic State"`,
+			"aqim-islamic-state-offshoot", "AFFILIATED_WITH", "islamic-state", "", "", "STATED", nil, crs2020},
+		// What was held only in summaries: where arms came from, U.N.
+		// monitors' reports, attacks along named borders, measures and their
+		// targets.
+		{`CRS 2020: "In 2011, members of the semi-nomadic ethnic Tuareg minority launched a separatist rebellion in the north, with fighters and arms flowing from Libya."`,
+			"northern-separatists", "ARMED_FROM", "libya", "2011", "", "STATED", nil, crs2020},
+		{`TWES 2018: "VEOs frequently loot Malian stockpiles of conventional weapons and ammunition to sustain their fight."`,
+			"violent-extremist-organizations", "ARMED_FROM", "mali", "", "", "STATED", nil, twes},
+		{`CRS 2020: "U.N. sanctions monitors have reported collusion between signatory armed groups and designated terrorists"`,
+			"signatory-armed-groups", "COOPERATES_WITH", "designated-terrorist-groups", "", "", "REPORTED", nil, crs2020},
+		{`CRT 2021: "attacks occurred along Mali's borders with Côte d'Ivoire and Mauritania"`,
+			"border-attacks-cote-d-ivoire-mauritania-2021", "NEAR", "cote-d-ivoire", "2021", "", "STATED", nil, crt2021},
+		{`(as above)`, "border-attacks-cote-d-ivoire-mauritania-2021", "NEAR", "mauritania", "2021", "", "STATED", nil, crt2021},
+		{`(as above)`, "border-attacks-cote-d-ivoire-mauritania-2021", "OCCURRED_IN", "mali", "2021", "", "STATED", nil, crt2021},
+		{`CRT 2021: "terrorist groups continued to press farther south along the Burkinabe border into the Sikasso Region"`,
+			"sikasso-push-2021", "NEAR", "burkina-faso", "2021", "", "STATED", nil, crt2021},
+		{`CRT 2021: "in the Gao region along the border with Niger, killing more than 50 civilians"`,
+			"gao-villages-attack-2021", "NEAR", "niger", "2021-08-08", "", "STATED", nil, crt2021},
+		{`CRS 2024: "The State Department imposed visa restrictions on two officers linked to a 2022 massacre."`,
+			"us-visa-restrictions-massacre-2022", "SANCTIONED", "officers-linked-to-massacre-2022", "", "", "STATED", nil, crs2024},
+		{`(as above: "linked to", by the State Department)`,
+			"officers-linked-to-massacre-2022", "PERPETRATED", "massacre-2022", "2022", "", "ALLEGED", nil, crs2024},
+		{`CRT 2021: "the transition government ratcheted up anti-France rhetoric in late 2021"`,
+			"transition-government", "PERPETRATED", "anti-france-rhetoric-2021", "2021", "", "STATED", nil, crt2021},
+		{`(as above)`, "anti-france-rhetoric-2021", "TARGETED", "france", "2021", "", "STATED", nil, crt2021},
+		// The 2024 brief states the abuses and hedges their effect ("may have
+		// aided insurgent recruitment"); its "local militia" is its own.
+		{`CRS 2024: "Abuses by state security forces, and by their local militia and Russian allies, may have aided insurgent recruitment."`,
+			"fama", "PERPETRATED", "abuses-by-security-forces-and-allies", "", "", "STATED", nil, crs2024},
+		{`(as above)`, "state-allied-local-militia", "PERPETRATED", "abuses-by-security-forces-and-allies", "", "", "STATED", nil, crs2024},
+		{`(as above)`, "russia", "PERPETRATED", "abuses-by-security-forces-and-allies", "", "", "STATED", nil, crs2024},
+		{`(as above)`, "fama", "ALLIED_WITH", "state-allied-local-militia", "", "", "STATED", nil, crs2024},
+		// Dates the documents do not give are not held.
+		{`CRS 2024: "Menaka, an area under IS-Sahel siege" (as of mid-2024; the siege's start is not given)`,
+			"isis-sahel", "PERPETRATED", "menaka-siege", "", "", "STATED", nil, crs2024},
+		{`CRS 2020: "Renewing its mandate in June 2019, the U.N. Security Council decided ..." (a renewal, not the start)`,
+			"minusma", "AUTHORIZED_BY", "un-security-council", "", "", "STATED", nil, crs2020},
+		{`CRS 2020: "has designated five individuals ... under a Mali-specific Executive Order issued in July 2019" (the order is dated, the designations are not)`,
+			"united-states", "ESTABLISHED", "us-mali-sanctions-2019", "", "", "STATED", nil, crs2020},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %s %s %s", tt.from, tt.typ, tt.to, tt.validFrom), func(t *testing.T) {
@@ -540,6 +600,22 @@ func TestSeedLinkSets(t *testing.T) {
 			"mali", "RECRUITED_CHILDREN", "IN", []string{"fama", "gatia"}},
 		{`"AQIM and an offshoot, Al Murabitoun ..., jointly claimed a siege at a Bamako hotel"`,
 			"bamako-hotel-siege-2015", "PERPETRATED", "IN", []string{"al-murabitoun", "aqim"}},
+		{`CRS 2020: "AQIM and an offshoot, Al Murabitoun"; "A separate AQIM offshoot has affiliated with the Islamic State" (not IS-Sahel)`,
+			"aqim", "SPLINTER_OF", "IN", []string{"al-murabitoun", "aqim-islamic-state-offshoot"}},
+		{`CRS 2024: "Abuses by state security forces, and by their local militia and Russian allies" (the local militia are not said to be the 2020 brief's ethnic militias)`,
+			"fama", "ALLIED_WITH", "OUT", []string{"russia", "state-allied-local-militia"}},
+		{`CRS 2020: "Alleged abuses by Malian state security forces and ethnic militias" (the 2024 brief's abuses are an event of their own)`,
+			"alleged-abuses-by-security-forces-and-militias", "PERPETRATED", "IN", []string{"ethnic-militias", "fama"}},
+		{`CRS 2024: "Abuses by state security forces, and by their local militia and Russian allies"`,
+			"abuses-by-security-forces-and-allies", "PERPETRATED", "IN", []string{"fama", "russia", "state-allied-local-militia"}},
+		{`CRS 2020: "The Security Council has authorized MINUSMA to provide logistical support to the G5 force" (authorized, not said to be given)`,
+			"minusma", "SUPPORTS", "OUT", []string{"algiers-accord"}},
+		{`"The CNSP and its counterparts in Mali and Burkina Faso later formed a new alliance and moved to leave ... (ECOWAS)"`,
+			"move-to-leave-ecowas", "PERPETRATED", "IN", []string{"burkina-faso", "mali"}},
+		{`CRS 2020: "the Coordination of Azawad Movements (CMA) ... and the Platform" are the signatory coalitions`,
+			"signatory-armed-groups", "MEMBER_OF", "IN", []string{"cma", "platform"}},
+		{`"with fighters and arms flowing from Libya"; "bolstered by Libyan arms" (an origin, no supplier named)`,
+			"libya", "ARMED_FROM", "IN", []string{"northern-separatists"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.entity+" "+tt.typ, func(t *testing.T) {
@@ -573,6 +649,10 @@ func TestSeedDates(t *testing.T) {
 		{`"French forces transitioned in 2014 into a regional counterterrorism mission"; "In 2022, France withdrew its 2,400 troops"`, "operation-barkhane", "Mission", "", "2014", "2022", nil, nil},
 		{`"a U.N. sanctions regime established in 2017"; "Later that year [2023], Russia vetoed renewal of the UN sanctions program for Mali"`, "un-sanctions-mali", "Sanction", "2017", "", "2023", nil, nil},
 		{`"a Mali-specific Executive Order issued in July 2019"`, "mali-executive-order-2019", "Legislation", "2019-07", "", "", nil, nil},
+		{`"has designated five individuals ... under a Mali-specific Executive Order issued in July 2019" (the designations are undated)`, "us-mali-sanctions-2019", "Sanction", "", "", "", nil, nil},
+		{`CRT 2021: "terrorist groups continued to press farther south along the Burkinabe border" (2021 Terrorist Incidents)`, "sikasso-push-2021", "Event", "2021", "", "", nil, nil},
+		{`CRT 2021: "the transition government ratcheted up anti-France rhetoric in late 2021"`, "anti-france-rhetoric-2021", "Event", "2021", "", "", nil, nil},
+		{`CRS 2024: "moved to leave ... (ECOWAS)" (after 2023, "later"; undated)`, "move-to-leave-ecowas", "Event", "", "", "", nil, nil},
 		{`"In late 2015, ... a siege at a Bamako hotel that killed 19 civilians"`, "bamako-hotel-siege-2015", "Event", "2015", "", "", n(19), nil},
 		{`"On June 25, 13 MINUSMA peacekeepers were seriously injured"`, "ichagara-svbied-attack-2021", "Event", "2021-06-25", "", "", nil, n(13)},
 		{`"On August 8, ... killing more than 50 civilians"`, "gao-villages-attack-2021", "Event", "2021-08-08", "", "", nil, nil},
@@ -627,7 +707,8 @@ func TestSeedSearchFindsWhatUsersType(t *testing.T) {
 		{"Africa Corps", nil, "africa-corps"},                      // "rebranding them under its new "Africa Corps.""
 		{"Wagner", nil, "wagner-group"},                            // "the Wagner Group", "Wagner's formal dissolution"
 		{"Wagner", []string{"AGREEMENT"}, "cnsp-wagner-agreement"}, // "an agreement between the CNSP and the Wagner Group"
-		{"ISIS-GS", nil, "isis-sahel"},                             // "Terrorist groups active in Mali include ISIS-GS and JNIM"
+		{"ISIS-GS", nil, "isis-gs"},                                // "Terrorist groups active in Mali include ISIS-GS and JNIM" (not said to be IS-Sahel)
+		{"IS-Sahel", nil, "isis-sahel"},                            // "JNIM and IS-Sahel appear to compete for recruits"
 		{"IS", nil, "islamic-state"},                               // "an Islamic State (IS, aka ISIS/ISIL) Sahel affiliate"
 		{"ISIS", nil, "islamic-state"},                             // (as above)
 		{"AQIM", nil, "aqim"},                                      // "Al Qaeda in the Islamic Maghreb (AQIM)"
@@ -866,5 +947,338 @@ func TestSeedEverythingIsCited(t *testing.T) {
 		if cited[id] == 0 {
 			t.Errorf("no entity or relationship cites %s", id)
 		}
+	}
+}
+
+// allSeedRels pages through every entity and returns each relationship of
+// the graph once, by id.
+func allSeedRels(t *testing.T, h http.Handler) map[string]seedRel {
+	t.Helper()
+	out := map[string]seedRel{}
+	vars := map[string]any{"after": nil}
+	for range 100 {
+		var page struct {
+			Entities struct {
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		post(t, h, `query($after: String) { entities(first: 50, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, vars).decode(t, &page)
+		for _, e := range page.Entities.Edges {
+			for _, r := range seedRels(t, h, e.Node.ID, "OUT", "") {
+				out[r.ID] = r
+			}
+		}
+		if !page.Entities.PageInfo.HasNextPage {
+			return out
+		}
+		vars["after"] = *page.Entities.PageInfo.EndCursor
+	}
+	t.Fatal("entities never reached the last page")
+	return nil
+}
+
+// TestSeedRates checks that the one rate the documents give, "Mali
+// reportedly agreed to pay Wagner $10 million per month", is held as a rate
+// and summed as one, and that every other amount is a total.
+func TestSeedRates(t *testing.T) {
+	h := newSeedAPI(t)
+	rates := map[string]string{}
+	for id, r := range allSeedRels(t, h) {
+		if r.Amount != nil && r.Amount.Period != nil {
+			rates[id] = *r.Amount.Period
+		}
+	}
+	if want := map[string]string{"mali.funded.wagner-group.monthly-fee": "PER_MONTH"}; !maps.Equal(rates, want) {
+		t.Errorf("amounts held as rates: %v, want %v", rates, want)
+	}
+	var got struct {
+		AidTotals []struct {
+			Kind   string
+			Amount struct {
+				Value, Qualifier string
+				Period           *string
+			}
+		}
+	}
+	post(t, h, `{ aidTotals(recipient: "wagner-group") { kind amount { value qualifier period } } }`, nil).decode(t, &got)
+	if len(got.AidTotals) != 1 || got.AidTotals[0].Kind != "ALLOCATED" || got.AidTotals[0].Amount.Value != "10000000.00" || str(got.AidTotals[0].Amount.Period) != "PER_MONTH" {
+		t.Errorf("aid totals to Wagner = %+v, want one ALLOCATED 10000000.00 PER_MONTH", got.AidTotals)
+	}
+}
+
+// TestSeedHedgedFigures checks the certainty and attribution of figures:
+// an estimate, or a figure the document relays from someone else ("per U.N.
+// figures", "recorded by ACLED"), is REPORTED; a figure the document states
+// itself is STATED.
+func TestSeedHedgedFigures(t *testing.T) {
+	h := newSeedAPI(t)
+	tests := []struct {
+		doc                    string
+		entity, measure        string
+		certainty, attribution string
+	}{
+		{`CRS 2020: "over 201,000 Malians were internally displaced ... per U.N. figures"`, "mali", "internally displaced", "REPORTED", "U.N. figures"},
+		{`CRS 2020: "nearly 139,000 were refugees in neighboring countries, per U.N. figures"`, "mali", "refugees", "REPORTED", "U.N. figures"},
+		{`CRS 2024: "over 7 million Malians (one in three) were in need of humanitarian aid, per UN agencies"`, "mali", "humanitarian aid", "REPORTED", "UN agencies"},
+		{`CRT 2021: "1,826 fatalities recorded by Armed Conflict Location and Event Data Project for 2021"`, "mali", "fatalities", "REPORTED", "Armed Conflict Location and Event Data Project"},
+		{`CRS 2024: "Russian security personnel ..., estimated at over 1,500 in 2024"`, "russia", "Russian security personnel", "REPORTED", ""},
+		{`CRS 2020: "(MINUSMA) is authorized at up to 15,209 uniformed personnel" (stated)`, "minusma", "authorized", "STATED", ""},
+		{`Stimson: "In 2019, it was confirmed that Malian armed forces recruited and used at least 24 children" (stated)`, "fama", "children", "STATED", ""},
+		{`CRT 2021: "30 terrorism cases went to trial" (stated)`, "mali", "trial", "STATED", ""},
+	}
+	for _, tt := range tests {
+		var got struct {
+			Entity *struct {
+				Figures []struct {
+					Measure, Certainty string
+					Attribution        *string
+				}
+			}
+		}
+		post(t, h, `query($id: ID!) { entity(id: $id) { figures { measure certainty attribution } } }`, map[string]any{"id": tt.entity}).decode(t, &got)
+		if got.Entity == nil {
+			t.Fatalf("no entity %q", tt.entity)
+		}
+		found := 0
+		for _, f := range got.Entity.Figures {
+			if !strings.Contains(strings.ToLower(f.Measure), strings.ToLower(tt.measure)) {
+				continue
+			}
+			found++
+			if f.Certainty != tt.certainty || str(f.Attribution) != tt.attribution {
+				t.Errorf("%s: figure %q is %s, attributed to %q; want %s, %q", tt.doc, f.Measure, f.Certainty, str(f.Attribution), tt.certainty, tt.attribution)
+			}
+		}
+		if found != 1 {
+			t.Errorf("%s: %d figures of %s measure %q, want 1", tt.doc, found, tt.entity, tt.measure)
+		}
+	}
+}
+
+// TestSeedAttributions checks that a hedged link says whose claim it is
+// where the document says: "U.S. officials accused", "a Ukrainian official
+// claimed", "U.N. sanctions monitors have reported".
+func TestSeedAttributions(t *testing.T) {
+	h := newSeedAPI(t)
+	tests := []struct {
+		doc                    string
+		from, typ, to          string
+		certainty, attribution string
+	}{
+		{`CRS 2024: "U.S. officials accused Wagner of using gold from Mali to fund operations in Ukraine"`, "wagner-group", "OPERATES_IN", "ukraine", "ALLEGED", "U.S. officials"},
+		{`CRS 2024: "U.S. officials accused Wagner ... of spurring MINUSMA's 2023 exit"`, "wagner-group", "ENDED", "minusma", "ALLEGED", "U.S. officials"},
+		{`CRS 2024: "designated Defense Minister Sadio Camara ..., citing their role in Wagner's "entrenchment in Mali.""`, "sadio-camara", "SUPPORTS", "wagner-group", "ALLEGED", "Biden Administration"},
+		{`CRS 2024: "A Ukrainian official claimed Ukraine had aided the rebels"`, "ukraine", "SUPPORTS", "northern-separatists", "CLAIMED", "a Ukrainian official"},
+		{`CRS 2020: "U.N. sanctions monitors have reported collusion between signatory armed groups and designated terrorists"`, "signatory-armed-groups", "COOPERATES_WITH", "designated-terrorist-groups", "REPORTED", "U.N. sanctions monitors"},
+		{`CRS 2024: "The State Department imposed visa restrictions on two officers linked to a 2022 massacre."`, "officers-linked-to-massacre-2022", "PERPETRATED", "massacre-2022", "ALLEGED", "U.S. State Department"},
+		{`CRS 2020: "U.S. funding for MINUSMA's budget was estimated at $327 million" (whose estimate, it does not say)`, "united-states", "FUNDED", "minusma", "REPORTED", ""},
+	}
+	for _, tt := range tests {
+		var matches []seedRel
+		for _, r := range seedRels(t, h, tt.from, "OUT", "", tt.typ) {
+			if r.To.ID == tt.to {
+				matches = append(matches, r)
+			}
+		}
+		if len(matches) != 1 {
+			t.Errorf("%s: want one %s %s %s, found %v", tt.doc, tt.from, tt.typ, tt.to, matches)
+			continue
+		}
+		if r := matches[0]; r.Certainty != tt.certainty || str(r.Attribution) != tt.attribution {
+			t.Errorf("%s: %s is %s, attributed to %q; want %s, %q", tt.doc, r.ID, r.Certainty, str(r.Attribution), tt.certainty, tt.attribution)
+		}
+	}
+}
+
+// TestSeedOverreach checks what the documents do not say: that Mali left
+// ECOWAS (it "moved to leave"), that IS-Sahel is ISIS-GS or the 2020 brief's
+// AQIM offshoot, that the 2024 brief's "local militia" are the 2020 brief's
+// ethnic militias.
+func TestSeedOverreach(t *testing.T) {
+	h := newSeedAPI(t)
+	for _, country := range []string{"mali", "burkina-faso"} {
+		if got := others(seedRels(t, h, country, "OUT", "", "WITHDREW_FROM"), country); slices.Contains(got, "ecowas") {
+			t.Errorf(`%s WITHDREW_FROM ecowas: the 2024 brief says only that the CNSP and its counterparts "moved to leave" it`, country)
+		}
+	}
+
+	// Each group is cited only by the documents that name it.
+	for _, tt := range []struct {
+		id     string
+		only   []string // the sources that may cite it or its links
+		reason string
+	}{
+		{"isis-sahel", []string{crs2024}, "IS-Sahel is named only by the 2024 brief"},
+		{"isis-gs", []string{crt2021}, "ISIS-GS is named only by the 2021 report"},
+		{"aqim-islamic-state-offshoot", []string{crs2020}, "the AQIM offshoot affiliated with the Islamic State is the 2020 brief's"},
+		{"ethnic-militias", []string{crs2020}, `the 2024 brief speaks of "local militia", not of ethnic militias`},
+		{"state-allied-local-militia", []string{crs2024}, `the "local militia" are the 2024 brief's`},
+	} {
+		var got struct {
+			Entity *struct {
+				Aliases   []string
+				Citations []seedCitation
+			}
+		}
+		post(t, h, `query($id: ID!) { entity(id: $id) { aliases citations { quote source { id title } } } }`, map[string]any{"id": tt.id}).decode(t, &got)
+		if got.Entity == nil {
+			t.Errorf("no entity %q", tt.id)
+			continue
+		}
+		cs := got.Entity.Citations
+		for _, r := range seedRels(t, h, tt.id, "BOTH", "") {
+			cs = append(cs, r.Citations...)
+		}
+		for _, c := range cs {
+			if !slices.Contains(tt.only, c.Source.ID) {
+				t.Errorf("%s is cited from %s (%q): %s", tt.id, c.Source.ID, c.Quote, tt.reason)
+			}
+		}
+		if tt.id == "isis-sahel" && len(got.Entity.Aliases) > 0 {
+			t.Errorf("isis-sahel has aliases %q; no document gives it another name", got.Entity.Aliases)
+		}
+	}
+}
+
+// TestSeedLinksDatedByTheDocuments checks links that every holding of must
+// carry the date the document gives: Russian support "first entered the
+// country in 2021 in support of Malian counterinsurgency operations", so no
+// undated Russian support to Mali shows up as of 2015.
+func TestSeedLinksDatedByTheDocuments(t *testing.T) {
+	h := newSeedAPI(t)
+	tests := []struct {
+		doc                      string
+		from, typ, to, validFrom string
+	}{
+		{`CRS 2024: "Russian security personnel first entered the country in 2021 in support of Malian counterinsurgency operations."`, "russia", "SUPPORTS", "mali", "2021"},
+	}
+	for _, tt := range tests {
+		n := 0
+		for _, r := range seedRels(t, h, tt.from, "OUT", "", tt.typ) {
+			if r.To.ID != tt.to {
+				continue
+			}
+			n++
+			if str(r.ValidFrom) != tt.validFrom {
+				t.Errorf("%s: %s starts %q, want %q", tt.doc, r.ID, str(r.ValidFrom), tt.validFrom)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no %s %s %s", tt.doc, tt.from, tt.typ, tt.to)
+		}
+	}
+	if got := others(seedRels(t, h, "russia", "OUT", "2015", "SUPPORTS"), "russia"); slices.Contains(got, "mali") {
+		t.Errorf("Russia SUPPORTS Mali as of 2015: %q", got)
+	}
+
+	// An event's links hold from the date the document gives the event
+	// ("On August 8, Gunmen on motorcycles attacked several villages in ...
+	// the Gao region"), so Mali's network of 2019 holds no attack of 2021.
+	// The one exception is the siege of Menaka: "as of mid-2024" dates the
+	// siege's state, not its start.
+	dated := map[string]string{}
+	vars := map[string]any{"after": nil}
+	for range 100 {
+		var page struct {
+			Entities struct {
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+				Edges []struct {
+					Node struct {
+						ID   string
+						Date *string
+					}
+				}
+			}
+		}
+		post(t, h, `query($after: String) { entities(first: 50, after: $after, kinds: [EVENT, COUP]) { pageInfo { hasNextPage endCursor }
+			edges { node { id ... on Event { date } ... on Coup { date } } } } }`, vars).decode(t, &page)
+		for _, e := range page.Entities.Edges {
+			if e.Node.Date != nil {
+				dated[e.Node.ID] = *e.Node.Date
+			}
+		}
+		if !page.Entities.PageInfo.HasNextPage {
+			break
+		}
+		vars["after"] = *page.Entities.PageInfo.EndCursor
+	}
+	if len(dated) < 20 {
+		t.Fatalf("only %d dated events and coups: the check proves little", len(dated))
+	}
+	for id, date := range dated {
+		if id == "menaka-siege" {
+			continue
+		}
+		for _, r := range seedRels(t, h, id, "BOTH", "", "OCCURRED_IN", "TARGETED", "NEAR", "PERPETRATED") {
+			if from := str(r.ValidFrom); from == "" || !strings.HasPrefix(date, from) {
+				t.Errorf("%s starts %q; the document dates %s %s", r.ID, from, id, date)
+			}
+		}
+	}
+	if got := others(seedRels(t, h, "mali", "IN", "2019", "OCCURRED_IN"), "mali"); slices.Contains(got, "bandiagara-bus-attack-2021") {
+		t.Errorf("Mali's events as of 2019 include the December 2021 Bandiagara attack: %q", got)
+	}
+}
+
+// TestSeedCitesTheSentence checks that claims cite the whole sentence that
+// makes them, and only sentences that do: fragments of the 2020 brief's
+// interleaved columns and sentences held nowhere are gone.
+func TestSeedCitesTheSentence(t *testing.T) {
+	h := newSeedAPI(t)
+	tests := []struct {
+		doc    string
+		entity string
+		source string
+		quote  string // the whole quote one of the entity's citations must be
+	}{
+		{"Iyad Ag Ghaly's sentence, whole (it was \"Ghaly, a Malian Tuareg, heads JNIM, which has claimed\")", "iyad-ag-ghaly", crs2020,
+			"Iyad Ag Ghaly, a Malian Tuareg, heads JNIM, which has claimed attacks on U.N., French, and Malian targets, along with large attacks in Burkina Faso."},
+		{"what hampers the G5 force", "g5-sahel-joint-force", crs2020,
+			"A lack of capacity, mutual distrust, and divergent priorities among participating countries have hampered its effectiveness."},
+		{"the 2018 election's low turnout", "presidential-election-2018", crs2020,
+			"Turnout was low; Kéïta's margin of victory and the number of votes cast for him were lower than in 2013, when his election restored civilian rule after a military coup."},
+		{"the CNSP and the mining sector, held nowhere before", "cnsp", crs2024,
+			"The CNSP has asserted more control over the mining sector and related revenues."},
+		{"designated groups outside the talks", "designated-terrorist-groups", crs2020,
+			"Designated jihadist groups were not party to the talks."},
+	}
+	for _, tt := range tests {
+		var got struct {
+			Entity *struct{ Citations []seedCitation }
+		}
+		post(t, h, `query($id: ID!) { entity(id: $id) { citations { quote source { id title } } } }`, map[string]any{"id": tt.entity}).decode(t, &got)
+		if got.Entity == nil {
+			t.Errorf("no entity %q", tt.entity)
+			continue
+		}
+		if !slices.ContainsFunc(got.Entity.Citations, func(c seedCitation) bool { return c.Source.ID == tt.source && c.Quote == tt.quote }) {
+			t.Errorf("%s: %s does not cite %s %q: %+v", tt.doc, tt.entity, tt.source, tt.quote, got.Entity.Citations)
+		}
+	}
+
+	// "Armed groups, state security forces, and Russian personnel have
+	// allegedly committed atrocities": where they happened is that sentence's
+	// claim, not that of the sentence on the security vacuum.
+	for _, r := range seedRels(t, h, "alleged-atrocities", "OUT", "", "OCCURRED_IN") {
+		for _, c := range r.Citations {
+			if !strings.Contains(c.Quote, "atrocities") {
+				t.Errorf("%s cites %q, which says nothing of atrocities", r.ID, c.Quote)
+			}
+		}
+	}
+
+	// "Goïta and other CNSP figures were also promoted from the rank of
+	// colonel to general." The brief gives no date.
+	var goita struct{ Entity struct{ Summary string } }
+	post(t, h, `{ entity(id: "assimi-goita") { summary } }`, nil).decode(t, &goita)
+	if s := goita.Entity.Summary; !strings.Contains(s, "colonel to general") || strings.Contains(s, "late 2024") {
+		t.Errorf("assimi-goita's summary dates the promotion, or lost it: %q", s)
 	}
 }

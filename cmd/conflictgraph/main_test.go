@@ -124,7 +124,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{`"amount":{"currency":"USD","qualifier":"EXACT","value":"10000000.00"}`, `"url":"https://crsreports.congress.gov"`} {
+	for _, want := range []string{`"amount":{"currency":"USD","period":"PER_MONTH","qualifier":"EXACT","value":"10000000.00"}`, `"url":"https://crsreports.congress.gov"`} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("export of wagner-group lacks %s", want)
 		}
@@ -369,6 +369,16 @@ func TestSeedValidateCommand(t *testing.T) {
 	err = run(context.Background(), []string{"seed", "validate", "--data", dir}, env(nil), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), `quote not found in doc: "Mali is a rising democracy"`) || exitCode(err) != 1 {
 		t.Errorf("seed validate with a misquote: %v (exit %d)", err, exitCode(err))
+	}
+
+	// A quote of the two-column 2020 brief that reads across its columns:
+	// the file's line 56 (right column) runs on into line 57 (left column)
+	// as if one sentence said so.
+	writeFile(t, dir+"/bad.yaml", "sources:\n  - {id: doc, title: T, publisher: P, document: 003_b3f11462324cbeb8.txt}\n"+
+		"entities:\n  - id: x\n    kind: COUNTRY\n    name: X\n    citations: [{source: doc, quote: 'in Mali under Operation Barkhane, a regional humanitarian emergency spurred by drought.'}]\n")
+	err = run(context.Background(), []string{"seed", "validate", "--data", dir}, env(nil), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `quote is stitched across the columns of doc: it joins line 56 (right column), line 57 (left column)`) || exitCode(err) != 1 {
+		t.Errorf("seed validate with a quote stitched across two columns: %v (exit %d)", err, exitCode(err))
 	}
 
 	// Documents missing from --docs are named, not skipped.
