@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -78,9 +79,12 @@ func (s *statusRecorder) Flush() {
 }
 
 // requestInfo is what the handlers learn about a request that its log line
-// and metrics need: the GraphQL operation and how the request ended. Only
-// the request's own goroutine writes it.
+// and metrics need: the GraphQL operation and how the request ended. A
+// WebSocket connection's operations run in goroutines of their own, which
+// may still be writing it as the connection's handler returns, so mu guards
+// every field.
 type requestInfo struct {
+	mu         sync.Mutex
 	operation  string // the GraphQL operation's name, metrics.OperationAnonymous, or ""
 	outcome    string // metrics.OutcomeOK or an error code; "" until known
 	status     int    // the HTTP status the outcome calls for; 0 for the handler's own
@@ -96,16 +100,24 @@ func infoFrom(ctx context.Context) *requestInfo {
 
 // setOutcome records how the request ended, keeping the first error code.
 func setOutcome(ctx context.Context, outcome string) {
-	if info := infoFrom(ctx); info != nil && (info.outcome == "" || info.outcome == metrics.OutcomeOK) {
-		info.outcome = outcome
+	if info := infoFrom(ctx); info != nil {
+		info.mu.Lock()
+		defer info.mu.Unlock()
+		if info.outcome == "" || info.outcome == metrics.OutcomeOK {
+			info.outcome = outcome
+		}
 	}
 }
 
 // setStatus records the HTTP status (and Retry-After, in seconds, unless 0)
 // the request's outcome calls for, which withResponseStatus applies.
 func setStatus(ctx context.Context, status, retryAfter int) {
-	if info := infoFrom(ctx); info != nil && info.status == 0 {
-		info.status, info.retryAfter = status, retryAfter
+	if info := infoFrom(ctx); info != nil {
+		info.mu.Lock()
+		defer info.mu.Unlock()
+		if info.status == 0 {
+			info.status, info.retryAfter = status, retryAfter
+		}
 	}
 }
 
@@ -151,10 +163,15 @@ func (s *statusWriter) flush() {
 	}
 	s.done = true
 	status := s.status
-	if s.info != nil && s.info.status != 0 {
-		status = s.info.status
-		if s.info.retryAfter > 0 {
-			s.Header().Set("Retry-After", strconv.Itoa(s.info.retryAfter))
+	if s.info != nil {
+		s.info.mu.Lock()
+		infoStatus, retryAfter := s.info.status, s.info.retryAfter
+		s.info.mu.Unlock()
+		if infoStatus != 0 {
+			status = infoStatus
+			if retryAfter > 0 {
+				s.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+			}
 		}
 	}
 	if status == 0 {
@@ -193,7 +210,9 @@ func loggedOperation(name string) string {
 // setOperation records the request's GraphQL operation name.
 func setOperation(ctx context.Context, name string) {
 	if info := infoFrom(ctx); info != nil {
+		info.mu.Lock()
 		info.operation = name
+		info.mu.Unlock()
 	}
 }
 
@@ -216,7 +235,9 @@ func withRequestLog(log *slog.Logger, m *metrics.Metrics, next http.Handler) htt
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		outcome := info.outcome
+		info.mu.Lock()
+		operation, outcome := info.operation, info.outcome
+		info.mu.Unlock()
 		switch {
 		case outcome != "":
 		case rec.status < 400:
@@ -225,15 +246,15 @@ func withRequestLog(log *slog.Logger, m *metrics.Metrics, next http.Handler) htt
 			outcome = "HTTP_" + strconv.Itoa(rec.status)
 		}
 		d := time.Since(start)
-		m.ObserveRequest(route(inner.Pattern), info.operation, outcome, d)
+		m.ObserveRequest(route(inner.Pattern), operation, outcome, d)
 		attrs := []slog.Attr{
 			slog.String("request_id", id),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
 		}
-		if info.operation != "" {
-			attrs = append(attrs, slog.String("operation", loggedOperation(info.operation)))
+		if operation != "" {
+			attrs = append(attrs, slog.String("operation", loggedOperation(operation)))
 		}
 		attrs = append(attrs,
 			slog.String("outcome", outcome),
