@@ -207,6 +207,47 @@ func Relationships(ctx context.Context, entityID string, f domain.RelationshipFi
 	return page, err
 }
 
+// PrimeEntities tells the request's loaders about entities a query has
+// already read (a neighbourhood's, a path's, an entity's links' ends), so
+// that the fields below it (a relationship's from and to) find them
+// without another store call. Nil entries are skipped; an id already
+// loaded keeps what it had.
+func PrimeEntities(ctx context.Context, entities ...*domain.Entity) {
+	l, err := For(ctx)
+	if err != nil {
+		return
+	}
+	for _, e := range entities {
+		if e != nil {
+			l.entities.Prime(e.ID, e)
+		}
+	}
+}
+
+// PrimeSources tells the request's loaders about sources already read.
+func PrimeSources(ctx context.Context, sources ...*domain.Source) {
+	l, err := For(ctx)
+	if err != nil {
+		return
+	}
+	for _, s := range sources {
+		if s != nil {
+			l.sources.Prime(s.ID, s)
+		}
+	}
+}
+
+// PrimeRelationships tells the request's loaders about an entity's page of
+// relationships under filter f, already read; Relationships with the same
+// entity and filter then returns it.
+func PrimeRelationships(ctx context.Context, entityID string, f domain.RelationshipFilter, page *domain.RelationshipPage) {
+	l, err := For(ctx)
+	if err != nil || page == nil {
+		return
+	}
+	l.relationships.Prime(newRelKey(entityID, f), page)
+}
+
 func absentIsNil[V any](v *V, err error) (*V, error) {
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, nil

@@ -342,3 +342,72 @@ func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
 		return &g, nil
 	})
 }
+
+// ReadEntity implements domain.Store in one statement (cypherReadEntity).
+func (s *Store) ReadEntity(ctx context.Context, q domain.EntityRead) (*domain.EntityView, error) {
+	f := domain.RelationshipFilter{}
+	if q.Relationships != nil {
+		if err := q.Relationships.Validate(); err != nil {
+			return nil, err
+		}
+		f = *q.Relationships
+	}
+	params := filterParams(f)
+	params["id"], params["page"], params["ends"], params["sources"] = q.ID, q.Relationships != nil, q.Ends, q.Sources
+	params["after"], params["limit"] = f.After, int64(f.First+1)
+	cypher := fmt.Sprintf(cypherReadEntity, relPatterns[direction(f.Direction)])
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.EntityView, error) {
+		records, err := run(ctx, tx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		if len(records) == 0 {
+			return &domain.EntityView{}, nil
+		}
+		rec := records[0]
+		v := &domain.EntityView{}
+		if v.Entity, err = scanValue(rec, "entity", scanEntity); err != nil {
+			return nil, err
+		}
+		if q.Relationships != nil {
+			total, _, err := neo4j.GetRecordValue[int64](rec, "total")
+			if err != nil {
+				return nil, err
+			}
+			raw, err := scanList(rec, "page", scanRelationship)
+			if err != nil {
+				return nil, err
+			}
+			v.Page = &domain.RelationshipPage{Total: int(total), HasNext: len(raw) > f.First, Relationships: raw[:min(len(raw), f.First)]}
+		}
+		if v.Ends, err = scanList(rec, "ends", scanEntity); err != nil {
+			return nil, err
+		}
+		if v.Sources, err = scanList(rec, "sources", scanSource); err != nil {
+			return nil, err
+		}
+		return v, nil
+	})
+}
+
+// scanValue reads the map under key of rec with scan.
+func scanValue[T any](rec *neo4j.Record, key string, scan func(map[string]any) (*T, error)) (*T, error) {
+	m, _, err := neo4j.GetRecordValue[map[string]any](rec, key)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	return scan(m)
+}
+
+// scanList reads the list of maps under key of rec with scan.
+func scanList[T any](rec *neo4j.Record, key string, scan func(map[string]any) (*T, error)) ([]*T, error) {
+	raw, _, err := neo4j.GetRecordValue[[]any](rec, key)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	out, err := scanMaps(raw, scan)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	return out, nil
+}
