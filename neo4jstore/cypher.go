@@ -175,6 +175,37 @@ ORDER BY id
 LIMIT $room
 RETURN id`
 
+	// cypherFirstNeighbors is cypherNeighbors's first step, from the
+	// centre $id, which it finds: no record when no entity has the id.
+	cypherFirstNeighbors = `
+MATCH (c:Entity {id: $id})
+CALL (c) {
+  OPTIONAL MATCH (c)%s(o:Entity)
+  WHERE ` + relFilter + ` AND o <> c
+  WITH DISTINCT o.id AS id
+  ORDER BY id
+  LIMIT $room
+  RETURN collect(id) AS ids
+}
+RETURN ids`
+
+	// cypherSubgraph reads the kept entities of a neighbourhood and the
+	// relationships among them, in one statement.
+	cypherSubgraph = `
+CALL () {
+  UNWIND $ids AS id
+  MATCH (e:Entity {id: id})
+  RETURN collect(e {.*}) AS entities
+}
+CALL () {
+  MATCH (a:Entity)-[r]->(b:Entity)
+  WHERE a.id IN $ids AND b.id IN $ids AND ` + relFilter + `
+  WITH a, r, b
+  ORDER BY r.id
+  RETURN collect(r {.*, type: type(r), from: a.id, to: b.id}) AS rels
+}
+RETURN entities, rels`
+
 	// cypherNeighborBeyond tells whether one step from the frontier $ids
 	// reaches an entity not yet $seen: once the limit is full, that is all
 	// a farther level can change (truncated). It stops at the first.
@@ -184,13 +215,6 @@ MATCH (e:Entity {id: id})%s(o:Entity)
 WHERE ` + relFilter + ` AND NOT o.id IN $seen
 RETURN o.id AS id
 LIMIT 1`
-
-	// cypherInduced returns the relationships among a set of entities.
-	cypherInduced = `
-MATCH (a:Entity)-[r]->(b:Entity)
-WHERE a.id IN $ids AND b.id IN $ids AND ` + relFilter + `
-RETURN r {.*, type: type(r), from: a.id, to: b.id} AS rel
-ORDER BY r.id`
 
 	cypherEntityExists = `
 MATCH (e:Entity {id: $id})

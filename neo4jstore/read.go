@@ -264,28 +264,24 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 }
 
 // Neighborhood implements domain.Store with the embedded store's semantics:
-// a breadth-first walk, one query per level, keeping the closest q.Limit
-// entities (ties by id), and the filtered relationships among them.
+// a breadth-first walk in one transaction, one statement per level (the
+// first finds the centre too), keeping the closest q.Limit entities (ties
+// by id), then one statement for the kept entities and the filtered
+// relationships among them: two statements for a depth of one.
 func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*domain.Subgraph, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	params := filterParams(q.Filter)
 	pattern := relPatterns[direction(q.Filter.Direction)]
-	step, beyond := fmt.Sprintf(cypherNeighbors, pattern), fmt.Sprintf(cypherNeighborBeyond, pattern)
+	first, step, beyond := fmt.Sprintf(cypherFirstNeighbors, pattern), fmt.Sprintf(cypherNeighbors, pattern), fmt.Sprintf(cypherNeighborBeyond, pattern)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.Subgraph, error) {
-		records, err := run(ctx, tx, cypherEntityExists, map[string]any{"id": q.ID})
-		if err != nil {
-			return nil, err
-		}
-		if found, _, _ := neo4j.GetRecordValue[bool](records[0], "found"); !found {
-			return nil, domain.NotFoundf("no entity has id %q", q.ID)
-		}
 		seen := []string{q.ID}
 		levels := [][]string{{q.ID}}
 		sub := &domain.Subgraph{}
+		found := false
 		for d := 1; d <= q.Depth && len(levels[d-1]) > 0; d++ {
-			params["ids"], params["seen"] = levels[d-1], seen
+			params["ids"], params["seen"], params["id"] = levels[d-1], seen, q.ID
 			room := q.Limit - len(seen)
 			if room <= 0 {
 				// The closer levels fill the limit: a farther entity
@@ -300,9 +296,26 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 			}
 			// One more than fits tells KeepClosest the level overflows.
 			params["room"] = room + 1
-			next, err := column[string](ctx, tx, step, params, "id")
-			if err != nil {
-				return nil, err
+			var next []string
+			if d == 1 {
+				records, err := run(ctx, tx, first, params)
+				if err != nil {
+					return nil, err
+				}
+				if len(records) == 0 {
+					return nil, domain.NotFoundf("no entity has id %q", q.ID)
+				}
+				found = true
+				ids, _, err := neo4j.GetRecordValue[[]any](records[0], "ids")
+				if err != nil {
+					return nil, err
+				}
+				next = idList(ids)
+			} else {
+				var err error
+				if next, err = column[string](ctx, tx, step, params, "id"); err != nil {
+					return nil, err
+				}
 			}
 			levels = append(levels, next)
 			if len(next) > room {
@@ -310,19 +323,42 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 			}
 			seen = append(seen, next...)
 		}
+		if !found {
+			records, err := run(ctx, tx, cypherEntityExists, map[string]any{"id": q.ID})
+			if err != nil {
+				return nil, err
+			}
+			if ok, _, _ := neo4j.GetRecordValue[bool](records[0], "found"); !ok {
+				return nil, domain.NotFoundf("no entity has id %q", q.ID)
+			}
+		}
 		ids, cut := domain.KeepClosest(levels, q.Limit)
 		sub.Truncated = sub.Truncated || cut
-		entities, err := scanAll(ctx, tx, cypherEntitiesByIDs, map[string]any{"ids": ids}, "entity", scanEntity)
+		params["ids"] = ids
+		records, err := run(ctx, tx, cypherSubgraph, params)
+		if err != nil {
+			return nil, err
+		}
+		entities, err := scanList(records[0], "entities", scanEntity)
 		if err != nil {
 			return nil, err
 		}
 		sub.Entities = inOrder(ids, entities, func(e *domain.Entity) string { return e.ID })
-		params["ids"] = ids
-		if sub.Relationships, err = scanAll(ctx, tx, cypherInduced, params, "rel", scanRelationship); err != nil {
+		if sub.Relationships, err = scanList(records[0], "rels", scanRelationship); err != nil {
 			return nil, err
 		}
 		return sub, nil
 	})
+}
+
+func idList(list []any) []string {
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Snapshot implements domain.Store.
