@@ -106,8 +106,8 @@ LIMIT 10`,
   truncated nodes { id kind name } relationships { id type from { id } to { id } } } }`,
 		Variables: map[string]any{"id": "mali"},
 		// The peer has no neighbourhood: the nodes, then the links among them.
-		Peer:  `query C($id: ID!) { entities(where: { id: { eq: $id } }) { id kind name neighbours { id kind name } } }`,
-		Peer2: `query C2($id: ID!) { entities(where: { id: { eq: $id } }) { id neighbourhoodLinks { id type from { id } to { id } } } }`,
+		Peer:          `query C($id: ID!) { entities(where: { id: { eq: $id } }) { id kind name neighbours { id kind name } } }`,
+		Peer2:         `query C2($id: ID!) { entities(where: { id: { eq: $id } }) { id neighbourhoodLinks { id type from { id } to { id } } } }`,
 		PeerVariables: map[string]any{"id": "mali"},
 		Cypher: `
 MATCH (c:Entity {id: $id})
