@@ -71,7 +71,7 @@ CALL (e) {
   RETURN collect({id: r.id, type: type(r), validFrom: r.validFrom, certainty: r.certainty,
     from: {id: a.id, name: a.name}, to: {id: b.id, name: b.name},
     citations: [i IN range(0, size(r.citationQuotes) - 1) |
-      {quote: r.citationQuotes[i], source: head([(s:Source {id: r.citationSources[i]}) | {id: s.id, title: s.title}])}]}) AS links
+      {quote: r.citationQuotes[i], source: COLLECT { MATCH (s:Source {id: r.citationSources[i]}) RETURN {id: s.id, title: s.title} }[0]}]}) AS links
 }
 RETURN e.id AS id, e.name AS name, e.kind AS kind, total, links`
 
