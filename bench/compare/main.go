@@ -34,11 +34,11 @@ import (
 
 type config struct {
 	neo4jURI, server, floor, peer, wrk string
-	baseline                          string
-	rounds, clients, threads          int
-	duration                          time.Duration
-	serverFlags                       []string
-	only                              string
+	baseline                           string
+	rounds, clients, threads           int
+	duration                           time.Duration
+	serverFlags                        []string
+	only                               string
 }
 
 func main() {
