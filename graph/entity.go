@@ -20,7 +20,9 @@ func toEntity(e *domain.Entity) (model.Entity, error) {
 	return m, nil
 }
 
-// endpoint loads a relationship's endpoint, which must exist.
+// endpoint loads a relationship's endpoint, which must exist. The ends of
+// a hub's relationships are the same few entities many times over: each
+// is shaped for GraphQL once per request.
 func endpoint(ctx context.Context, id string) (model.Entity, error) {
 	e, err := loaders.Entity(ctx, id)
 	if err != nil {
@@ -28,6 +30,9 @@ func endpoint(ctx context.Context, id string) (model.Entity, error) {
 	}
 	if e == nil {
 		return nil, &domain.Error{Code: domain.CodeInternal, Message: "relationship endpoint " + id + " does not exist"}
+	}
+	if m := loaders.Shaped(ctx, e, model.FromEntity); m != nil {
+		return m, nil
 	}
 	return toEntity(e)
 }

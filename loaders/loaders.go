@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -40,6 +41,9 @@ func (o Options) loaderOptions() []dataloadgen.Option {
 // Loaders are one request's dataloaders. Build them per request (Middleware
 // does); they cache what they fetched for the request's lifetime only.
 type Loaders struct {
+	mu     sync.Mutex
+	shaped map[*domain.Entity]any // Shaped's results
+
 	entities      *dataloadgen.Loader[string, *domain.Entity]
 	sources       *dataloadgen.Loader[string, *domain.Source]
 	relationships *dataloadgen.Loader[relKey, *domain.RelationshipPage]
@@ -246,6 +250,28 @@ func PrimeRelationships(ctx context.Context, entityID string, f domain.Relations
 		return
 	}
 	l.relationships.Prime(newRelKey(entityID, f), page)
+}
+
+// Shaped returns shape(e), made once per request for each entity: a
+// transport's view of an entity that many fields of one answer show (the
+// ends of a hub's relationships) is built once, not once per field. Without
+// the request's loaders it calls shape every time.
+func Shaped[T any](ctx context.Context, e *domain.Entity, shape func(*domain.Entity) T) T {
+	l, err := For(ctx)
+	if err != nil {
+		return shape(e)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v, ok := l.shaped[e].(T); ok {
+		return v
+	}
+	v := shape(e)
+	if l.shaped == nil {
+		l.shaped = map[*domain.Entity]any{}
+	}
+	l.shaped[e] = v
+	return v
 }
 
 func absentIsNil[V any](v *V, err error) (*V, error) {
