@@ -2,7 +2,7 @@
 GO ?= go
 
 .PHONY: serve test test-embedded vet generate check fresh-clone neo4j neo4j-stop fuzz loadtest loadtest-neo4j \
-	loadtest-overload loadtest-cache loadtest-build web web-check venv screenshots
+	loadtest-overload loadtest-cache loadtest-build web web-check venv screenshots bench-compare bench-scale
 
 ## serve: run the server on the embedded graph at http://localhost:8080/
 serve:
@@ -93,6 +93,42 @@ loadtest-build:
 	mkdir -p $(LOADTEST_BIN)
 	$(GO) build -o $(LOADTEST_BIN)/conflictgraph ./cmd/conflictgraph
 	$(GO) build -o $(LOADTEST_BIN)/loadtest ./cmd/loadtest
+
+## bench-compare: the side-by-side benchmark of docs/benchmarks.md. The
+## queries of package bench against this server on the embedded store, the
+## server on Neo4j, @neo4j/graphql on the same Neo4j (bench/peer, npm
+## packages from its lock file) and the floor (bench/floor: the Go driver
+## alone, one statement per answer), on a Neo4j of its own that it seeds
+## (scripts/neo4j run). wrk, Debian's, is the load generator: written in C
+## and event-driven, two threads drive 32 keep-alive connections for a
+## fraction of a core, which matters where it shares two cores with the
+## servers and Neo4j (hey spends a Go HTTP client's allocations per request;
+## oha would be a Rust build of its own). BENCH_BASELINE names an older
+## build of cmd/conflictgraph to measure in the same rounds, for a
+## before/after table. Prints the table; takes about
+## rounds x 5 queries x targets x BENCH_DURATION.
+BENCH_ROUNDS ?= 3
+BENCH_DURATION ?= 10s
+BENCH_CLIENTS ?= 32
+BENCH_BASELINE ?=
+BENCH_BIN ?= $(or $(TMPDIR),/tmp)/conflictgraph-bench
+bench-compare:
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (Debian)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; }
+	cd bench/peer && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(BENCH_BIN)
+	$(GO) build -o $(BENCH_BIN)/conflictgraph ./cmd/conflictgraph
+	$(GO) build -o $(BENCH_BIN)/floor ./bench/floor
+	$(GO) build -o $(BENCH_BIN)/compare ./bench/compare
+	scripts/neo4j run -- sh -c '$(BENCH_BIN)/compare -neo4j "$$NEO4J_URI" -server $(BENCH_BIN)/conflictgraph \
+	  -floor $(BENCH_BIN)/floor -peer bench/peer -rounds $(BENCH_ROUNDS) -duration $(BENCH_DURATION) \
+	  -clients $(BENCH_CLIENTS) $(if $(BENCH_BASELINE),-baseline $(BENCH_BASELINE))'
+
+## bench-scale: the embedded store with 100k entities and 1M relationships
+## (embedded.BenchmarkScale): load time, bytes held per relationship, and
+## the p50/p99 of a 2-hop neighbourhood and of 6-hop paths from random and
+## from hub starts. About a minute and 1.5 GB of memory.
+bench-scale:
+	$(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime 1x -timeout 20m ./embedded/
 
 ## generate: regenerate the gqlgen code after editing schema.graphqls or gqlgen.yml
 generate:

@@ -35,6 +35,12 @@ type Store interface {
 	// relationships it takes part in that pass the filter, ordered by
 	// relationship id; pages are in the order of ids. Loaders batch through it.
 	RelationshipsOf(ctx context.Context, ids []string, f RelationshipFilter) ([]*RelationshipPage, error)
+	// ReadEntity returns an entity together with what a request reads of
+	// it next (one page of its relationships, their other ends, the sources
+	// cited), in one read: what a GraphQL query asking for an entity and
+	// its links needs, without a round trip per level. Entity is nil when
+	// no entity has the id. The filter must be valid.
+	ReadEntity(ctx context.Context, q EntityRead) (*EntityView, error)
 	// Search returns the entities whose name, alias or id match the text,
 	// best match first (see MatchRank).
 	Search(ctx context.Context, q SearchQuery) ([]*Entity, error)
@@ -190,6 +196,55 @@ type RelationshipPage struct {
 	Relationships []*Relationship
 	HasNext       bool
 	Total         int
+}
+
+// EntityRead asks for an entity and what will be read of it next.
+type EntityRead struct {
+	ID string
+	// Relationships, when set, asks for one page of the entity's
+	// relationships, as RelationshipsOf would give it.
+	Relationships *RelationshipFilter
+	// Ends asks for the entities at the other end of the page's
+	// relationships.
+	Ends bool
+	// Sources asks for the sources the entity's citations and the page's
+	// name.
+	Sources bool
+}
+
+// EntityView is what an EntityRead found: the entity (nil when none has
+// the id), the page asked for (nil when none was), and the ends and
+// sources asked for, each once, in no particular order.
+type EntityView struct {
+	Entity  *Entity
+	Page    *RelationshipPage
+	Ends    []*Entity
+	Sources []*Source
+}
+
+// CitedSources lists, once each and in order of first citation, the
+// source ids the entity (its figures too) and the relationships cite.
+func CitedSources(e *Entity, rels []*Relationship) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(cs []Citation) {
+		for _, c := range cs {
+			if !seen[c.SourceID] {
+				seen[c.SourceID] = true
+				out = append(out, c.SourceID)
+			}
+		}
+	}
+	if e != nil {
+		add(e.Citations)
+		for _, f := range e.Figures {
+			add(f.Citations)
+		}
+	}
+	for _, r := range rels {
+		add(r.Citations)
+	}
+	return out
 }
 
 // SearchQuery asks for entities by name.

@@ -236,24 +236,66 @@ func (s *Store) RelationshipsOf(ctx context.Context, ids []string, f domain.Rela
 	defer done()
 	pages := make([]*domain.RelationshipPage, len(ids))
 	for i, id := range ids {
-		page := &domain.RelationshipPage{Relationships: []*domain.Relationship{}}
-		for _, r := range x.adjacency[id] {
-			if !f.Match(r, id) {
-				continue
-			}
-			page.Total++
-			if f.After != "" && r.ID <= f.After {
-				continue
-			}
-			if len(page.Relationships) < f.First {
-				page.Relationships = append(page.Relationships, r)
-			} else {
-				page.HasNext = true
-			}
-		}
-		pages[i] = page
+		pages[i] = x.relationshipPage(id, f)
 	}
 	return pages, nil
+}
+
+// relationshipPage is one page of id's relationships passing f.
+func (x *index) relationshipPage(id string, f domain.RelationshipFilter) *domain.RelationshipPage {
+	page := &domain.RelationshipPage{Relationships: make([]*domain.Relationship, 0, min(f.First, len(x.adjacency[id])))}
+	for _, r := range x.adjacency[id] {
+		if !f.Match(r, id) {
+			continue
+		}
+		page.Total++
+		if f.After != "" && r.ID <= f.After {
+			continue
+		}
+		if len(page.Relationships) < f.First {
+			page.Relationships = append(page.Relationships, r)
+		} else {
+			page.HasNext = true
+		}
+	}
+	return page
+}
+
+// ReadEntity implements domain.Store under one read lock, so the entity,
+// its page, the ends and the sources are of one revision.
+func (s *Store) ReadEntity(ctx context.Context, q domain.EntityRead) (*domain.EntityView, error) {
+	if q.Relationships != nil {
+		if err := q.Relationships.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	x, done, err := s.view(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	v := &domain.EntityView{Entity: x.entities[q.ID]}
+	if v.Entity == nil {
+		return v, nil
+	}
+	var rels []*domain.Relationship
+	if q.Relationships != nil {
+		v.Page = x.relationshipPage(q.ID, *q.Relationships)
+		rels = v.Page.Relationships
+	}
+	if q.Ends && len(rels) > 0 {
+		seen := make(map[string]bool, len(rels))
+		for _, r := range rels {
+			if o := r.Other(q.ID); !seen[o] {
+				seen[o] = true
+				v.Ends = append(v.Ends, x.entities[o])
+			}
+		}
+	}
+	if q.Sources {
+		v.Sources = lookup(x.sources, domain.CitedSources(v.Entity, rels))
+	}
+	return v, nil
 }
 
 // Search implements domain.Store.

@@ -20,7 +20,9 @@ func toEntity(e *domain.Entity) (model.Entity, error) {
 	return m, nil
 }
 
-// endpoint loads a relationship's endpoint, which must exist.
+// endpoint loads a relationship's endpoint, which must exist. The ends of
+// a hub's relationships are the same few entities many times over: each
+// is shaped for GraphQL once per request.
 func endpoint(ctx context.Context, id string) (model.Entity, error) {
 	e, err := loaders.Entity(ctx, id)
 	if err != nil {
@@ -29,11 +31,17 @@ func endpoint(ctx context.Context, id string) (model.Entity, error) {
 	if e == nil {
 		return nil, &domain.Error{Code: domain.CodeInternal, Message: "relationship endpoint " + id + " does not exist"}
 	}
+	if m := loaders.Shaped(ctx, e, model.FromEntity); m != nil {
+		return m, nil
+	}
 	return toEntity(e)
 }
 
-// entityRelationships resolves Entity.relationships for every kind.
-func entityRelationships(ctx context.Context, entityID string, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error) {
+// relationshipFilter is the filter Entity.relationships's arguments ask
+// for, validated: the resolver and the look-ahead that reads it ahead of
+// the resolver (lookahead.go) build it here alike, so the page read ahead is
+// the one the resolver asks its loader for.
+func relationshipFilter(types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (domain.RelationshipFilter, error) {
 	f := domain.RelationshipFilter{Types: types, Direction: domain.DirectionBoth, First: 50}
 	if direction != nil {
 		f.Direction = *direction
@@ -46,9 +54,15 @@ func entityRelationships(ctx context.Context, entityID string, types []domain.Re
 	}
 	var err error
 	if f.After, err = decodeCursor(relationshipCursor, after); err != nil {
-		return nil, err
+		return f, err
 	}
-	if err := f.Validate(); err != nil {
+	return f, f.Validate()
+}
+
+// entityRelationships resolves Entity.relationships for every kind.
+func entityRelationships(ctx context.Context, entityID string, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, first *int, after *string) (*model.RelationshipConnection, error) {
+	f, err := relationshipFilter(types, direction, asOf, first, after)
+	if err != nil {
 		return nil, err
 	}
 	page, err := loaders.Relationships(ctx, entityID, f)

@@ -130,7 +130,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 
 // Entity is the resolver for the entity field.
 func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, error) {
-	e, err := loaders.Entity(ctx, id)
+	e, err := readEntity(ctx, r.Store, id)
 	if err != nil {
 		return nil, err
 	}
@@ -150,6 +150,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []domain.
 	if err != nil {
 		return nil, err
 	}
+	loaders.PrimeEntities(ctx, found...)
 	out := make([]model.Entity, len(found))
 	for i, e := range found {
 		if out[i], err = toEntity(e); err != nil {
@@ -176,6 +177,7 @@ func (r *queryResolver) Entities(ctx context.Context, kinds []domain.EntityKind,
 	if err != nil {
 		return nil, err
 	}
+	loaders.PrimeEntities(ctx, page.Entities...)
 	conn := &model.EntityConnection{
 		Edges:      make([]*model.EntityEdge, len(page.Entities)),
 		PageInfo:   &model.PageInfo{HasNextPage: page.HasNext},
@@ -209,7 +211,13 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	return r.Store.Neighborhood(ctx, q)
+	sub, err := r.Store.Neighborhood(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	// Every relationship's ends are among the nodes.
+	loaders.PrimeEntities(ctx, sub.Entities...)
+	return sub, nil
 }
 
 // Paths is the resolver for the paths field.
@@ -218,7 +226,15 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	return r.Store.Paths(ctx, q)
+	paths, err := r.Store.Paths(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	// Every hop's ends are among its path's nodes.
+	for _, p := range paths {
+		loaders.PrimeEntities(ctx, p.Entities...)
+	}
+	return paths, nil
 }
 
 // Timeline is the resolver for the timeline field.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -40,6 +41,9 @@ func (o Options) loaderOptions() []dataloadgen.Option {
 // Loaders are one request's dataloaders. Build them per request (Middleware
 // does); they cache what they fetched for the request's lifetime only.
 type Loaders struct {
+	mu     sync.Mutex
+	shaped map[*domain.Entity]any // Shaped's results
+
 	entities      *dataloadgen.Loader[string, *domain.Entity]
 	sources       *dataloadgen.Loader[string, *domain.Source]
 	relationships *dataloadgen.Loader[relKey, *domain.RelationshipPage]
@@ -205,6 +209,69 @@ func Relationships(ctx context.Context, entityID string, f domain.RelationshipFi
 		return nil, fmt.Errorf("store returned no page for entity %q: %w", entityID, domain.ErrInternal)
 	}
 	return page, err
+}
+
+// PrimeEntities tells the request's loaders about entities a query has
+// already read (a neighbourhood's, a path's, an entity's links' ends), so
+// that the fields below it (a relationship's from and to) find them
+// without another store call. Nil entries are skipped; an id already
+// loaded keeps what it had.
+func PrimeEntities(ctx context.Context, entities ...*domain.Entity) {
+	l, err := For(ctx)
+	if err != nil {
+		return
+	}
+	for _, e := range entities {
+		if e != nil {
+			l.entities.Prime(e.ID, e)
+		}
+	}
+}
+
+// PrimeSources tells the request's loaders about sources already read.
+func PrimeSources(ctx context.Context, sources ...*domain.Source) {
+	l, err := For(ctx)
+	if err != nil {
+		return
+	}
+	for _, s := range sources {
+		if s != nil {
+			l.sources.Prime(s.ID, s)
+		}
+	}
+}
+
+// PrimeRelationships tells the request's loaders about an entity's page of
+// relationships under filter f, already read; Relationships with the same
+// entity and filter then returns it.
+func PrimeRelationships(ctx context.Context, entityID string, f domain.RelationshipFilter, page *domain.RelationshipPage) {
+	l, err := For(ctx)
+	if err != nil || page == nil {
+		return
+	}
+	l.relationships.Prime(newRelKey(entityID, f), page)
+}
+
+// Shaped returns shape(e), made once per request for each entity: a
+// transport's view of an entity that many fields of one answer show (the
+// ends of a hub's relationships) is built once, not once per field. Without
+// the request's loaders it calls shape every time.
+func Shaped[T any](ctx context.Context, e *domain.Entity, shape func(*domain.Entity) T) T {
+	l, err := For(ctx)
+	if err != nil {
+		return shape(e)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v, ok := l.shaped[e].(T); ok {
+		return v
+	}
+	v := shape(e)
+	if l.shaped == nil {
+		l.shaped = map[*domain.Entity]any{}
+	}
+	l.shaped[e] = v
+	return v
 }
 
 func absentIsNil[V any](v *V, err error) (*V, error) {

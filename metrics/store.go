@@ -72,6 +72,11 @@ func (s *store) RelationshipsOf(ctx context.Context, ids []string, f domain.Rela
 	return s.next.RelationshipsOf(ctx, ids, f)
 }
 
+func (s *store) ReadEntity(ctx context.Context, q domain.EntityRead) (_ *domain.EntityView, err error) {
+	defer func(done func(error)) { done(err) }(s.observe("ReadEntity"))
+	return s.next.ReadEntity(ctx, q)
+}
+
 func (s *store) Search(ctx context.Context, q domain.SearchQuery) (_ []*domain.Entity, err error) {
 	defer func(done func(error)) { done(err) }(s.observe("Search"))
 	return s.next.Search(ctx, q)

@@ -125,6 +125,43 @@ CALL (i) {
 RETURN i, total, page
 ORDER BY i`
 
+	// cypherReadEntity reads an entity with, when $page, one page of its
+	// relationships (as cypherRelationshipsOf pages them; %s is the
+	// direction pattern), when $ends their other ends, and when $sources
+	// the sources the entity and the page cite (not those only its figures
+	// cite, which are in their JSON: a loader reads those): what one
+	// GraphQL request reads of an entity, in one statement. No record: no
+	// such entity.
+	cypherReadEntity = `
+MATCH (e:Entity {id: $id})
+CALL (e) {
+  OPTIONAL MATCH (e)%s(o:Entity)
+  WHERE $page AND r IS NOT NULL AND ` + relFilter + `
+  WITH DISTINCT r, o
+  ORDER BY r.id
+  WITH [x IN collect([r, o]) WHERE x[0] IS NOT NULL] AS rows
+  RETURN size(rows) AS total, [x IN rows WHERE x[0].id > $after][0..$limit] AS rows
+}
+CALL (e, rows) {
+  UNWIND rows AS x
+  WITH e, x[0] AS r, x[1] AS o
+  RETURN collect(CASE WHEN startNode(r) = e THEN r {.*, type: type(r), from: e.id, to: o.id}
+                      ELSE r {.*, type: type(r), from: o.id, to: e.id} END) AS page
+}
+CALL (e, rows) {
+  UNWIND CASE WHEN $ends THEN rows ELSE [] END AS x
+  WITH DISTINCT x[1] AS o
+  RETURN collect(o {.*}) AS ends
+}
+CALL (e, rows) {
+  UNWIND CASE WHEN $sources THEN e.citationSources +
+    reduce(ids = [], x IN rows | ids + x[0].citationSources) ELSE [] END AS sid
+  WITH DISTINCT sid
+  MATCH (s:Source {id: sid})
+  RETURN collect(s {.*}) AS sources
+}
+RETURN e {.*} AS entity, total, page, ends, sources`
+
 	// cypherNeighbors takes one breadth-first step from the frontier $ids:
 	// the smallest $room ids not yet $seen. Only what the limit can keep
 	// (and one more, to tell a cut) leaves the server, not a hub's every
@@ -138,6 +175,37 @@ ORDER BY id
 LIMIT $room
 RETURN id`
 
+	// cypherFirstNeighbors is cypherNeighbors's first step, from the
+	// centre $id, which it finds: no record when no entity has the id.
+	cypherFirstNeighbors = `
+MATCH (c:Entity {id: $id})
+CALL (c) {
+  OPTIONAL MATCH (c)%s(o:Entity)
+  WHERE ` + relFilter + ` AND o <> c
+  WITH DISTINCT o.id AS id
+  ORDER BY id
+  LIMIT $room
+  RETURN collect(id) AS ids
+}
+RETURN ids`
+
+	// cypherSubgraph reads the kept entities of a neighbourhood and the
+	// relationships among them, in one statement.
+	cypherSubgraph = `
+CALL () {
+  UNWIND $ids AS id
+  MATCH (e:Entity {id: id})
+  RETURN collect(e {.*}) AS entities
+}
+CALL () {
+  MATCH (a:Entity)-[r]->(b:Entity)
+  WHERE a.id IN $ids AND b.id IN $ids AND ` + relFilter + `
+  WITH a, r, b
+  ORDER BY r.id
+  RETURN collect(r {.*, type: type(r), from: a.id, to: b.id}) AS rels
+}
+RETURN entities, rels`
+
 	// cypherNeighborBeyond tells whether one step from the frontier $ids
 	// reaches an entity not yet $seen: once the limit is full, that is all
 	// a farther level can change (truncated). It stops at the first.
@@ -147,13 +215,6 @@ MATCH (e:Entity {id: id})%s(o:Entity)
 WHERE ` + relFilter + ` AND NOT o.id IN $seen
 RETURN o.id AS id
 LIMIT 1`
-
-	// cypherInduced returns the relationships among a set of entities.
-	cypherInduced = `
-MATCH (a:Entity)-[r]->(b:Entity)
-WHERE a.id IN $ids AND b.id IN $ids AND ` + relFilter + `
-RETURN r {.*, type: type(r), from: a.id, to: b.id} AS rel
-ORDER BY r.id`
 
 	cypherEntityExists = `
 MATCH (e:Entity {id: $id})
@@ -292,15 +353,58 @@ SET k.revoked = coalesce(k.revoked, $at)
 RETURN count(k) AS found`
 )
 
-// cypherPaths finds the shortest paths between two entities with Neo4j 5's
-// SHORTEST, both ends bound by their unique ids. It returns ids only: the
-// few paths kept are read in full afterwards. It is formatted with two
-// integers, the number of length groups and the maximum length, which
-// Cypher takes only as literals; both are validated ranges, never text.
-const cypherPaths = `
-MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-MATCH p = SHORTEST %d GROUPS (a)-[r WHERE ` + relFilter + `]-{1,%d}(b)
-RETURN [n IN nodes(p) | n.id] AS nodes, [x IN relationships(p) | x.id] AS rels`
+// The paths between two entities, in one statement: SHORTEST k (k =
+// first) finds how many lengths the first k simple paths take, SHORTEST g
+// GROUPS then gives every simple path of those g lengths (the last length
+// whole, for the tie-break), and the statement orders them as SortPaths
+// does, keeps the first k, and returns them with their entities and
+// relationships. No longer group is read, and no path past the first k
+// leaves the server. SHORTEST takes its counts and Cypher its quantifier
+// bounds only as literals, so the statement is formatted with validated
+// integers (paths asked, the maximum length) and one branch per possible
+// number of groups, never with text.
+const (
+	// simplePath keeps paths that visit no entity twice; inside a
+	// SHORTEST pattern it is a predicate of the search, not a filter of
+	// what it found.
+	simplePath = `all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])`
+	pathHops   = `(a)-[r WHERE ` + relFilter + `]-{1,%[2]d}(b)`
+
+	cypherPaths = `
+OPTIONAL MATCH (a:Entity {id: $from})
+OPTIONAL MATCH (b:Entity {id: $to})
+CALL (a, b) {
+  OPTIONAL MATCH p = SHORTEST %[1]d ` + pathHops + `
+  WHERE $search AND ` + simplePath + `
+  RETURN count(DISTINCT length(p)) AS groups
+}
+CALL (a, b, groups) {
+  CALL (a, b, groups) {
+%[3]s
+  }
+  WITH p ORDER BY length(p), [x IN relationships(p) | x.id]
+  RETURN count(p) AS explored, collect(p)[0..$first] AS kept
+}
+RETURN a {.*} AS from, b {.*} AS to, explored,
+  [p IN kept | {nodes: [n IN nodes(p) | n {.*}],
+                rels: [x IN relationships(p) | x {.*, type: type(x), from: startNode(x).id, to: endNode(x).id}]}] AS paths`
+
+	// cypherPathGroups is one branch of cypherPaths: the simple paths of
+	// the %[4]d shortest lengths, when that is how many groups it needs.
+	cypherPathGroups = `    UNWIND CASE WHEN groups = %[4]d THEN [1] ELSE [] END AS branch
+    MATCH p = SHORTEST %[4]d GROUPS ` + pathHops + `
+    WHERE ` + simplePath + `
+    RETURN p`
+)
+
+// pathsCypher formats cypherPaths for first paths of up to maxLength hops.
+func pathsCypher(first, maxLength int) string {
+	branches := make([]string, 0, min(first, maxLength))
+	for g := 1; g <= min(first, maxLength); g++ {
+		branches = append(branches, fmt.Sprintf(cypherPathGroups, first, maxLength, "", g))
+	}
+	return fmt.Sprintf(cypherPaths, first, maxLength, strings.Join(branches, "\n    UNION ALL\n"))
+}
 
 // relPatterns are the match patterns for each direction, seen from e.
 var relPatterns = map[domain.Direction]string{

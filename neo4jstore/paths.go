@@ -1,150 +1,98 @@
 package neo4jstore
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/conflictgraph/conflictgraph/domain"
 )
 
-// Paths implements domain.Store. SHORTEST k GROUPS returns every shortest
-// trail of the k shortest lengths, as ids; trails that visit an entity twice
-// are dropped, k grows until q.First paths are found or no longer length
-// exists, and the paths kept, ordered as the embedded store orders them, are
-// read in full.
+// Paths implements domain.Store in one statement (cypherPaths): the ends,
+// and the first q.First simple paths ordered as the embedded store orders
+// them, with their entities and relationships. Only the length groups the
+// order needs are searched, and only the paths kept are returned.
 func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	ends, err := s.EntitiesByIDs(ctx, []string{q.From, q.To})
-	if err != nil {
-		return nil, err
-	}
-	for i, id := range []string{q.From, q.To} {
-		if ends[i] == nil {
-			return nil, domain.NotFoundf("no entity has id %q", id)
-		}
-	}
-	if q.First == 0 {
-		return []*domain.Path{}, nil
-	}
-	if q.From == q.To {
-		return []*domain.Path{{Entities: []*domain.Entity{ends[0]}, Relationships: []*domain.Relationship{}}}, nil
-	}
 	params := filterParams(q.Filter())
-	params["from"], params["to"] = q.From, q.To
-	var kept []idPath
-	for groups := min(q.First, q.MaxLength); ; groups = min(groups+q.First, q.MaxLength) {
-		paths, lengths, err := s.shortest(ctx, groups, q.MaxLength, params)
+	params["from"], params["to"], params["first"] = q.From, q.To, int64(q.First)
+	params["search"] = q.First > 0 && q.From != q.To
+	cypher := pathsCypher(max(q.First, 1), q.MaxLength)
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*domain.Path, error) {
+		records, err := run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
 		}
-		if len(paths) >= q.First || lengths < groups || groups == q.MaxLength {
-			slices.SortFunc(paths, func(a, b idPath) int {
-				return cmp.Or(cmp.Compare(len(a.rels), len(b.rels)), slices.Compare(a.rels, b.rels))
-			})
-			kept = paths[:min(len(paths), q.First)]
-			break
+		if len(records) != 1 {
+			return nil, fmt.Errorf("paths: %d records, want one", len(records))
 		}
-	}
-	return s.readPaths(ctx, kept)
-}
-
-// idPath is a path as ids, before it is read in full.
-type idPath struct {
-	nodes, rels []string
-}
-
-// shortest runs one SHORTEST query and returns its simple paths and how many
-// distinct lengths it found.
-func (s *Store) shortest(ctx context.Context, groups, maxLength int, params map[string]any) ([]idPath, int, error) {
-	cypher := fmt.Sprintf(cypherPaths, groups, maxLength)
-	type result struct {
-		paths   []idPath
-		lengths int
-	}
-	res, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
-		records, err := run(ctx, tx, cypher, params)
+		rec := records[0]
+		var ends [2]*domain.Entity
+		for i, key := range []string{"from", "to"} {
+			v, _ := rec.Get(key)
+			if v == nil {
+				return nil, domain.NotFoundf("no entity has id %q", []string{q.From, q.To}[i])
+			}
+			if ends[i], err = scanValue(rec, key, scanEntity); err != nil {
+				return nil, err
+			}
+		}
+		if q.First == 0 {
+			return []*domain.Path{}, nil
+		}
+		if q.From == q.To {
+			return []*domain.Path{{Entities: []*domain.Entity{ends[0]}, Relationships: []*domain.Relationship{}}}, nil
+		}
+		explored, _, err := neo4j.GetRecordValue[int64](rec, "explored")
 		if err != nil {
-			return result{}, err
+			return nil, err
 		}
-		if len(records) > domain.MaxPathsExplored {
-			return result{}, domain.Invalidf("more than %d paths join %q and %q: narrow the question with types, asOf or a smaller maxLength", domain.MaxPathsExplored, params["from"], params["to"])
+		if explored > domain.MaxPathsExplored {
+			return nil, domain.Invalidf("more than %d paths join %q and %q: narrow the question with types, asOf or a smaller maxLength", domain.MaxPathsExplored, q.From, q.To)
 		}
-		lengths := map[int]bool{}
-		var out []idPath
-		for _, rec := range records {
-			nodes, _, err := neo4j.GetRecordValue[[]any](rec, "nodes")
-			if err != nil {
-				return result{}, err
-			}
-			rels, _, err := neo4j.GetRecordValue[[]any](rec, "rels")
-			if err != nil {
-				return result{}, err
-			}
-			p := idPath{nodes: idList(nodes), rels: idList(rels)}
-			lengths[len(p.rels)] = true
-			if simple(p.nodes) {
-				out = append(out, p)
-			}
+		raw, _, err := neo4j.GetRecordValue[[]any](rec, "paths")
+		if err != nil {
+			return nil, err
 		}
-		return result{out, len(lengths)}, nil
+		out := make([]*domain.Path, 0, len(raw))
+		for _, item := range raw {
+			m, ok := item.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("paths hold %T", item)
+			}
+			p := &domain.Path{}
+			if p.Entities, err = scanMaps(m["nodes"], scanEntity); err != nil {
+				return nil, err
+			}
+			if p.Relationships, err = scanMaps(m["rels"], scanRelationship); err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		}
+		return out, nil
 	})
-	return res.paths, res.lengths, err
 }
 
-// readPaths reads the entities and relationships of the kept paths.
-func (s *Store) readPaths(ctx context.Context, paths []idPath) ([]*domain.Path, error) {
-	var nodeIDs, relIDs []string
-	for _, p := range paths {
-		nodeIDs, relIDs = append(nodeIDs, p.nodes...), append(relIDs, p.rels...)
+// scanMaps reads a list of property maps with scan.
+func scanMaps[T any](v any, scan func(map[string]any) (*T, error)) ([]*T, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("want a list, got %T", v)
 	}
-	entities, err := s.EntitiesByIDs(ctx, nodeIDs)
-	if err != nil {
-		return nil, err
-	}
-	rels, err := s.RelationshipsByIDs(ctx, relIDs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*domain.Path, len(paths))
-	for i, p := range paths {
-		path := &domain.Path{}
-		for range p.nodes {
-			path.Entities, entities = append(path.Entities, entities[0]), entities[1:]
+	out := make([]*T, 0, len(list))
+	for _, item := range list {
+		m, ok := item.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("list holds %T", item)
 		}
-		for range p.rels {
-			path.Relationships, rels = append(path.Relationships, rels[0]), rels[1:]
+		x, err := scan(m)
+		if err != nil {
+			return nil, err
 		}
-		if slices.Contains(path.Entities, nil) || slices.Contains(path.Relationships, nil) {
-			return nil, fmt.Errorf("a path changed while it was read: %w", domain.ErrUnavailable)
-		}
-		out[i] = path
+		out = append(out, x)
 	}
 	return out, nil
-}
-
-func idList(list []any) []string {
-	out := make([]string, 0, len(list))
-	for _, v := range list {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func simple(ids []string) bool {
-	seen := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if seen[id] {
-			return false
-		}
-		seen[id] = true
-	}
-	return true
 }

@@ -264,28 +264,24 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 }
 
 // Neighborhood implements domain.Store with the embedded store's semantics:
-// a breadth-first walk, one query per level, keeping the closest q.Limit
-// entities (ties by id), and the filtered relationships among them.
+// a breadth-first walk in one transaction, one statement per level (the
+// first finds the centre too), keeping the closest q.Limit entities (ties
+// by id), then one statement for the kept entities and the filtered
+// relationships among them: two statements for a depth of one.
 func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*domain.Subgraph, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	params := filterParams(q.Filter)
 	pattern := relPatterns[direction(q.Filter.Direction)]
-	step, beyond := fmt.Sprintf(cypherNeighbors, pattern), fmt.Sprintf(cypherNeighborBeyond, pattern)
+	first, step, beyond := fmt.Sprintf(cypherFirstNeighbors, pattern), fmt.Sprintf(cypherNeighbors, pattern), fmt.Sprintf(cypherNeighborBeyond, pattern)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.Subgraph, error) {
-		records, err := run(ctx, tx, cypherEntityExists, map[string]any{"id": q.ID})
-		if err != nil {
-			return nil, err
-		}
-		if found, _, _ := neo4j.GetRecordValue[bool](records[0], "found"); !found {
-			return nil, domain.NotFoundf("no entity has id %q", q.ID)
-		}
 		seen := []string{q.ID}
 		levels := [][]string{{q.ID}}
 		sub := &domain.Subgraph{}
+		found := false
 		for d := 1; d <= q.Depth && len(levels[d-1]) > 0; d++ {
-			params["ids"], params["seen"] = levels[d-1], seen
+			params["ids"], params["seen"], params["id"] = levels[d-1], seen, q.ID
 			room := q.Limit - len(seen)
 			if room <= 0 {
 				// The closer levels fill the limit: a farther entity
@@ -300,9 +296,26 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 			}
 			// One more than fits tells KeepClosest the level overflows.
 			params["room"] = room + 1
-			next, err := column[string](ctx, tx, step, params, "id")
-			if err != nil {
-				return nil, err
+			var next []string
+			if d == 1 {
+				records, err := run(ctx, tx, first, params)
+				if err != nil {
+					return nil, err
+				}
+				if len(records) == 0 {
+					return nil, domain.NotFoundf("no entity has id %q", q.ID)
+				}
+				found = true
+				ids, _, err := neo4j.GetRecordValue[[]any](records[0], "ids")
+				if err != nil {
+					return nil, err
+				}
+				next = idList(ids)
+			} else {
+				var err error
+				if next, err = column[string](ctx, tx, step, params, "id"); err != nil {
+					return nil, err
+				}
 			}
 			levels = append(levels, next)
 			if len(next) > room {
@@ -310,19 +323,42 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 			}
 			seen = append(seen, next...)
 		}
+		if !found {
+			records, err := run(ctx, tx, cypherEntityExists, map[string]any{"id": q.ID})
+			if err != nil {
+				return nil, err
+			}
+			if ok, _, _ := neo4j.GetRecordValue[bool](records[0], "found"); !ok {
+				return nil, domain.NotFoundf("no entity has id %q", q.ID)
+			}
+		}
 		ids, cut := domain.KeepClosest(levels, q.Limit)
 		sub.Truncated = sub.Truncated || cut
-		entities, err := scanAll(ctx, tx, cypherEntitiesByIDs, map[string]any{"ids": ids}, "entity", scanEntity)
+		params["ids"] = ids
+		records, err := run(ctx, tx, cypherSubgraph, params)
+		if err != nil {
+			return nil, err
+		}
+		entities, err := scanList(records[0], "entities", scanEntity)
 		if err != nil {
 			return nil, err
 		}
 		sub.Entities = inOrder(ids, entities, func(e *domain.Entity) string { return e.ID })
-		params["ids"] = ids
-		if sub.Relationships, err = scanAll(ctx, tx, cypherInduced, params, "rel", scanRelationship); err != nil {
+		if sub.Relationships, err = scanList(records[0], "rels", scanRelationship); err != nil {
 			return nil, err
 		}
 		return sub, nil
 	})
+}
+
+func idList(list []any) []string {
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Snapshot implements domain.Store.
@@ -341,4 +377,73 @@ func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
 		}
 		return &g, nil
 	})
+}
+
+// ReadEntity implements domain.Store in one statement (cypherReadEntity).
+func (s *Store) ReadEntity(ctx context.Context, q domain.EntityRead) (*domain.EntityView, error) {
+	f := domain.RelationshipFilter{}
+	if q.Relationships != nil {
+		if err := q.Relationships.Validate(); err != nil {
+			return nil, err
+		}
+		f = *q.Relationships
+	}
+	params := filterParams(f)
+	params["id"], params["page"], params["ends"], params["sources"] = q.ID, q.Relationships != nil, q.Ends, q.Sources
+	params["after"], params["limit"] = f.After, int64(f.First+1)
+	cypher := fmt.Sprintf(cypherReadEntity, relPatterns[direction(f.Direction)])
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.EntityView, error) {
+		records, err := run(ctx, tx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		if len(records) == 0 {
+			return &domain.EntityView{}, nil
+		}
+		rec := records[0]
+		v := &domain.EntityView{}
+		if v.Entity, err = scanValue(rec, "entity", scanEntity); err != nil {
+			return nil, err
+		}
+		if q.Relationships != nil {
+			total, _, err := neo4j.GetRecordValue[int64](rec, "total")
+			if err != nil {
+				return nil, err
+			}
+			raw, err := scanList(rec, "page", scanRelationship)
+			if err != nil {
+				return nil, err
+			}
+			v.Page = &domain.RelationshipPage{Total: int(total), HasNext: len(raw) > f.First, Relationships: raw[:min(len(raw), f.First)]}
+		}
+		if v.Ends, err = scanList(rec, "ends", scanEntity); err != nil {
+			return nil, err
+		}
+		if v.Sources, err = scanList(rec, "sources", scanSource); err != nil {
+			return nil, err
+		}
+		return v, nil
+	})
+}
+
+// scanValue reads the map under key of rec with scan.
+func scanValue[T any](rec *neo4j.Record, key string, scan func(map[string]any) (*T, error)) (*T, error) {
+	m, _, err := neo4j.GetRecordValue[map[string]any](rec, key)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	return scan(m)
+}
+
+// scanList reads the list of maps under key of rec with scan.
+func scanList[T any](rec *neo4j.Record, key string, scan func(map[string]any) (*T, error)) ([]*T, error) {
+	raw, _, err := neo4j.GetRecordValue[[]any](rec, key)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	out, err := scanMaps(raw, scan)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	return out, nil
 }

@@ -496,6 +496,10 @@ func (f failingStore) EntitiesByIDs(context.Context, []string) ([]*domain.Entity
 	return nil, f.err
 }
 
+func (f failingStore) ReadEntity(context.Context, domain.EntityRead) (*domain.EntityView, error) {
+	return nil, f.err
+}
+
 func TestStoreFailuresArePresentedWithoutInternals(t *testing.T) {
 	var logs bytes.Buffer
 	h := mustHandler(t, server.Config{

@@ -86,7 +86,7 @@ func TestPanicsAreInternalErrorsWithTheRequestID(t *testing.T) {
 		name, target, query string
 	}{
 		{"in a resolver's store call", "/graphql", `{ search(text: "front") { id } }`},
-		{"in a dataloader's batch", "/graphql", `{ entity(id: "front") { id } }`},
+		{"in a dataloader's batch", "/graphql", `{ node(id: "front") { id } }`},
 		{"outside GraphQL", "/export?format=cytoscape", ""},
 	}
 	for _, tt := range tests {

@@ -66,6 +66,11 @@ func (c *countingStore) RelationshipsOf(ctx context.Context, ids []string, f dom
 	return c.next.RelationshipsOf(ctx, ids, f)
 }
 
+func (c *countingStore) ReadEntity(ctx context.Context, q domain.EntityRead) (*domain.EntityView, error) {
+	c.count(ctx)
+	return c.next.ReadEntity(ctx, q)
+}
+
 func (c *countingStore) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Entity, error) {
 	c.count(ctx)
 	return c.next.Search(ctx, q)

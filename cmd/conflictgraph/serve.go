@@ -23,6 +23,7 @@ import (
 // serveConfig is what serve reads from flags and the environment.
 type serveConfig struct {
 	addr                 string
+	debugAddr            string
 	backend              string
 	corsOrigins          string
 	logFormat            string
@@ -91,6 +92,7 @@ func parseServe(args []string, getenv func(string) string) (serveConfig, error) 
 			"the environment variable named after it; a flag wins over its variable.")
 	e := &envFlags{fs: fs, getenv: getenv}
 	e.string(&c.addr, "addr", "CONFLICTGRAPH_ADDR", "localhost:8080", "`host:port` to listen on; port 0 picks a free one")
+	e.string(&c.debugAddr, "debug-addr", "CONFLICTGRAPH_DEBUG_ADDR", "", "loopback `host:port` to serve Go's profiles (net/http/pprof) on, apart from the API; empty: off")
 	e.string(&c.backend, "backend", "CONFLICTGRAPH_BACKEND", "embedded", "graph store: embedded (in memory, with the seed graph) or neo4j")
 	e.string(&c.dataDir, "data-dir", "CONFLICTGRAPH_DATA_DIR", "", "`directory` the embedded graph and its API keys are kept in (graph.db, keys.db); empty: in memory, lost at exit")
 	e.bool(&c.requireKeyForReads, "require-key-for-reads", "CONFLICTGRAPH_REQUIRE_KEY_FOR_READS", false, "refuse /graphql and /export requests without an API key (reads are open by default)")
@@ -143,6 +145,11 @@ func (c serveConfig) check() error {
 	} {
 		if v <= 0 {
 			return usageError{msg: fmt.Sprintf("%s must be positive", name)}
+		}
+	}
+	if c.debugAddr != "" {
+		if err := checkDebugAddr(c.debugAddr); err != nil {
+			return err
 		}
 	}
 	if c.dataDir != "" && c.backend != "embedded" {
@@ -263,6 +270,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return errors.Join(fmt.Errorf("listen on %s: %w", c.addr, err), st.Close(context.WithoutCancel(ctx)))
+	}
+	if c.debugAddr != "" {
+		stop, err := startDebug(c.debugAddr, log)
+		if err != nil {
+			return errors.Join(err, ln.Close(), st.Close(context.WithoutCancel(ctx)))
+		}
+		defer stop()
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "graphql", "http://"+ln.Addr().String()+"/graphql",
 		"playground", "http://"+ln.Addr().String()+"/", "cors_origins", origins,

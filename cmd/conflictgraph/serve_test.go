@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -273,5 +274,39 @@ func TestShutdownWhileTheSchemaMigrationHangs(t *testing.T) {
 	}
 	if strings.Contains(log, "schema not applied yet") {
 		t.Errorf("a migration cut short by shutdown was logged as a failure:\n%s", log)
+	}
+}
+
+// TestServeDebugAddr serves the profiles on their own loopback listener,
+// and only there, and refuses an address beyond the machine.
+func TestServeDebugAddr(t *testing.T) {
+	addr, logs, _ := startServe(t, []string{"--debug-addr", "127.0.0.1:0"}, nil)
+	m := regexp.MustCompile(`pprof=(http://\S+/debug/pprof/)`).FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("no profiling endpoint logged:\n%s", logs)
+	}
+	for _, tt := range []struct {
+		url  string
+		want int
+	}{
+		{m[1], http.StatusOK},
+		{m[1] + "goroutine?debug=1", http.StatusOK},
+		{"http://" + addr + "/debug/pprof/", http.StatusNotFound}, // not on the API's listener
+	} {
+		resp, err := http.Get(tt.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("GET %s: %d, want %d", tt.url, resp.StatusCode, tt.want)
+		}
+	}
+	for _, bad := range []string{"0.0.0.0:6060", ":6060", "192.0.2.1:6060", "example.com:6060", "127.0.0.1"} {
+		_, err := parseServe([]string{"--debug-addr", bad}, env(nil))
+		var u usageError
+		if !errors.As(err, &u) || !strings.Contains(err.Error(), "--debug-addr") {
+			t.Errorf("--debug-addr %s: err = %v, want a usage error", bad, err)
+		}
 	}
 }
