@@ -170,9 +170,6 @@ func event(im *ingest.Importer, f ingest.Fields, id, key string) (*domain.Entity
 	if loc := f.Get("location"); loc != "" {
 		name += " in " + loc
 	}
-	if !date.IsZero() {
-		name += " (" + date.String() + ")"
-	}
 	notes := f.Get("notes")
 	quote := notes
 	if quote == "" {
@@ -180,15 +177,19 @@ func event(im *ingest.Importer, f ingest.Fields, id, key string) (*domain.Entity
 		quote = ingest.Join("; ", f.Get("event_date"), what, ingest.Join(" and ", f.Get("actor1"), f.Get("actor2")), place,
 			fieldText("fatalities", f.Get("fatalities")))
 	}
-	summary := ingest.Join(" ", what+".", notes, fieldText("Sources:", ingest.Join(" ", f.Get("source"), paren(f.Get("source_scale")))),
-		fieldText("Tags:", f.Get("tags")), civilian(f.Get("civilian_targeting")), fieldText("Interaction:", f.Get("interaction")))
-	e := &domain.Entity{
-		ID: im.RecordID(id), Kind: domain.KindEvent, Name: ingest.Name(name), Aliases: []string{id},
-		Category: category(f.Get("event_type"), f.Get("sub_event_type")), Date: date, Place: ingest.Cut(place, domain.MaxNameLength),
-		Killed: killed, Summary: ingest.Cut(summary, domain.MaxSummaryLength), Citations: im.Cite(key, quote),
+	// The notes are the citation's quote; the summary says what the quote
+	// does not, and holds the whole notes only when the quote had to cut
+	// them (an import keeps a million of these: nothing twice).
+	summary := ingest.Join(" ", what+".", fieldText("Sources:", ingest.Join(" ", f.Get("source"), paren(f.Get("source_scale")))+"."),
+		fieldText("Tags:", f.Get("tags")), civilian(f.Get("civilian_targeting")))
+	cite := im.Cite(key, quote)
+	if len(cite[0].Quote) < len(ingest.Clean(quote)) {
+		summary += " Notes: " + ingest.Clean(notes)
 	}
-	if strings.EqualFold(e.Name, id) {
-		e.Aliases = nil
+	e := &domain.Entity{
+		ID: im.RecordID(id), Kind: domain.KindEvent, Name: ingest.Name(name),
+		Category: category(f.Get("event_type"), f.Get("sub_event_type")), Date: date, Place: ingest.Cut(place, domain.MaxNameLength),
+		Killed: killed, Summary: ingest.Cut(summary, domain.MaxSummaryLength), Citations: cite,
 	}
 	return e, nil
 }

@@ -31,7 +31,7 @@ var Source = &domain.Source{
 	ID:        "opensanctions",
 	Title:     "OpenSanctions: sanctions lists, politically exposed persons and entities of interest (FollowTheMoney)",
 	Publisher: "OpenSanctions",
-	URL:       "https://www.opensanctions.org/docs/",
+	URL:       "https://www.opensanctions.org/docs/bulk/",
 }
 
 // Format is the FollowTheMoney importer.

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/conflictgraph/conflictgraph/domain"
 )
@@ -23,6 +24,14 @@ var (
 // "reported" is not a hedge: ACLED's notes say "fatalities were reported"
 // of what they state.
 func CertaintyOf(text string) domain.Certainty {
+	// Most records hold none of the words: a plain search for their
+	// stems rules them out before any regular expression runs.
+	lower := strings.ToLower(text)
+	if !strings.Contains(lower, "claim") && !strings.Contains(lower, "alleg") && !strings.Contains(lower, "accus") &&
+		!strings.Contains(lower, "reportedly") && !strings.Contains(lower, "suspected") && !strings.Contains(lower, "presum") &&
+		!strings.Contains(lower, "believed to") && !strings.Contains(lower, "unconfirmed") && !strings.Contains(lower, "unverified") {
+		return domain.CertaintyStated
+	}
 	switch {
 	case claimedWords.MatchString(text):
 		return domain.CertaintyClaimed

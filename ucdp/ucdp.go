@@ -163,7 +163,7 @@ func event(im *ingest.Importer, f ingest.Fields, id, key, violence string) (*dom
 	if name == "" {
 		name = f.Get("side_a") + " - " + f.Get("side_b")
 	}
-	if at := ingest.Join(", ", firstOf(f.Get("where_coordinates"), f.Get("adm_1"), f.Get("country")), date.String()); at != "" {
+	if at := firstOf(f.Get("where_coordinates"), f.Get("adm_1"), f.Get("country")); at != "" {
 		name += " (" + at + ")"
 	}
 	quote := firstOf(f.Get("source_headline"), f.Get("source_article"))
