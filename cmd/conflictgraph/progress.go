@@ -61,6 +61,11 @@ func (p *progress) update(count int, done int64) {
 		if p.bytes {
 			p.bar.Describe(fmt.Sprintf("%s: %d %s", p.label, count, p.unit))
 		}
+		// The file is read ahead of the records: the bar completes (and
+		// ends its line) only in finish.
+		if p.total > 0 && done >= p.total {
+			done = p.total - 1
+		}
 		_ = p.bar.Set64(done)
 		return
 	}
