@@ -9,8 +9,6 @@ package acled
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -39,31 +37,7 @@ var Required = []string{"event_id_cnty", "event_date", "event_type", "actor1", "
 
 // Read streams an ACLED CSV export into im, one row at a time.
 func Read(ctx context.Context, r io.Reader, im *ingest.Importer) error {
-	t, err := ingest.NewTable(r, Required...)
-	if err != nil {
-		return err
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		f, line, bad, err := t.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read line %d: %w", line, err)
-		}
-		if bad != "" {
-			if err := im.Reject(line, "", "the row "+bad); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := row(ctx, im, f, line); err != nil {
-			return err
-		}
-	}
+	return ingest.ReadTable(ctx, r, im, Required, func(f ingest.Fields, line int) error { return row(ctx, im, f, line) })
 }
 
 // row imports one row, or rejects it with the reason.

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -98,4 +99,36 @@ func (t *Table) Next() (f Fields, line int, bad string, err error) {
 		}
 	}
 	return Fields{t: t, rec: rec}, line, "", nil
+}
+
+// ReadTable streams the CSV table r into im: it checks the header for
+// the required columns, rejects the rows Next finds unusable, and calls row
+// with every other one, which must Add or Reject it. It stops at the end
+// of the file, when ctx ends, or on an error of row's or of the file's.
+func ReadTable(ctx context.Context, r io.Reader, im *Importer, required []string, row func(f Fields, line int) error) error {
+	t, err := NewTable(r, required...)
+	if err != nil {
+		return err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f, line, bad, err := t.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read line %d: %w", line, err)
+		}
+		if bad != "" {
+			if err := im.Reject(line, "", "the row "+bad); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := row(f, line); err != nil {
+			return err
+		}
+	}
 }

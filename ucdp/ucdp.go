@@ -9,7 +9,6 @@ package ucdp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -39,31 +38,7 @@ var Required = []string{"id", "type_of_violence", "side_a", "side_b", "country",
 
 // Read streams a GED CSV file into im, one row at a time.
 func Read(ctx context.Context, r io.Reader, im *ingest.Importer) error {
-	t, err := ingest.NewTable(r, Required...)
-	if err != nil {
-		return err
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		f, line, bad, err := t.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read line %d: %w", line, err)
-		}
-		if bad != "" {
-			if err := im.Reject(line, "", "the row "+bad); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := row(ctx, im, f, line); err != nil {
-			return err
-		}
-	}
+	return ingest.ReadTable(ctx, r, im, Required, func(f ingest.Fields, line int) error { return row(ctx, im, f, line) })
 }
 
 // Violence names UCDP's type_of_violence codes.
