@@ -2,7 +2,8 @@
 GO ?= go
 
 .PHONY: serve test test-embedded vet generate check fresh-clone neo4j neo4j-stop fuzz loadtest loadtest-neo4j \
-	loadtest-overload loadtest-cache loadtest-build web web-check venv screenshots bench-compare bench-scale
+	loadtest-overload loadtest-cache loadtest-build web web-check venv screenshots bench-compare bench-scale \
+	bench-import bench-import-neo4j
 
 ## serve: run the server on the embedded graph at http://localhost:8080/
 serve:
@@ -129,6 +130,33 @@ bench-compare:
 ## from hub starts. About a minute and 1.5 GB of memory.
 bench-scale:
 	$(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime 1x -timeout 20m ./embedded/
+## bench-import: import a generated ACLED export of BENCH_ROWS rows (one
+## million) into the embedded store, in memory and then on disk as
+## `import --data-dir` writes it, each test binary under GNU time
+## (/usr/bin/time -v: "Maximum resident set size" is the peak memory), then
+## the graph-query benchmarks on the grown graph. Not part of `make test`:
+## it takes minutes and gigabytes (docs/benchmarks.md has the numbers).
+BENCH_ROWS ?= 1000000
+bench-import:
+	mkdir -p $(BENCH_BIN)
+	$(GO) test -c -o $(BENCH_BIN)/embedded.test ./embedded/
+	$(GO) test -c -o $(BENCH_BIN)/boltdb.test ./boltdb/
+	cd embedded && CONFLICTGRAPH_BENCH_ROWS=$(BENCH_ROWS) /usr/bin/time -v $(BENCH_BIN)/embedded.test \
+	  -test.run '^$$' -test.bench 'ImportACLED$$' -test.benchtime 1x -test.timeout 60m -test.v
+	cd boltdb && CONFLICTGRAPH_BENCH_ROWS=$(BENCH_ROWS) /usr/bin/time -v $(BENCH_BIN)/boltdb.test \
+	  -test.run '^$$' -test.bench 'ImportACLED$$' -test.benchtime 1x -test.timeout 60m -test.v
+	cd embedded && CONFLICTGRAPH_BENCH_ROWS=$(BENCH_ROWS) $(BENCH_BIN)/embedded.test \
+	  -test.run '^$$' -test.bench 'ImportedGraphQueries' -test.benchtime 20x -test.timeout 60m
+
+## bench-import-neo4j: the same import into Neo4j (NEO4J_URI's, or one it
+## starts), 100,000 rows unless BENCH_ROWS_NEO4J says otherwise, then the
+## graph queries on the grown graph.
+BENCH_ROWS_NEO4J ?= 100000
+bench-import-neo4j:
+	scripts/neo4j run -- env CONFLICTGRAPH_BENCH_ROWS=$(BENCH_ROWS_NEO4J) $(GO) test -run '^$$' \
+	  -bench 'ImportACLED$$' -benchtime 1x -timeout 180m -v ./neo4jstore/
+	scripts/neo4j run -- env CONFLICTGRAPH_BENCH_ROWS=$(BENCH_ROWS_NEO4J) $(GO) test -run '^$$' \
+	  -bench 'ImportedGraphQueries' -benchtime 20x -timeout 180m ./neo4jstore/
 
 ## generate: regenerate the gqlgen code after editing schema.graphqls or gqlgen.yml
 generate:

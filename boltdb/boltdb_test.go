@@ -10,6 +10,7 @@ import (
 	"github.com/conflictgraph/conflictgraph/boltdb"
 	"github.com/conflictgraph/conflictgraph/domain"
 	"github.com/conflictgraph/conflictgraph/embedded"
+	"github.com/conflictgraph/conflictgraph/ingesttest"
 	"github.com/conflictgraph/conflictgraph/seed"
 	"github.com/conflictgraph/conflictgraph/storetest"
 )
@@ -141,3 +142,13 @@ func names(keys []*domain.APIKey) []string {
 }
 
 func domainNow() time.Time { return time.Now() }
+
+// TestImports runs the importers' suite on the embedded store kept on
+// disk, as `conflictgraph import --data-dir` writes it.
+func TestImports(t *testing.T) {
+	ingesttest.Run(t, func(t *testing.T) domain.Store {
+		st := open(t, t.TempDir())
+		t.Cleanup(func() { _ = st.Close(context.Background()) })
+		return st
+	})
+}

@@ -93,7 +93,7 @@ func ValidateKeyName(name string) error {
 	if name == "" {
 		return InvalidField("name", "required: the key's name, recorded as the actor of its changes")
 	}
-	if len(name) > MaxActorLength || !slugPattern.MatchString(name) {
+	if len(name) > MaxActorLength || !isSlugShape(name) {
 		return InvalidField("name", "key names are lower-case words joined by hyphens, at most %d bytes, got %q", MaxActorLength, name)
 	}
 	return nil

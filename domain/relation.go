@@ -12,6 +12,7 @@ const (
 	RelAffiliatedWith    RelationType = "AFFILIATED_WITH"
 	RelAlliedWith        RelationType = "ALLIED_WITH"
 	RelArmedFrom         RelationType = "ARMED_FROM"
+	RelAssociateOf       RelationType = "ASSOCIATE_OF"
 	RelAttacked          RelationType = "ATTACKED"
 	RelAuthorizedBy      RelationType = "AUTHORIZED_BY"
 	RelBanned            RelationType = "BANNED"
@@ -22,10 +23,12 @@ const (
 	RelDeployedTo        RelationType = "DEPLOYED_TO"
 	RelDesignated        RelationType = "DESIGNATED"
 	RelDetained          RelationType = "DETAINED"
+	RelDirectorOf        RelationType = "DIRECTOR_OF"
 	RelEnacted           RelationType = "ENACTED"
 	RelEnded             RelationType = "ENDED"
 	RelEstablished       RelationType = "ESTABLISHED"
 	RelExpelled          RelationType = "EXPELLED"
+	RelFamilyOf          RelationType = "FAMILY_OF"
 	RelFights            RelationType = "FIGHTS"
 	RelFormedFrom        RelationType = "FORMED_FROM"
 	RelFoundedBy         RelationType = "FOUNDED_BY"
@@ -39,12 +42,15 @@ const (
 	RelNegotiatedWith    RelationType = "NEGOTIATED_WITH"
 	RelOccurredIn        RelationType = "OCCURRED_IN"
 	RelOperatesIn        RelationType = "OPERATES_IN"
+	RelOwns              RelationType = "OWNS"
+	RelParticipatedIn    RelationType = "PARTICIPATED_IN"
 	RelPartOf            RelationType = "PART_OF"
 	RelPerpetrated       RelationType = "PERPETRATED"
 	RelPledged           RelationType = "PLEDGED"
 	RelProhibited        RelationType = "PROHIBITED"
 	RelProposed          RelationType = "PROPOSED"
 	RelRecruitedChildren RelationType = "RECRUITED_CHILDREN"
+	RelRepresents        RelationType = "REPRESENTS"
 	RelSanctioned        RelationType = "SANCTIONED"
 	RelSeizedPower       RelationType = "SEIZED_POWER"
 	RelSigned            RelationType = "SIGNED"
@@ -65,6 +71,7 @@ var RelationTypeDocs = map[RelationType]string{
 	RelAffiliatedWith:    "a group is an affiliate or branch of another (JNIM of al Qaeda)",
 	RelAlliedWith:        "two actors are allied or in a declared alliance",
 	RelArmedFrom:         "an armed actor drew arms or fighters from a country or its stockpiles: their origin, not a supplier",
+	RelAssociateOf:       "a person is a known associate of another (OpenSanctions' Associate)",
 	RelAttacked:          "an actor attacked another actor or a place",
 	RelAuthorizedBy:      "a program, mission or sanction rests on a law, order or resolution",
 	RelBanned:            "an authority banned or suspended an organization, party or outlet",
@@ -75,10 +82,12 @@ var RelationTypeDocs = map[RelationType]string{
 	RelDeployedTo:        "forces or a mission were deployed to a country (count: personnel)",
 	RelDesignated:        "a government designated a group (e.g. as a Foreign Terrorist Organization)",
 	RelDetained:          "an authority detained a person or an organization's staff",
+	RelDirectorOf:        "a person or body directs or sits on the board of an organization",
 	RelEnacted:           "a government or legislature enacted a law, order or constitution",
 	RelEnded:             "an actor ended a mission, program or agreement",
 	RelEstablished:       "an actor established a mission, program or body",
 	RelExpelled:          "an authority expelled an actor from its territory",
+	RelFamilyOf:          "a person is a relative of another (the kinship in the description)",
 	RelFights:            "two armed actors are in combat",
 	RelFormedFrom:        "a coalition or group was formed from another (merger, constituent)",
 	RelFoundedBy:         "a group or body was founded by a person or actor",
@@ -92,12 +101,15 @@ var RelationTypeDocs = map[RelationType]string{
 	RelNegotiatedWith:    "two actors negotiated",
 	RelOccurredIn:        "an event, coup or attack took place in a country",
 	RelOperatesIn:        "an actor is active in a country or region",
+	RelOwns:              "an actor owns an organization or a share of it (the share in the description)",
+	RelParticipatedIn:    "an actor took part in an event as one of its sides (a battle's, where the data names no perpetrator)",
 	RelPartOf:            "a unit or body is part of a larger one",
 	RelPerpetrated:       "an actor carried out an event, attack or coup",
 	RelPledged:           "a donor pledged assistance to a recipient (amount)",
 	RelProhibited:        "assistance to a recipient was prohibited (e.g. by the CSPA; amount)",
 	RelProposed:          "assistance to a recipient was proposed or requested (amount)",
 	RelRecruitedChildren: "an armed actor recruited or used child soldiers",
+	RelRepresents:        "an actor acts for another as its agent or representative",
 	RelSanctioned:        "an authority or sanction targets an actor",
 	RelSeizedPower:       "an actor seized power in a country or through a coup",
 	RelSigned:            "a party signed an agreement",

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -103,5 +104,36 @@ func TestValidateSource(t *testing.T) {
 		if (tt.field == "") != (len(probs) == 0) || (len(probs) > 0 && probs[0].Field != tt.field) {
 			t.Errorf("%+v: problems %v, want the first at %q", tt.s, probs, tt.field)
 		}
+	}
+}
+
+// TestSlugShapesMatchTheirPatterns holds the hand-written slug and
+// relationship-id checks to the regular expressions that define them, on
+// every string of up to four characters from letters of every case and
+// script, digits of two scripts, the separators and an invalid byte.
+func TestSlugShapesMatchTheirPatterns(t *testing.T) {
+	slug := regexp.MustCompile(`^[\p{Ll}\p{Lo}\p{Nd}]+(-[\p{Ll}\p{Lo}\p{Nd}]+)*$`)
+	relID := regexp.MustCompile(`^[\p{Ll}\p{Lo}\p{Nd}]+(-[\p{Ll}\p{Lo}\p{Nd}]+)*(\.[\p{Ll}\p{Lo}\p{Nd}]+(-[\p{Ll}\p{Lo}\p{Nd}]+)*)+$`)
+	alphabet := []string{"a", "z", "7", "A", "é", "É", "東", "٣", "ʼ", "-", ".", " ", "_", "\xff"}
+	var walk func(s string, n int)
+	checked := 0
+	walk = func(s string, n int) {
+		checked++
+		if got, want := domain.IsSlug(s), slug.MatchString(s); got != want {
+			t.Errorf("IsSlug(%q) = %v, the pattern says %v", s, got, want)
+		}
+		if got, want := domain.IsRelationshipID(s), relID.MatchString(s); got != want {
+			t.Errorf("IsRelationshipID(%q) = %v, the pattern says %v", s, got, want)
+		}
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(s+c, n-1)
+		}
+	}
+	walk("", 4)
+	if checked < 40000 {
+		t.Fatalf("checked %d strings", checked)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conflictgraph/conflictgraph/domain"
 	"github.com/conflictgraph/conflictgraph/embedded"
+	"github.com/conflictgraph/conflictgraph/ingesttest"
 	"github.com/conflictgraph/conflictgraph/storetest"
 )
 
@@ -35,4 +37,22 @@ func BenchmarkGraphQueries(b *testing.B) {
 //	go test -run '^$' -bench Writes -benchtime 2000x ./embedded/
 func BenchmarkWrites(b *testing.B) {
 	storetest.BenchWrites(b, embedded.New())
+}
+
+// BenchmarkImportACLED imports a generated ACLED export of 1,000,000 rows
+// (CONFLICTGRAPH_BENCH_ROWS to change it) into the in-memory store over the
+// seed graph. `make bench-import` runs it under /usr/bin/time -v for the
+// peak resident memory.
+//
+//	go test -run '^$' -bench 'ImportACLED$' -benchtime 1x -timeout 60m ./embedded/
+func BenchmarkImportACLED(b *testing.B) {
+	ingesttest.BenchImport(b, func(testing.TB) domain.Store { return embedded.New() }, ingesttest.BenchRows(1_000_000))
+}
+
+// BenchmarkImportedGraphQueries runs the graph-query benchmarks on the
+// seed graph grown by the same import.
+//
+//	go test -run '^$' -bench ImportedGraphQueries -benchtime 20x -timeout 60m ./embedded/
+func BenchmarkImportedGraphQueries(b *testing.B) {
+	ingesttest.BenchImportedQueries(b, func(testing.TB) domain.Store { return embedded.New() }, ingesttest.BenchRows(1_000_000))
 }

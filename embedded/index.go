@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/google/btree"
@@ -176,19 +177,24 @@ func (a *adjacencyEdit) commit() {
 
 func byID(a, b *domain.Relationship) int { return strings.Compare(a.ID, b.ID) }
 
-// mergeByID merges two lists sorted by id into a new one.
+// mergeByID merges b, sorted by id, into a, sorted by id. A hub's list
+// holds hundreds of thousands of relationships and every change set of an
+// import adds to it, so the merge never compares a's ids one by one: when
+// b's ids all follow a's (an import's ids mostly rise) b is appended to a
+// in place, which readers cannot see as they read only under the store's
+// read lock; otherwise each of b's places in a is found by binary search
+// and a is copied between them.
 func mergeByID(a, b []*domain.Relationship) []*domain.Relationship {
-	out := make([]*domain.Relationship, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if a[i].ID <= b[j].ID {
-			out = append(out, a[i])
-			i++
-		} else {
-			out = append(out, b[j])
-			j++
-		}
+	if len(a) == 0 || a[len(a)-1].ID <= b[0].ID {
+		return append(a, b...)
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	out := make([]*domain.Relationship, 0, len(a)+len(b))
+	i := 0
+	for _, r := range b {
+		at := i + sort.Search(len(a)-i, func(k int) bool { return a[i+k].ID > r.ID })
+		out = append(out, a[i:at]...)
+		out = append(out, r)
+		i = at
+	}
+	return append(out, a[i:]...)
 }

@@ -61,13 +61,18 @@ func codeKeys(f domain.FoldedNames, names []string) []string {
 	return out
 }
 
-// add indexes e's names.
+// add indexes e's names. The id is found whole only (domain.MatchRank
+// never matches it by prefix or by word), so only the exact map holds it:
+// an import of a million events would otherwise put each id's words in the
+// B-trees for nothing.
 func (n *nameIndex) add(e *domain.Entity) {
 	f := domain.FoldNames(e)
 	n.folded[e.ID] = f
 	names := nameKeys(f)
 	for _, k := range names {
 		n.exact[k] = append(n.exact[k], e.ID)
+	}
+	for _, k := range searchKeys(f) {
 		n.names.ReplaceOrInsert(keyed{k, e.ID})
 		for _, t := range domain.Tokens(k) {
 			n.tokens.ReplaceOrInsert(keyed{t, e.ID})
@@ -76,6 +81,14 @@ func (n *nameIndex) add(e *domain.Entity) {
 	for _, c := range codeKeys(f, names) {
 		n.exact[c] = append(n.exact[c], e.ID)
 	}
+}
+
+// searchKeys are the folded names and aliases an entity is found by
+// prefix and by word: its id is not among them.
+func searchKeys(f domain.FoldedNames) []string {
+	keys := append([]string{f.Name}, f.Aliases...)
+	slices.Sort(keys)
+	return slices.Compact(keys)
 }
 
 // remove forgets the names of the entity with id.
@@ -95,6 +108,8 @@ func (n *nameIndex) remove(id string) {
 	names := nameKeys(f)
 	for _, k := range names {
 		unexact(k)
+	}
+	for _, k := range searchKeys(f) {
 		n.names.Delete(keyed{k, id})
 		for _, t := range domain.Tokens(k) {
 			n.tokens.Delete(keyed{t, id})

@@ -4,6 +4,7 @@
 package embedded
 
 import (
+	"container/heap"
 	"context"
 	"fmt"
 	"slices"
@@ -339,7 +340,9 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		// Once the closer levels fill the limit, a farther entity could
 		// only be cut: it is enough to learn whether one exists.
 		full := len(seen) >= q.Limit
+		room := q.Limit - len(seen)
 		var next []string
+		var smallest *idHeap // once the level overflows: its room smallest ids
 		for _, id := range levels[d-1] {
 			for _, r := range x.adjacency[id] {
 				other := r.Other(id)
@@ -350,12 +353,31 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 					sub.Truncated = true
 					break
 				}
-				seen[other] = true
-				next = append(next, other)
+				switch {
+				case smallest == nil && len(next) < room:
+					seen[other] = true
+					next = append(next, other)
+				case smallest == nil:
+					// The level holds more than the limit leaves room
+					// for, so only its smallest ids are kept: held in a
+					// max-heap instead of gathering every id a hub of a
+					// million links reaches, then sorting them all.
+					smallest = newIDHeap(next)
+					sub.Truncated = true
+					fallthrough
+				default:
+					if other < smallest.max() {
+						delete(seen, smallest.replaceMax(other))
+						seen[other] = true
+					}
+				}
 			}
-			if sub.Truncated {
+			if full && sub.Truncated {
 				break
 			}
+		}
+		if smallest != nil {
+			next = smallest.ids
 		}
 		levels = append(levels, next)
 	}
@@ -401,4 +423,34 @@ func (s *Store) Close(context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.journal.Close()
+}
+
+// idHeap is a max-heap of ids: the smallest ids seen so far, the largest
+// of them on top.
+type idHeap struct{ ids []string }
+
+func newIDHeap(ids []string) *idHeap {
+	h := &idHeap{ids: ids}
+	heap.Init(h)
+	return h
+}
+
+func (h *idHeap) max() string { return h.ids[0] }
+
+// replaceMax puts id in the place of the largest id, which it returns.
+func (h *idHeap) replaceMax(id string) string {
+	old := h.ids[0]
+	h.ids[0] = id
+	heap.Fix(h, 0)
+	return old
+}
+
+func (h *idHeap) Len() int           { return len(h.ids) }
+func (h *idHeap) Less(i, j int) bool { return h.ids[i] > h.ids[j] }
+func (h *idHeap) Swap(i, j int)      { h.ids[i], h.ids[j] = h.ids[j], h.ids[i] }
+func (h *idHeap) Push(x any)         { h.ids = append(h.ids, x.(string)) }
+func (h *idHeap) Pop() any {
+	last := h.ids[len(h.ids)-1]
+	h.ids = h.ids[:len(h.ids)-1]
+	return last
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/conflictgraph/conflictgraph/domain"
 	"github.com/conflictgraph/conflictgraph/embedded"
+	"github.com/conflictgraph/conflictgraph/ingesttest"
 	"github.com/conflictgraph/conflictgraph/storetest"
 )
 
@@ -14,4 +15,8 @@ func TestConformance(t *testing.T) {
 
 func TestKeys(t *testing.T) {
 	storetest.RunKeys(t, func(t *testing.T) domain.KeyStore { return embedded.NewKeys() })
+}
+
+func TestImports(t *testing.T) {
+	ingesttest.Run(t, func(t *testing.T) domain.Store { return embedded.New() })
 }

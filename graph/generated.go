@@ -2563,6 +2563,8 @@ enum RelationType {
   ALLIED_WITH
   "An armed actor drew arms or fighters from a country or its stockpiles: their origin, not a supplier."
   ARMED_FROM
+  "A person is a known associate of another (OpenSanctions' Associate)."
+  ASSOCIATE_OF
   "An actor attacked another actor or a place."
   ATTACKED
   "A program, mission or sanction rests on a law, order or resolution."
@@ -2583,6 +2585,8 @@ enum RelationType {
   DESIGNATED
   "An authority detained a person or an organization's staff."
   DETAINED
+  "A person or body directs or sits on the board of an organization."
+  DIRECTOR_OF
   "A government or legislature enacted a law, order or constitution."
   ENACTED
   "An actor ended a mission, program or agreement."
@@ -2591,6 +2595,8 @@ enum RelationType {
   ESTABLISHED
   "An authority expelled an actor from its territory."
   EXPELLED
+  "A person is a relative of another (the kinship in the description)."
+  FAMILY_OF
   "Two armed actors are in combat."
   FIGHTS
   "A coalition or group was formed from another (merger, constituent)."
@@ -2617,6 +2623,10 @@ enum RelationType {
   OCCURRED_IN
   "An actor is active in a country or region."
   OPERATES_IN
+  "An actor owns an organization or a share of it (the share in the description)."
+  OWNS
+  "An actor took part in an event as one of its sides (a battle's, where the data names no perpetrator)."
+  PARTICIPATED_IN
   "A unit or body is part of a larger one."
   PART_OF
   "An actor carried out an event, attack or coup."
@@ -2629,6 +2639,8 @@ enum RelationType {
   PROPOSED
   "An armed actor recruited or used child soldiers."
   RECRUITED_CHILDREN
+  "An actor acts for another as its agent or representative."
+  REPRESENTS
   "An authority or sanction targets an actor."
   SANCTIONED
   "An actor seized power in a country or through a coup."

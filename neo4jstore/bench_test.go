@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/ingesttest"
 	"github.com/conflictgraph/conflictgraph/neo4jstore"
 	"github.com/conflictgraph/conflictgraph/neo4jtest"
 	"github.com/conflictgraph/conflictgraph/storetest"
@@ -44,4 +46,22 @@ func BenchmarkGraphQueries(b *testing.B) {
 //	scripts/neo4j run -- go test -run '^$' -bench Writes -benchtime 500x ./neo4jstore/
 func BenchmarkWrites(b *testing.B) {
 	storetest.BenchWrites(b, emptied(b))
+}
+
+// BenchmarkImportACLED imports a generated ACLED export into Neo4j over
+// the seed graph: change sets of up to 10,000 elements, each one
+// transaction of batched UNWIND statements. 100,000 rows by default
+// (CONFLICTGRAPH_BENCH_ROWS=1000000 for the million-row run).
+//
+//	scripts/neo4j run -- go test -run '^$' -bench 'ImportACLED$' -benchtime 1x -timeout 120m ./neo4jstore/
+func BenchmarkImportACLED(b *testing.B) {
+	ingesttest.BenchImport(b, func(testing.TB) domain.Store { return emptied(b) }, ingesttest.BenchRows(100_000))
+}
+
+// BenchmarkImportedGraphQueries runs the graph-query benchmarks on Neo4j
+// over the seed graph grown by the same import.
+//
+//	scripts/neo4j run -- go test -run '^$' -bench ImportedGraphQueries -benchtime 20x -timeout 120m ./neo4jstore/
+func BenchmarkImportedGraphQueries(b *testing.B) {
+	ingesttest.BenchImportedQueries(b, func(testing.TB) domain.Store { return emptied(b) }, ingesttest.BenchRows(100_000))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/conflictgraph/conflictgraph/domain"
+	"github.com/conflictgraph/conflictgraph/ingesttest"
 	"github.com/conflictgraph/conflictgraph/neo4jstore"
 	"github.com/conflictgraph/conflictgraph/neo4jtest"
 	"github.com/conflictgraph/conflictgraph/seed"
@@ -64,6 +65,13 @@ func reset(tb testing.TB, st *neo4jstore.Store, uri string) {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, fresh)
+}
+
+// TestImports runs the importers' suite on Neo4j: the same fixture files
+// must give the same graph as on the embedded store (the suite's golden
+// files), with every write a batched change set.
+func TestImports(t *testing.T) {
+	ingesttest.Run(t, fresh)
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {

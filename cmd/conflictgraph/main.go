@@ -7,6 +7,7 @@
 //	conflictgraph seed [--reset] [--neo4j-uri URI]
 //	conflictgraph migrate [--neo4j-uri URI]
 //	conflictgraph keys add --name NAME --role ROLE [--data-dir DIR | --backend neo4j]
+//	conflictgraph import acled|ucdp|ftm [--map FILE] [--data-dir DIR | --backend neo4j] FILE
 //	conflictgraph version
 //
 // Every command and subcommand takes -h or --help, which prints its usage on
@@ -29,13 +30,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := runIO(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "conflictgraph:", err)
 		os.Exit(exitCode(err))
 	}
@@ -72,6 +74,7 @@ Usage:
   conflictgraph seed [flags]           load the seed graph into Neo4j (idempotent)
   conflictgraph migrate [flags]        apply Neo4j constraints and indexes (idempotent)
   conflictgraph keys add|list|revoke   manage the API keys that authorise writes
+  conflictgraph import acled|ucdp|ftm  import ACLED, UCDP GED or FollowTheMoney data
   conflictgraph version                print the version, commit and Go release it was built from
   conflictgraph help [command]         print this, or a command's usage
 
@@ -82,7 +85,12 @@ Every command takes -h or --help for its flags ("conflictgraph serve -h").
 // drive it. Help goes to stdout and returns nil; a command-line mistake
 // prints the usage on stderr and returns a usageError.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	err := dispatch(ctx, args, getenv, stdout, stderr)
+	return runIO(ctx, args, getenv, strings.NewReader(""), stdout, stderr)
+}
+
+// runIO is run with standard input too, which `import FORMAT -` reads.
+func runIO(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, getenv, stdin, stdout, stderr)
 	var help helpRequested
 	if errors.As(err, &help) {
 		_, err = io.WriteString(stdout, help.usage)
@@ -95,7 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return err
 }
 
-func dispatch(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usageError{msg: "no command given", usage: usage}
 	}
@@ -106,17 +114,19 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		if len(args) > 1 && args[1] == "validate" {
 			return validateSeed(args[2:], stdout)
 		}
-		return loadSeed(ctx, args[1:], getenv, stdout)
+		return loadSeed(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], getenv, stdout)
 	case "keys":
 		return keysCommand(ctx, args[1:], getenv, stdout)
+	case "import":
+		return importCommand(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		return version(args[1:], stdout)
 	case "help":
 		if len(args) > 1 {
 			// "help seed validate" is "seed validate --help".
-			return dispatch(ctx, append(args[1:len(args):len(args)], "--help"), getenv, stdout, stderr)
+			return dispatch(ctx, append(args[1:len(args):len(args)], "--help"), getenv, stdin, stdout, stderr)
 		}
 		return helpRequested{usage}
 	case "-h", "--help", "-help":

@@ -82,7 +82,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 // (domain.LoadGraph), as one change set by the actor "seed": the graph is
 // revision 1, written whole or not at all. Running it again changes nothing
 // and records no revision.
-func loadSeed(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func loadSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var n neo4jFlags
 	fs := newFlags("seed", "seed [--reset] [flags]\n       conflictgraph seed validate [--data DIR] [--docs DIR]",
 		"Load the seed graph built into the binary into Neo4j as one change set (revision 1), merging\n"+
@@ -116,10 +116,11 @@ func loadSeed(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	total := len(s.Graph.Sources) + len(s.Graph.Entities) + len(s.Graph.Relationships)
+	bar := newProgress(stderr, "seed", "elements", int64(total), false)
 	rev, err := domain.LoadGraph(ctx, st, s.Graph, domain.LoadOptions{Actor: "seed", Reason: "the seed graph",
-		Progress: func(done, total int) {
-			fmt.Fprintf(stdout, "%-40s %6d/%d\n", "sources, entities and relationships", done, total)
-		}})
+		Progress: func(done, total int) { bar.update(done, int64(done)) }})
+	bar.finish()
 	if err != nil {
 		return err
 	}

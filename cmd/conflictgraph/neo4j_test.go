@@ -274,19 +274,25 @@ func TestSeedAndMigrateCommands(t *testing.T) {
 }
 
 // TestSeedIsIdempotent seeds a database twice: the first run writes the
-// seed graph as revision 1, the second changes nothing and records no
-// revision, and the history holds the seed's one change.
+// seed graph as revision 1, showing its progress on stderr, the second
+// changes nothing and records no revision, and the history holds the
+// seed's one change. An import before the seed is refused; after it, an
+// import twice changes the graph once (importIntoNeo4j).
 func TestSeedIsIdempotent(t *testing.T) {
 	t.Parallel() // its own server: seeding must not race the shared one's tests
 	neo := neo4jtest.Start(t)
 	vars := map[string]string{"NEO4J_URI": neo.URI}
+	importNeedsSeed(t, neo.URI)
 	for i, want := range []string{"revision 1,", "unchanged at revision 1,"} {
-		var out bytes.Buffer
-		if err := run(context.Background(), []string{"seed"}, env(vars), &out, io.Discard); err != nil {
+		var out, progress bytes.Buffer
+		if err := run(context.Background(), []string{"seed"}, env(vars), &out, &progress); err != nil {
 			t.Fatalf("seed %d: %v\n%s", i+1, err, out.String())
 		}
 		if !strings.Contains(out.String(), "seeded "+neo.URI) || !strings.Contains(out.String(), want) {
 			t.Errorf("seed %d output, want %q:\n%s", i+1, want, out.String())
+		}
+		if !strings.Contains(progress.String(), "seed: ") {
+			t.Errorf("seed %d showed no progress on stderr: %q", i+1, progress.String())
 		}
 	}
 	st, err := neo4jstore.New(neo4jstore.Config{URI: neo.URI})
@@ -301,4 +307,5 @@ func TestSeedIsIdempotent(t *testing.T) {
 	if page.Revision != 1 || len(page.Changes) != 1 || page.Changes[0].Actor != "seed" {
 		t.Errorf("after seeding twice: revision %d, %d changes", page.Revision, len(page.Changes))
 	}
+	importIntoNeo4j(t, neo.URI)
 }

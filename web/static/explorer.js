@@ -29,10 +29,10 @@ const kindStyle = {
 // Relationship types by what they mean for a reader, one colour each.
 const typeGroups = [
   { name: "aid", color: "#2e8b57", types: ["FUNDED", "WAIVED", "DENIED", "PROHIBITED", "PLEDGED", "PROPOSED"] },
-  { name: "violence", color: "#c0392b", types: ["FIGHTS", "ATTACKED", "PERPETRATED", "TARGETED", "DETAINED", "EXPELLED", "RECRUITED_CHILDREN", "SEIZED_POWER"] },
+  { name: "violence", color: "#c0392b", types: ["FIGHTS", "ATTACKED", "PERPETRATED", "PARTICIPATED_IN", "TARGETED", "DETAINED", "EXPELLED", "RECRUITED_CHILDREN", "SEIZED_POWER"] },
   { name: "support", color: "#2c6fbb", types: ["SUPPORTS", "ALLIED_WITH", "COOPERATES_WITH", "TRAINED", "DEPLOYED_TO", "NEGOTIATED_WITH", "MEDIATED", "SIGNED"] },
   { name: "legal", color: "#8e44ad", types: ["SANCTIONED", "DESIGNATED", "LISTED_UNDER", "AUTHORIZED_BY", "ENACTED", "BANNED", "SUSPENDED_FROM"] },
-  { name: "structure", color: "#7a7f87", types: ["MEMBER_OF", "PART_OF", "LED_BY", "FORMED_FROM", "FOUNDED_BY", "SPLINTER_OF", "AFFILIATED_WITH", "SUCCEEDED_BY", "ADMINISTERED_BY", "IMPLEMENTED_BY", "ESTABLISHED", "ENDED", "WITHDREW_FROM"] },
+  { name: "structure", color: "#7a7f87", types: ["MEMBER_OF", "PART_OF", "LED_BY", "FORMED_FROM", "FOUNDED_BY", "SPLINTER_OF", "AFFILIATED_WITH", "SUCCEEDED_BY", "ADMINISTERED_BY", "IMPLEMENTED_BY", "ESTABLISHED", "ENDED", "WITHDREW_FROM", "DIRECTOR_OF", "OWNS", "REPRESENTS", "FAMILY_OF", "ASSOCIATE_OF"] },
 ];
 const placeColor = "#a0522d"; // OPERATES_IN, BASED_IN, OCCURRED_IN, CONTROLS and any other
 
