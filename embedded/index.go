@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/google/btree"
 
@@ -26,6 +27,7 @@ type index struct {
 	ents      []*domain.Entity                // by slot
 	keys      []uint64                        // by slot: idKey of the entity's id
 	adj       [][]edge                        // by slot: its relationships sorted by id; a self-loop once
+	near      map[int32]*atomic.Pointer[[]edge] // hubs' lists by the other end's id (byOther)
 	rels      map[string]*domain.Relationship // live relationships
 	retracted map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
 	sourceIDs *btree.BTreeG[string]
@@ -86,6 +88,51 @@ func (x *index) entitiesOf(ids []string) []*domain.Entity {
 	return out
 }
 
+// hubList is the list length from which an entity is a hub: walks that
+// want its neighbours in id order read them from byOther.
+var hubList = 256
+
+// byOther returns slot i's relationships ordered by the other end's id when
+// i is a hub, nil otherwise. The order is built on the first read after a
+// change to the list, by whichever reader comes first (readers share the
+// index under the store's read lock, so it is published atomically), and
+// forgotten by the next change.
+func (x *index) byOther(i int32) []edge {
+	p := x.near[i]
+	if p == nil {
+		return nil
+	}
+	if l := p.Load(); l != nil {
+		return *l
+	}
+	l := slices.Clone(x.adj[i])
+	slices.SortFunc(l, func(a, b edge) int {
+		switch {
+		case a.other == b.other:
+			return 0
+		case x.idLess(a.other, b.other):
+			return -1
+		}
+		return 1
+	})
+	p.Store(&l)
+	return l
+}
+
+// forgetOrder drops slot i's order by the other end after its list changed
+// (under the write lock).
+func (x *index) forgetOrder(i int32) {
+	if len(x.adj[i]) < hubList {
+		delete(x.near, i)
+		return
+	}
+	if p := x.near[i]; p != nil {
+		p.Store(nil)
+	} else {
+		x.near[i] = new(atomic.Pointer[[]edge])
+	}
+}
+
 // adjacency is the adjacency list of the entity with id (nil for none).
 func (x *index) adjacency(id string) []edge {
 	if i, ok := x.slots[id]; ok {
@@ -105,6 +152,7 @@ func newIndex() *index {
 	return &index{
 		sources:   map[string]*domain.Source{},
 		slots:     map[string]int32{},
+		near:      map[int32]*atomic.Pointer[[]edge]{},
 		rels:      map[string]*domain.Relationship{},
 		retracted: map[string]*domain.Relationship{},
 		sourceIDs: newIDTree(),
@@ -251,6 +299,7 @@ func (a *adjacencyEdit) commit() {
 			list = nil
 		}
 		a.x.adj[i] = list
+		a.x.forgetOrder(i)
 	}
 }
 

@@ -4,9 +4,11 @@
 package embedded
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -350,7 +352,14 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		var next []int32
 		var smallest *slotHeap // once the level overflows: its room smallest ids
 		for _, u := range levels[d-1] {
-			for _, e := range x.adj[u] {
+			// A hub's neighbours in id order: once the level overflows,
+			// the first that does not make the cut ends the list.
+			list, inIDOrder := x.adj[u], false
+			if l := x.byOther(u); l != nil {
+				list, inIDOrder = l, true
+			}
+		list:
+			for _, e := range list {
 				other := e.other
 				if seen.has(other) || !m.match(e) {
 					continue
@@ -376,6 +385,8 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 					if x.idLess(other, smallest.max()) {
 						seen.unset(smallest.replaceMax(other))
 						seen.set(other, int32(d))
+					} else if inIDOrder {
+						break list
 					}
 				}
 			}
@@ -403,49 +414,73 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 }
 
 // linksAmong returns, sorted by id, every relationship passing m between
-// two of the entities with ids. Each is found once, in the list of the end
-// with fewer relationships (ties: the smaller slot), so the list of the
-// biggest hub among them is never read, and a smaller hub's only once.
+// two of the entities with ids. Each is found once, from the end with the
+// shorter list (ties: the smaller slot): a short list is read whole, a
+// hub's is searched (byOther) for the few longer-listed entities, so no
+// hub's list is read whole.
 func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
-	kept := newVisits(len(x.ents))
-	defer kept.done()
-	slots := make([]int32, len(ids))
+	order := make([]int32, len(ids))
 	for i, id := range ids {
-		slots[i] = x.slots[id]
-		kept.set(slots[i], 0)
+		order[i] = x.slots[id]
 	}
-	before := func(a, b int32) bool { // a's list is read for the links of a and b
-		if la, lb := len(x.adj[a]), len(x.adj[b]); la != lb {
-			return la < lb
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := cmp.Compare(len(x.adj[a]), len(x.adj[b])); c != 0 {
+			return c
 		}
-		return a < b
+		return cmp.Compare(a, b)
+	})
+	rank := newVisits(len(x.ents)) // each kept entity's place in order
+	defer rank.done()
+	for i, u := range order {
+		rank.set(u, int32(i))
 	}
-	biggest := int32(-1)
-	for _, u := range slots {
-		if biggest < 0 || before(biggest, u) {
-			biggest = u
-		}
-	}
-	var out []*domain.Relationship
-	for _, u := range slots {
-		if u == biggest {
-			// Its links to the others are in their lists; a self-loop
-			// is in its own only.
-			for _, e := range x.adj[u] {
-				if e.other == u && m.match(e) {
-					out = append(out, e.r)
+	var out []idRel
+	for i, u := range order {
+		// Searching the list once for each later entity, or reading it
+		// whole: whichever reads less.
+		bigger := len(order) - i - 1
+		if near := x.byOther(u); near != nil && bigger*bits.Len(uint(len(near))) < len(near) {
+			for _, w := range append(order[i+1:len(order):len(order)], u) {
+				at, _ := slices.BinarySearchFunc(near, w, func(e edge, w int32) int {
+					switch {
+					case e.other == w:
+						return 0
+					case x.idLess(e.other, w):
+						return -1
+					}
+					return 1
+				})
+				for ; at < len(near) && near[at].other == w; at++ {
+					if m.match(near[at]) {
+						out = append(out, idRel{near[at].r.ID, near[at].r})
+					}
 				}
 			}
 			continue
 		}
 		for _, e := range x.adj[u] {
-			if o := e.other; kept.has(o) && (o == u || before(u, o)) && m.match(e) {
-				out = append(out, e.r)
+			if r, ok := rank.get(e.other); ok && r >= int32(i) && m.match(e) {
+				out = append(out, idRel{e.r.ID, e.r})
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b *domain.Relationship) int { return strings.Compare(a.ID, b.ID) })
-	return out
+	// Sorted with the ids beside the pointers: a comparison reads two
+	// strings, not two relationships first.
+	slices.SortFunc(out, func(a, b idRel) int { return strings.Compare(a.id, b.id) })
+	if len(out) == 0 {
+		return nil
+	}
+	rels := make([]*domain.Relationship, len(out))
+	for i, ir := range out {
+		rels[i] = ir.r
+	}
+	return rels
+}
+
+// idRel is a relationship with its id at hand, for sorting.
+type idRel struct {
+	id string
+	r  *domain.Relationship
 }
 
 // Snapshot implements domain.Store.
