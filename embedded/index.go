@@ -23,13 +23,13 @@ import (
 // breadth-first step over a hub's hundred thousand links hashes no string.
 type index struct {
 	sources   map[string]*domain.Source
-	slots     map[string]int32                // entity id -> slot
-	ents      []*domain.Entity                // by slot
-	keys      []uint64                        // by slot: idKey of the entity's id
-	adj       [][]edge                        // by slot: its relationships sorted by id; a self-loop once
+	slots     map[string]int32                  // entity id -> slot
+	ents      []*domain.Entity                  // by slot
+	keys      []uint64                          // by slot: idKey of the entity's id
+	adj       [][]edge                          // by slot: its relationships sorted by id; a self-loop once
 	near      map[int32]*atomic.Pointer[[]edge] // hubs' lists by the other end's id (byOther)
-	rels      map[string]*domain.Relationship // live relationships
-	retracted map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
+	rels      map[string]*domain.Relationship   // live relationships
+	retracted map[string]*domain.Relationship   // taken back: only RelationshipsByIDs sees them
 	sourceIDs *btree.BTreeG[string]
 	entityIDs *btree.BTreeG[string]
 	relIDs    *btree.BTreeG[string]                       // live relationships
