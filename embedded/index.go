@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/google/btree"
 
@@ -14,17 +15,130 @@ import (
 // in place under the store's write lock, one change at a time, so readers
 // (under the read lock) see a change whole or not at all. Values it holds
 // are never modified: a change replaces them.
+//
+// Each entity has a slot, a dense number given when it first arrives and
+// kept for the life of the store (entities are never removed): walks of the
+// graph mark what they reached in arrays indexed by slot (visits)
+// and follow adjacency lists that name the other end by slot, so a
+// breadth-first step over a hub's hundred thousand links hashes no string.
 type index struct {
 	sources   map[string]*domain.Source
-	entities  map[string]*domain.Entity
-	rels      map[string]*domain.Relationship // live relationships
-	retracted map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
+	slots     map[string]int32                  // entity id -> slot
+	ents      []*domain.Entity                  // by slot
+	keys      []uint64                          // by slot: idKey of the entity's id
+	adj       [][]edge                          // by slot: its relationships sorted by id; a self-loop once
+	near      map[int32]*atomic.Pointer[[]edge] // hubs' lists by the other end's id (byOther)
+	rels      map[string]*domain.Relationship   // live relationships
+	retracted map[string]*domain.Relationship   // taken back: only RelationshipsByIDs sees them
 	sourceIDs *btree.BTreeG[string]
 	entityIDs *btree.BTreeG[string]
 	relIDs    *btree.BTreeG[string]                       // live relationships
 	byKind    map[domain.EntityKind]*btree.BTreeG[string] // entity ids per kind
-	adjacency map[string][]*domain.Relationship           // per entity, sorted by id; a self-loop once
 	names     *nameIndex
+}
+
+// edge is one relationship in an entity's adjacency list.
+type edge struct {
+	r     *domain.Relationship
+	other int32 // the slot at the other end; the entity's own for a self-loop
+	ends  uint8 // which ends of r the entity is: endFrom, endTo or both
+}
+
+const (
+	endFrom uint8 = 1 << iota
+	endTo
+)
+
+// idKey is an id's first eight bytes, big-endian and zero-padded: keys
+// order as their ids do wherever they differ, so most comparisons by id
+// read an array instead of two strings (idLess).
+func idKey(id string) uint64 {
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(id) {
+			k |= uint64(id[i])
+		}
+	}
+	return k
+}
+
+// idLess orders two slots by their entities' ids.
+func (x *index) idLess(a, b int32) bool {
+	if ka, kb := x.keys[a], x.keys[b]; ka != kb {
+		return ka < kb
+	}
+	return x.ents[a].ID < x.ents[b].ID
+}
+
+// entity is the entity with id, or nil.
+func (x *index) entity(id string) *domain.Entity {
+	if i, ok := x.slots[id]; ok {
+		return x.ents[i]
+	}
+	return nil
+}
+
+// entitiesOf looks ids up, nil where none has the id.
+func (x *index) entitiesOf(ids []string) []*domain.Entity {
+	out := make([]*domain.Entity, len(ids))
+	for i, id := range ids {
+		out[i] = x.entity(id)
+	}
+	return out
+}
+
+// hubList is the list length from which an entity is a hub: walks that
+// want its neighbours in id order read them from byOther.
+var hubList = 256
+
+// byOther returns slot i's relationships ordered by the other end's id when
+// i is a hub, nil otherwise. The order is built on the first read after a
+// change to the list, by whichever reader comes first (readers share the
+// index under the store's read lock, so it is published atomically), and
+// forgotten by the next change.
+func (x *index) byOther(i int32) []edge {
+	p := x.near[i]
+	if p == nil {
+		return nil
+	}
+	if l := p.Load(); l != nil {
+		return *l
+	}
+	l := slices.Clone(x.adj[i])
+	slices.SortFunc(l, func(a, b edge) int {
+		switch {
+		case a.other == b.other:
+			return 0
+		case x.idLess(a.other, b.other):
+			return -1
+		}
+		return 1
+	})
+	p.Store(&l)
+	return l
+}
+
+// forgetOrder drops slot i's order by the other end after its list changed
+// (under the write lock).
+func (x *index) forgetOrder(i int32) {
+	if len(x.adj[i]) < hubList {
+		delete(x.near, i)
+		return
+	}
+	if p := x.near[i]; p != nil {
+		p.Store(nil)
+	} else {
+		x.near[i] = new(atomic.Pointer[[]edge])
+	}
+}
+
+// adjacency is the adjacency list of the entity with id (nil for none).
+func (x *index) adjacency(id string) []edge {
+	if i, ok := x.slots[id]; ok {
+		return x.adj[i]
+	}
+	return nil
 }
 
 // btreeDegree suits string keys: wide nodes, few levels.
@@ -37,14 +151,14 @@ func newIDTree() *btree.BTreeG[string] {
 func newIndex() *index {
 	return &index{
 		sources:   map[string]*domain.Source{},
-		entities:  map[string]*domain.Entity{},
+		slots:     map[string]int32{},
+		near:      map[int32]*atomic.Pointer[[]edge]{},
 		rels:      map[string]*domain.Relationship{},
 		retracted: map[string]*domain.Relationship{},
 		sourceIDs: newIDTree(),
 		entityIDs: newIDTree(),
 		relIDs:    newIDTree(),
 		byKind:    map[domain.EntityKind]*btree.BTreeG[string]{},
-		adjacency: map[string][]*domain.Relationship{},
 		names:     newNameIndex(),
 	}
 }
@@ -95,13 +209,21 @@ func (x *index) apply(ch *domain.Change) {
 }
 
 func (x *index) putEntity(e *domain.Entity) {
-	if old := x.entities[e.ID]; old != nil {
+	i, ok := x.slots[e.ID]
+	if ok {
+		old := x.ents[i]
 		if old.Kind != e.Kind {
 			x.byKind[old.Kind].Delete(e.ID)
 		}
 		x.names.remove(e.ID)
+		x.ents[i] = e
+	} else {
+		i = int32(len(x.ents))
+		x.slots[e.ID] = i
+		x.ents = append(x.ents, e)
+		x.keys = append(x.keys, idKey(e.ID))
+		x.adj = append(x.adj, nil)
 	}
-	x.entities[e.ID] = e
 	x.entityIDs.ReplaceOrInsert(e.ID)
 	kind := x.byKind[e.Kind]
 	if kind == nil {
@@ -117,83 +239,89 @@ func (x *index) putEntity(e *domain.Entity) {
 // times is sorted once, not a thousand times.
 type adjacencyEdit struct {
 	x       *index
-	removed map[string]map[string]bool // entity id -> relationship ids leaving its list
-	added   map[string][]*domain.Relationship
+	removed map[int32]map[string]bool // slot -> relationship ids leaving its list
+	added   map[int32][]edge
 }
 
 func newAdjacencyEdit(x *index) *adjacencyEdit {
-	return &adjacencyEdit{x: x, removed: map[string]map[string]bool{}, added: map[string][]*domain.Relationship{}}
+	return &adjacencyEdit{x: x, removed: map[int32]map[string]bool{}, added: map[int32][]edge{}}
 }
 
-func (a *adjacencyEdit) ends(r *domain.Relationship) []string {
-	if r.FromID == r.ToID {
-		return []string{r.FromID}
+// edges are r's entries in its ends' lists, with the slots they go in.
+// Domain.Plan admits a relationship only between entities the graph holds,
+// and a change's entities are indexed before its relationships.
+func (a *adjacencyEdit) edges(r *domain.Relationship) (slots [2]int32, edges [2]edge, n int) {
+	from, to := a.x.slots[r.FromID], a.x.slots[r.ToID]
+	if from == to {
+		return [2]int32{from}, [2]edge{{r: r, other: from, ends: endFrom | endTo}}, 1
 	}
-	return []string{r.FromID, r.ToID}
+	return [2]int32{from, to}, [2]edge{{r: r, other: to, ends: endFrom}, {r: r, other: from, ends: endTo}}, 2
 }
 
 func (a *adjacencyEdit) remove(r *domain.Relationship) {
-	for _, id := range a.ends(r) {
-		if a.removed[id] == nil {
-			a.removed[id] = map[string]bool{}
+	slots, _, n := a.edges(r)
+	for _, i := range slots[:n] {
+		if a.removed[i] == nil {
+			a.removed[i] = map[string]bool{}
 		}
-		a.removed[id][r.ID] = true
+		a.removed[i][r.ID] = true
 		// A relationship added earlier in the same change and now
 		// replaced leaves the pending additions too.
-		a.added[id] = slices.DeleteFunc(a.added[id], func(x *domain.Relationship) bool { return x.ID == r.ID })
+		a.added[i] = slices.DeleteFunc(a.added[i], func(e edge) bool { return e.r.ID == r.ID })
 	}
 }
 
 func (a *adjacencyEdit) add(r *domain.Relationship) {
-	for _, id := range a.ends(r) {
-		a.added[id] = append(a.added[id], r)
+	slots, edges, n := a.edges(r)
+	for k, i := range slots[:n] {
+		a.added[i] = append(a.added[i], edges[k])
 	}
 }
 
 func (a *adjacencyEdit) commit() {
-	touched := map[string]bool{}
-	for id := range a.removed {
-		touched[id] = true
+	touched := map[int32]bool{}
+	for i := range a.removed {
+		touched[i] = true
 	}
-	for id := range a.added {
-		touched[id] = true
+	for i := range a.added {
+		touched[i] = true
 	}
-	for id := range touched {
-		list := a.x.adjacency[id]
-		if gone := a.removed[id]; len(gone) > 0 {
-			list = slices.DeleteFunc(slices.Clone(list), func(r *domain.Relationship) bool { return gone[r.ID] })
+	for i := range touched {
+		list := a.x.adj[i]
+		if gone := a.removed[i]; len(gone) > 0 {
+			list = slices.DeleteFunc(slices.Clone(list), func(e edge) bool { return gone[e.r.ID] })
 		}
-		if add := a.added[id]; len(add) > 0 {
+		if add := a.added[i]; len(add) > 0 {
 			slices.SortFunc(add, byID)
 			list = mergeByID(list, add)
 		}
 		if len(list) == 0 {
-			delete(a.x.adjacency, id)
-		} else {
-			a.x.adjacency[id] = list
+			list = nil
 		}
+		a.x.adj[i] = list
+		a.x.forgetOrder(i)
 	}
 }
 
-func byID(a, b *domain.Relationship) int { return strings.Compare(a.ID, b.ID) }
+func byID(a, b edge) int { return strings.Compare(a.r.ID, b.r.ID) }
 
-// mergeByID merges b, sorted by id, into a, sorted by id. A hub's list
-// holds hundreds of thousands of relationships and every change set of an
-// import adds to it, so the merge never compares a's ids one by one: when
-// b's ids all follow a's (an import's ids mostly rise) b is appended to a
-// in place, which readers cannot see as they read only under the store's
-// read lock; otherwise each of b's places in a is found by binary search
-// and a is copied between them.
-func mergeByID(a, b []*domain.Relationship) []*domain.Relationship {
-	if len(a) == 0 || a[len(a)-1].ID <= b[0].ID {
+// mergeByID merges b, sorted by relationship id, into a, sorted the same
+// way. A hub's list holds hundreds of thousands of relationships and every
+// change set of an import adds to it, so the merge never compares a's ids
+// one by one: when b's ids all follow a's (an import's ids mostly rise) b
+// is appended to a in place, which readers cannot see as they read only
+// under the store's read lock; otherwise each of b's places in a is found
+// by binary search and a is copied between them.
+func mergeByID(a, b []edge) []edge {
+	if len(a) == 0 || a[len(a)-1].r.ID <= b[0].r.ID {
 		return append(a, b...)
 	}
-	out := make([]*domain.Relationship, 0, len(a)+len(b))
+	out := make([]edge, 0, len(a)+len(b))
 	i := 0
-	for _, r := range b {
-		at := i + sort.Search(len(a)-i, func(k int) bool { return a[i+k].ID > r.ID })
+	for _, e := range b {
+		at := i + sort.Search(len(a)-i, func(k int) bool { return a[i+k].r.ID > e.r.ID })
 		out = append(out, a[i:at]...)
-		out = append(out, r)
+		out = append(out, e)
 		i = at
 	}
 	return append(out, a[i:]...)

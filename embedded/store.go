@@ -4,9 +4,11 @@
 package embedded
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -90,7 +92,7 @@ func (s *Store) Apply(ctx context.Context, cs *domain.ChangeSet) (*domain.Change
 type writeView struct{ x *index }
 
 func (v writeView) EntitiesByIDs(_ context.Context, ids []string) ([]*domain.Entity, error) {
-	return lookup(v.x.entities, ids), nil
+	return v.x.entitiesOf(ids), nil
 }
 
 func (v writeView) RelationshipsByIDs(_ context.Context, ids []string) ([]*domain.Relationship, error) {
@@ -153,7 +155,7 @@ func (s *Store) EntitiesByIDs(ctx context.Context, ids []string) ([]*domain.Enti
 		return nil, err
 	}
 	defer done()
-	return lookup(x.entities, ids), nil
+	return x.entitiesOf(ids), nil
 }
 
 // RelationshipsByIDs implements domain.Store.
@@ -221,7 +223,7 @@ func (s *Store) Entities(ctx context.Context, f domain.EntityFilter) (*domain.En
 		page = page[:min(len(page), f.First+1)]
 	}
 	out := &domain.EntityPage{Total: total, HasNext: len(page) > f.First}
-	out.Entities = lookup(x.entities, page[:min(len(page), f.First)])
+	out.Entities = x.entitiesOf(page[:min(len(page), f.First)])
 	return out, nil
 }
 
@@ -244,17 +246,18 @@ func (s *Store) RelationshipsOf(ctx context.Context, ids []string, f domain.Rela
 
 // relationshipPage is one page of id's relationships passing f.
 func (x *index) relationshipPage(id string, f domain.RelationshipFilter) *domain.RelationshipPage {
-	page := &domain.RelationshipPage{Relationships: make([]*domain.Relationship, 0, min(f.First, len(x.adjacency[id])))}
-	for _, r := range x.adjacency[id] {
-		if !f.Match(r, id) {
+	adj, m := x.adjacency(id), newMatcher(f)
+	page := &domain.RelationshipPage{Relationships: make([]*domain.Relationship, 0, min(f.First, len(adj)))}
+	for _, e := range adj {
+		if !m.match(e) {
 			continue
 		}
 		page.Total++
-		if f.After != "" && r.ID <= f.After {
+		if f.After != "" && e.r.ID <= f.After {
 			continue
 		}
 		if len(page.Relationships) < f.First {
-			page.Relationships = append(page.Relationships, r)
+			page.Relationships = append(page.Relationships, e.r)
 		} else {
 			page.HasNext = true
 		}
@@ -275,7 +278,7 @@ func (s *Store) ReadEntity(ctx context.Context, q domain.EntityRead) (*domain.En
 		return nil, err
 	}
 	defer done()
-	v := &domain.EntityView{Entity: x.entities[q.ID]}
+	v := &domain.EntityView{Entity: x.entity(q.ID)}
 	if v.Entity == nil {
 		return v, nil
 	}
@@ -289,7 +292,7 @@ func (s *Store) ReadEntity(ctx context.Context, q domain.EntityRead) (*domain.En
 		for _, r := range rels {
 			if o := r.Other(q.ID); !seen[o] {
 				seen[o] = true
-				v.Ends = append(v.Ends, x.entities[o])
+				v.Ends = append(v.Ends, x.entity(o))
 			}
 		}
 	}
@@ -311,7 +314,7 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 	defer done()
 	folded := domain.Fold(q.Text)
 	candidates := x.names.candidates(folded)
-	return domain.RankFolded(lookup(x.entities, candidates), x.names.foldedNames, folded, q.Kinds, q.First), nil
+	return domain.RankFolded(x.entitiesOf(candidates), x.names.foldedNames, folded, q.Kinds, q.First), nil
 }
 
 // Neighborhood implements domain.Store: a breadth-first walk from q.ID that
@@ -327,11 +330,16 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		return nil, err
 	}
 	defer done()
-	if x.entities[q.ID] == nil {
+	start, ok := x.slots[q.ID]
+	if !ok {
 		return nil, domain.NotFoundf("no entity has id %q", q.ID)
 	}
-	seen := map[string]bool{q.ID: true}
-	levels := [][]string{{q.ID}}
+	m := newMatcher(q.Filter)
+	seen := newVisits(len(x.ents))
+	defer seen.done()
+	seen.set(start, 0)
+	reached := 1
+	levels := [][]int32{{start}}
 	sub := &domain.Subgraph{}
 	for d := 1; d <= q.Depth && len(levels[d-1]) > 0 && !sub.Truncated; d++ {
 		if err := ctx.Err(); err != nil {
@@ -339,14 +347,21 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		}
 		// Once the closer levels fill the limit, a farther entity could
 		// only be cut: it is enough to learn whether one exists.
-		full := len(seen) >= q.Limit
-		room := q.Limit - len(seen)
-		var next []string
-		var smallest *idHeap // once the level overflows: its room smallest ids
-		for _, id := range levels[d-1] {
-			for _, r := range x.adjacency[id] {
-				other := r.Other(id)
-				if seen[other] || !q.Filter.Match(r, id) {
+		full := reached >= q.Limit
+		room := q.Limit - reached
+		var next []int32
+		var smallest *slotHeap // once the level overflows: its room smallest ids
+		for _, u := range levels[d-1] {
+			// A hub's neighbours in id order: once the level overflows,
+			// the first that does not make the cut ends the list.
+			list, inIDOrder := x.adj[u], false
+			if l := x.byOther(u); l != nil {
+				list, inIDOrder = l, true
+			}
+		list:
+			for _, e := range list {
+				other := e.other
+				if seen.has(other) || !m.match(e) {
 					continue
 				}
 				if full {
@@ -355,20 +370,23 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 				}
 				switch {
 				case smallest == nil && len(next) < room:
-					seen[other] = true
+					seen.set(other, int32(d))
+					reached++
 					next = append(next, other)
 				case smallest == nil:
 					// The level holds more than the limit leaves room
 					// for, so only its smallest ids are kept: held in a
 					// max-heap instead of gathering every id a hub of a
 					// million links reaches, then sorting them all.
-					smallest = newIDHeap(next)
+					smallest = newSlotHeap(x, next)
 					sub.Truncated = true
 					fallthrough
 				default:
-					if other < smallest.max() {
-						delete(seen, smallest.replaceMax(other))
-						seen[other] = true
+					if x.idLess(other, smallest.max()) {
+						seen.unset(smallest.replaceMax(other))
+						seen.set(other, int32(d))
+					} else if inIDOrder {
+						break list
 					}
 				}
 			}
@@ -377,28 +395,92 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 			}
 		}
 		if smallest != nil {
-			next = smallest.ids
+			next = smallest.slots
 		}
 		levels = append(levels, next)
 	}
-	ids, cut := domain.KeepClosest(levels, q.Limit)
-	sub.Truncated = sub.Truncated || cut
-	kept := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		kept[id] = true
+	byID := make([][]string, len(levels))
+	for d, level := range levels {
+		byID[d] = make([]string, len(level))
+		for i, u := range level {
+			byID[d][i] = x.ents[u].ID
+		}
 	}
-	sub.Entities = lookup(x.entities, ids)
-	typeOK := domain.RelationshipFilter{Types: q.Filter.Types, AsOf: q.Filter.AsOf}
-	for _, id := range ids {
-		for _, r := range x.adjacency[id] {
-			// Each relationship once: from the endpoint it leaves.
-			if r.FromID == id && kept[r.ToID] && typeOK.Match(r, id) {
-				sub.Relationships = append(sub.Relationships, r)
+	ids, cut := domain.KeepClosest(byID, q.Limit)
+	sub.Truncated = sub.Truncated || cut
+	sub.Entities = x.entitiesOf(ids)
+	sub.Relationships = x.linksAmong(ids, newMatcher(domain.RelationshipFilter{Types: q.Filter.Types, AsOf: q.Filter.AsOf}))
+	return sub, nil
+}
+
+// linksAmong returns, sorted by id, every relationship passing m between
+// two of the entities with ids. Each is found once, from the end with the
+// shorter list (ties: the smaller slot): a short list is read whole, a
+// hub's is searched (byOther) for the few longer-listed entities, so no
+// hub's list is read whole.
+func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
+	order := make([]int32, len(ids))
+	for i, id := range ids {
+		order[i] = x.slots[id]
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := cmp.Compare(len(x.adj[a]), len(x.adj[b])); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	rank := newVisits(len(x.ents)) // each kept entity's place in order
+	defer rank.done()
+	for i, u := range order {
+		rank.set(u, int32(i))
+	}
+	var out []idRel
+	for i, u := range order {
+		// Searching the list once for each later entity, or reading it
+		// whole: whichever reads less.
+		bigger := len(order) - i - 1
+		if near := x.byOther(u); near != nil && bigger*bits.Len(uint(len(near))) < len(near) {
+			for _, w := range append(order[i+1:len(order):len(order)], u) {
+				at, _ := slices.BinarySearchFunc(near, w, func(e edge, w int32) int {
+					switch {
+					case e.other == w:
+						return 0
+					case x.idLess(e.other, w):
+						return -1
+					}
+					return 1
+				})
+				for ; at < len(near) && near[at].other == w; at++ {
+					if m.match(near[at]) {
+						out = append(out, idRel{near[at].r.ID, near[at].r})
+					}
+				}
+			}
+			continue
+		}
+		for _, e := range x.adj[u] {
+			if r, ok := rank.get(e.other); ok && r >= int32(i) && m.match(e) {
+				out = append(out, idRel{e.r.ID, e.r})
 			}
 		}
 	}
-	slices.SortFunc(sub.Relationships, func(a, b *domain.Relationship) int { return strings.Compare(a.ID, b.ID) })
-	return sub, nil
+	// Sorted with the ids beside the pointers: a comparison reads two
+	// strings, not two relationships first.
+	slices.SortFunc(out, func(a, b idRel) int { return strings.Compare(a.id, b.id) })
+	if len(out) == 0 {
+		return nil
+	}
+	rels := make([]*domain.Relationship, len(out))
+	for i, ir := range out {
+		rels[i] = ir.r
+	}
+	return rels
+}
+
+// idRel is a relationship with its id at hand, for sorting.
+type idRel struct {
+	id string
+	r  *domain.Relationship
 }
 
 // Snapshot implements domain.Store.
@@ -410,7 +492,7 @@ func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
 	defer done()
 	return &domain.Graph{
 		Sources:       lookup(x.sources, keysAfter(x.sourceIDs, "", -1)),
-		Entities:      lookup(x.entities, keysAfter(x.entityIDs, "", -1)),
+		Entities:      x.entitiesOf(keysAfter(x.entityIDs, "", -1)),
 		Relationships: lookup(x.rels, keysAfter(x.relIDs, "", -1)),
 	}, nil
 }
@@ -425,32 +507,35 @@ func (s *Store) Close(context.Context) error {
 	return s.journal.Close()
 }
 
-// idHeap is a max-heap of ids: the smallest ids seen so far, the largest
-// of them on top.
-type idHeap struct{ ids []string }
+// slotHeap is a max-heap of slots by id: the smallest ids seen so far,
+// the largest of them on top.
+type slotHeap struct {
+	x     *index
+	slots []int32
+}
 
-func newIDHeap(ids []string) *idHeap {
-	h := &idHeap{ids: ids}
+func newSlotHeap(x *index, slots []int32) *slotHeap {
+	h := &slotHeap{x: x, slots: slots}
 	heap.Init(h)
 	return h
 }
 
-func (h *idHeap) max() string { return h.ids[0] }
+func (h *slotHeap) max() int32 { return h.slots[0] }
 
-// replaceMax puts id in the place of the largest id, which it returns.
-func (h *idHeap) replaceMax(id string) string {
-	old := h.ids[0]
-	h.ids[0] = id
+// replaceMax puts i in the place of the largest, which it returns.
+func (h *slotHeap) replaceMax(i int32) int32 {
+	old := h.slots[0]
+	h.slots[0] = i
 	heap.Fix(h, 0)
 	return old
 }
 
-func (h *idHeap) Len() int           { return len(h.ids) }
-func (h *idHeap) Less(i, j int) bool { return h.ids[i] > h.ids[j] }
-func (h *idHeap) Swap(i, j int)      { h.ids[i], h.ids[j] = h.ids[j], h.ids[i] }
-func (h *idHeap) Push(x any)         { h.ids = append(h.ids, x.(string)) }
-func (h *idHeap) Pop() any {
-	last := h.ids[len(h.ids)-1]
-	h.ids = h.ids[:len(h.ids)-1]
+func (h *slotHeap) Len() int           { return len(h.slots) }
+func (h *slotHeap) Less(i, j int) bool { return h.x.idLess(h.slots[j], h.slots[i]) }
+func (h *slotHeap) Swap(i, j int)      { h.slots[i], h.slots[j] = h.slots[j], h.slots[i] }
+func (h *slotHeap) Push(v any)         { h.slots = append(h.slots, v.(int32)) }
+func (h *slotHeap) Pop() any {
+	last := h.slots[len(h.slots)-1]
+	h.slots = h.slots[:len(h.slots)-1]
 	return last
 }
