@@ -248,7 +248,7 @@ func newAdjacencyEdit(x *index) *adjacencyEdit {
 }
 
 // edges are r's entries in its ends' lists, with the slots they go in.
-// Domain.Plan admits a relationship only between entities the graph holds,
+// domain.Plan admits a relationship only between entities the graph holds,
 // and a change's entities are indexed before its relationships.
 func (a *adjacencyEdit) edges(r *domain.Relationship) (slots [2]int32, edges [2]edge, n int) {
 	from, to := a.x.slots[r.FromID], a.x.slots[r.ToID]
