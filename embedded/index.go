@@ -71,6 +71,17 @@ func (x *index) idLess(a, b int32) bool {
 	return x.ents[a].ID < x.ents[b].ID
 }
 
+// compareIDs orders two slots by their entities' ids, as cmp.Compare does.
+func (x *index) compareIDs(a, b int32) int {
+	switch {
+	case a == b:
+		return 0
+	case x.idLess(a, b):
+		return -1
+	}
+	return 1
+}
+
 // entity is the entity with id, or nil.
 func (x *index) entity(id string) *domain.Entity {
 	if i, ok := x.slots[id]; ok {
@@ -106,15 +117,7 @@ func (x *index) byOther(i int32) []edge {
 		return *l
 	}
 	l := slices.Clone(x.adj[i])
-	slices.SortFunc(l, func(a, b edge) int {
-		switch {
-		case a.other == b.other:
-			return 0
-		case x.idLess(a.other, b.other):
-			return -1
-		}
-		return 1
-	})
+	slices.SortFunc(l, func(a, b edge) int { return x.compareIDs(a.other, b.other) })
 	p.Store(&l)
 	return l
 }

@@ -155,7 +155,7 @@ func (p *pathSearch) grow(b, other *ball) (touched bool, err error) {
 // shortestPaths walks the paths of the shortest length. Within the
 // forward ball an entity is on one when the walk reaches it at its
 // distance from the start and it leads to the level where the balls touch
-// (onShortest marks those); beyond, when its distance to the target is
+// (good marks those); beyond, when its distance to the target is
 // what is left of the length.
 func (p *pathSearch) shortestPaths(length int) error {
 	fwd, back := p.fwd, p.back

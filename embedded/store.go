@@ -440,16 +440,9 @@ func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
 		// whole: whichever reads less.
 		bigger := len(order) - i - 1
 		if near := x.byOther(u); near != nil && bigger*bits.Len(uint(len(near))) < len(near) {
-			for _, w := range append(order[i+1:len(order):len(order)], u) {
-				at, _ := slices.BinarySearchFunc(near, w, func(e edge, w int32) int {
-					switch {
-					case e.other == w:
-						return 0
-					case x.idLess(e.other, w):
-						return -1
-					}
-					return 1
-				})
+			// From u itself (its self-loops) on.
+			for _, w := range order[i:] {
+				at, _ := slices.BinarySearchFunc(near, w, func(e edge, w int32) int { return x.compareIDs(e.other, w) })
 				for ; at < len(near) && near[at].other == w; at++ {
 					if m.match(near[at]) {
 						out = append(out, idRel{near[at].r.ID, near[at].r})
