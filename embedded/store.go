@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -107,8 +106,8 @@ func (v writeView) SourcesByIDs(_ context.Context, ids []string) ([]*domain.Sour
 func (x *index) relationships(ids []string) []*domain.Relationship {
 	out := make([]*domain.Relationship, len(ids))
 	for i, id := range ids {
-		if r := x.rels[id]; r != nil {
-			out[i] = r
+		if s, ok := x.relSlots[id]; ok {
+			out[i] = x.relationship(s)
 		} else {
 			out[i] = x.retracted[id]
 		}
@@ -246,18 +245,18 @@ func (s *Store) RelationshipsOf(ctx context.Context, ids []string, f domain.Rela
 
 // relationshipPage is one page of id's relationships passing f.
 func (x *index) relationshipPage(id string, f domain.RelationshipFilter) *domain.RelationshipPage {
-	adj, m := x.adjacency(id), newMatcher(f)
+	adj, m := x.adjacency(id), newMatcher(x, f)
 	page := &domain.RelationshipPage{Relationships: make([]*domain.Relationship, 0, min(f.First, len(adj)))}
 	for _, e := range adj {
 		if !m.match(e) {
 			continue
 		}
 		page.Total++
-		if f.After != "" && e.r.ID <= f.After {
+		if f.After != "" && x.recs[e.rel].id <= f.After {
 			continue
 		}
 		if len(page.Relationships) < f.First {
-			page.Relationships = append(page.Relationships, e.r)
+			page.Relationships = append(page.Relationships, x.relationship(e.rel))
 		} else {
 			page.HasNext = true
 		}
@@ -334,7 +333,7 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 	if !ok {
 		return nil, domain.NotFoundf("no entity has id %q", q.ID)
 	}
-	m := newMatcher(q.Filter)
+	m := newMatcher(x, q.Filter)
 	seen := newVisits(len(x.ents))
 	defer seen.done()
 	seen.set(start, 0)
@@ -409,7 +408,7 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 	ids, cut := domain.KeepClosest(byID, q.Limit)
 	sub.Truncated = sub.Truncated || cut
 	sub.Entities = x.entitiesOf(ids)
-	sub.Relationships = x.linksAmong(ids, newMatcher(domain.RelationshipFilter{Types: q.Filter.Types, AsOf: q.Filter.AsOf}))
+	sub.Relationships = x.linksAmong(ids, newMatcher(x, domain.RelationshipFilter{Types: q.Filter.Types, AsOf: q.Filter.AsOf}))
 	return sub, nil
 }
 
@@ -434,7 +433,7 @@ func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
 	for i, u := range order {
 		rank.set(u, int32(i))
 	}
-	var out []idRel
+	var out []int32 // record slots
 	for i, u := range order {
 		// Searching the list once for each later entity, or reading it
 		// whole: whichever reads less.
@@ -445,7 +444,7 @@ func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
 				at, _ := slices.BinarySearchFunc(near, w, func(e edge, w int32) int { return x.compareIDs(e.other, w) })
 				for ; at < len(near) && near[at].other == w; at++ {
 					if m.match(near[at]) {
-						out = append(out, idRel{near[at].r.ID, near[at].r})
+						out = append(out, near[at].rel)
 					}
 				}
 			}
@@ -453,27 +452,26 @@ func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
 		}
 		for _, e := range x.adj[u] {
 			if r, ok := rank.get(e.other); ok && r >= int32(i) && m.match(e) {
-				out = append(out, idRel{e.r.ID, e.r})
+				out = append(out, e.rel)
 			}
 		}
 	}
-	// Sorted with the ids beside the pointers: a comparison reads two
-	// strings, not two relationships first.
-	slices.SortFunc(out, func(a, b idRel) int { return strings.Compare(a.id, b.id) })
 	if len(out) == 0 {
 		return nil
 	}
-	rels := make([]*domain.Relationship, len(out))
-	for i, ir := range out {
-		rels[i] = ir.r
-	}
-	return rels
+	sortByID(x, out)
+	return x.relationshipsAt(out)
 }
 
-// idRel is a relationship with its id at hand, for sorting.
-type idRel struct {
-	id string
-	r  *domain.Relationship
+// sortByID sorts record slots by their relationships' ids. Slots are given
+// in the order relationships arrive, which is mostly their ids' order (an
+// import's, a generated graph's), so the slots are sorted as numbers first
+// and the ids compared only when that order is not theirs.
+func sortByID(x *index, slots []int32) {
+	slices.Sort(slots)
+	if !slices.IsSortedFunc(slots, x.compareRecs) {
+		slices.SortFunc(slots, x.compareRecs)
+	}
 }
 
 // Snapshot implements domain.Store.
@@ -486,8 +484,18 @@ func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
 	return &domain.Graph{
 		Sources:       lookup(x.sources, keysAfter(x.sourceIDs, "", -1)),
 		Entities:      x.entitiesOf(keysAfter(x.entityIDs, "", -1)),
-		Relationships: lookup(x.rels, keysAfter(x.relIDs, "", -1)),
+		Relationships: x.relationshipsAt(x.liveRecs()),
 	}, nil
+}
+
+// liveRecs are the record slots of the live relationships, by id.
+func (x *index) liveRecs() []int32 {
+	out := make([]int32, 0, len(x.relSlots))
+	for _, i := range x.relSlots {
+		out = append(out, i)
+	}
+	sortByID(x, out)
+	return out
 }
 
 // Ping implements domain.Store; memory is always reachable.

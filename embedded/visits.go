@@ -56,17 +56,24 @@ func (v *visits) set(i, n int32) { v.stamp[i], v.val[i] = v.gen, n }
 func (v *visits) unset(i int32) { v.stamp[i] = v.gen - 1 }
 
 // matcher is domain.RelationshipFilter.Match for adjacency entries: the
-// direction is read from the entry, and the relationship itself only when
-// the filter has a type or date condition.
+// direction is read from the entry, and the relationship's record only
+// when the filter has a type or date condition.
 type matcher struct {
-	ends  uint8 // the end the entity must be: endFrom, endTo, or either
-	types []domain.RelationType
+	x     *index
+	ends  uint8    // the end the entity must be: endFrom, endTo, or either
+	types []uint16 // the filter's types by their numbers in x.types
+	typed bool     // the filter names types (none of which the graph may hold)
 	asOf  domain.PartialDate
 	plain bool // no type or date condition
 }
 
-func newMatcher(f domain.RelationshipFilter) matcher {
-	m := matcher{ends: endFrom | endTo, types: f.Types, asOf: f.AsOf, plain: len(f.Types) == 0 && f.AsOf.IsZero()}
+func newMatcher(x *index, f domain.RelationshipFilter) matcher {
+	m := matcher{x: x, ends: endFrom | endTo, typed: len(f.Types) > 0, asOf: f.AsOf, plain: len(f.Types) == 0 && f.AsOf.IsZero()}
+	for _, t := range f.Types {
+		if n, ok := x.types.numbers[string(t)]; ok {
+			m.types = append(m.types, n)
+		}
+	}
 	switch f.Direction {
 	case domain.DirectionOut:
 		m.ends = endFrom
@@ -80,5 +87,8 @@ func (m matcher) match(e edge) bool {
 	if e.ends&m.ends == 0 {
 		return false
 	}
-	return m.plain || (len(m.types) == 0 || slices.Contains(m.types, e.r.Type)) && e.r.HoldsAt(m.asOf)
+	if m.plain {
+		return true
+	}
+	return (!m.typed || slices.Contains(m.types, m.x.recs[e.rel].typ)) && m.x.holdsAt(e.rel, m.asOf)
 }

@@ -1,0 +1,138 @@
+package embedded
+
+import (
+	"strings"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+)
+
+// rec is a live relationship as the index holds it: its ends as slots, its
+// type and certainty as small numbers, its dates packed, and the fields
+// most relationships leave empty in a side record. It is a third of a
+// domain.Relationship, and the adjacency lists that name it by number hold
+// no pointer for the collector to follow. Reads build the
+// domain.Relationship they return from it (relationship).
+type rec struct {
+	id                 string
+	citations          []domain.Citation
+	extra              *recExtra // nil when the relationship has none of its fields
+	from, to           int32     // slots
+	validFrom, validTo packedDate
+	typ                uint16 // index in index.types
+	certainty          uint8  // index in index.certainties
+}
+
+// recExtra holds a relationship's rarely set fields.
+type recExtra struct {
+	amount      *domain.Money
+	count       *int
+	description string
+	attribution string
+	// dates a packedDate cannot hold, kept whole (never for a date
+	// domain.ParsePartialDate accepts)
+	validFrom, validTo *domain.PartialDate
+}
+
+// packedDate is a PartialDate in 32 bits: year, month and day in 14, 4 and
+// 5 of them, 0 for an unknown date.
+type packedDate uint32
+
+// pack returns d packed, and false for a date outside what it can hold.
+func pack(d domain.PartialDate) (packedDate, bool) {
+	if d.Year < 0 || d.Year >= 1<<14 || d.Month < 0 || d.Month > 15 || d.Day < 0 || d.Day > 31 {
+		return 0, false
+	}
+	return packedDate(d.Year<<9 | d.Month<<5 | d.Day), true
+}
+
+func (p packedDate) unpack() domain.PartialDate {
+	return domain.PartialDate{Year: int(p >> 9), Month: int(p>>5) & 15, Day: int(p) & 31}
+}
+
+// record compacts r, whose ends are at slots from and to.
+func (x *index) record(r *domain.Relationship, from, to int32) rec {
+	out := rec{id: r.ID, citations: r.Citations, from: from, to: to,
+		typ: x.types.number(string(r.Type)), certainty: uint8(x.certainties.number(string(r.Certainty)))}
+	var ok bool
+	var extra recExtra
+	if out.validFrom, ok = pack(r.ValidFrom); !ok {
+		extra.validFrom = &r.ValidFrom
+	}
+	if out.validTo, ok = pack(r.ValidTo); !ok {
+		extra.validTo = &r.ValidTo
+	}
+	extra.amount, extra.count, extra.description, extra.attribution = r.Amount, r.Count, r.Description, r.Attribution
+	if extra != (recExtra{}) {
+		out.extra = &extra
+	}
+	return out
+}
+
+// relationship builds the domain value of the record at slot i.
+func (x *index) relationship(i int32) *domain.Relationship {
+	c := &x.recs[i]
+	r := &domain.Relationship{ID: c.id, FromID: x.ents[c.from].ID, ToID: x.ents[c.to].ID,
+		Type: domain.RelationType(x.types.strings[c.typ]), Certainty: domain.Certainty(x.certainties.strings[c.certainty]),
+		ValidFrom: c.validFrom.unpack(), ValidTo: c.validTo.unpack(), Citations: c.citations}
+	if e := c.extra; e != nil {
+		r.Amount, r.Count, r.Description, r.Attribution = e.amount, e.count, e.description, e.attribution
+		if e.validFrom != nil {
+			r.ValidFrom = *e.validFrom
+		}
+		if e.validTo != nil {
+			r.ValidTo = *e.validTo
+		}
+	}
+	return r
+}
+
+// relationshipsAt builds the domain values of the records at slots.
+func (x *index) relationshipsAt(slots []int32) []*domain.Relationship {
+	out := make([]*domain.Relationship, len(slots))
+	for i, s := range slots {
+		out[i] = x.relationship(s)
+	}
+	return out
+}
+
+// holdsAt is domain.Relationship.HoldsAt for the record at slot i.
+func (x *index) holdsAt(i int32, d domain.PartialDate) bool {
+	if d.IsZero() {
+		return true
+	}
+	c := &x.recs[i]
+	from, to := c.validFrom.unpack(), c.validTo.unpack()
+	if e := c.extra; e != nil && (e.validFrom != nil || e.validTo != nil) {
+		r := x.relationship(i)
+		from, to = r.ValidFrom, r.ValidTo
+	}
+	return domain.HoldsAt(from, to, d)
+}
+
+// compareRecs orders two record slots by their relationships' ids.
+func (x *index) compareRecs(a, b int32) int {
+	if a == b {
+		return 0
+	}
+	return strings.Compare(x.recs[a].id, x.recs[b].id)
+}
+
+// interner numbers the few distinct strings of a field (relationship
+// types, certainties) so a record holds a number in their place.
+type interner struct {
+	strings []string
+	numbers map[string]uint16
+}
+
+func newInterner() *interner { return &interner{numbers: map[string]uint16{}} }
+
+// number is s's number, given on first sight.
+func (in *interner) number(s string) uint16 {
+	n, ok := in.numbers[s]
+	if !ok {
+		n = uint16(len(in.strings))
+		in.numbers[s] = n
+		in.strings = append(in.strings, s)
+	}
+	return n
+}
