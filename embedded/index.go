@@ -231,7 +231,7 @@ func (x *index) putEntity(e *domain.Entity) {
 		if old.Kind != e.Kind {
 			x.byKind[old.Kind].Delete(e.ID)
 		}
-		x.names.remove(e.ID)
+		x.names.remove(i)
 		x.ents[i] = e
 	} else {
 		i = int32(len(x.ents))
@@ -247,7 +247,7 @@ func (x *index) putEntity(e *domain.Entity) {
 		x.byKind[e.Kind] = kind
 	}
 	kind.ReplaceOrInsert(e.ID)
-	x.names.add(e)
+	x.names.add(i, e)
 }
 
 // adjacencyEdit gathers one change's edits to the adjacency lists and

@@ -312,8 +312,19 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 	}
 	defer done()
 	folded := domain.Fold(q.Text)
-	candidates := x.names.candidates(folded)
-	return domain.RankFolded(x.entitiesOf(candidates), x.names.foldedNames, folded, q.Kinds, q.First), nil
+	seen := newVisits(len(x.ents))
+	defer seen.done()
+	candidates := x.names.candidates(folded, seen)
+	found := make([]*domain.Entity, len(candidates))
+	for i, slot := range candidates {
+		found[i] = x.ents[slot]
+	}
+	return domain.RankFolded(found, x.foldedNames, folded, q.Kinds, q.First), nil
+}
+
+// foldedNames gives an indexed entity's folded names, for domain.RankFolded.
+func (x *index) foldedNames(e *domain.Entity) domain.FoldedNames {
+	return x.names.folded[x.slots[e.ID]]
 }
 
 // Neighborhood implements domain.Store: a breadth-first walk from q.ID that
