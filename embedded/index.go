@@ -28,7 +28,7 @@ type index struct {
 	adj       [][]edge                          // by slot: its relationships sorted by id; a self-loop once
 	near      map[int32]*atomic.Pointer[[]edge] // hubs' lists by the other end's id (byOther)
 	recs      []rec                             // live relationships by record slot; a retracted one's is empty
-	relSlots  map[string]int32                  // live relationship id -> record slot
+	relSlots  *recTable                         // live relationship id -> record slot
 	retracted map[string]*domain.Relationship   // taken back: only RelationshipsByIDs sees them
 	types     *interner                         // relationship types numbered for recs
 	// certainties numbered for recs
@@ -158,7 +158,7 @@ func newIndex() *index {
 		sources:     map[string]*domain.Source{},
 		slots:       map[string]int32{},
 		near:        map[int32]*atomic.Pointer[[]edge]{},
-		relSlots:    map[string]int32{},
+		relSlots:    newRecTable(),
 		retracted:   map[string]*domain.Relationship{},
 		types:       newInterner(),
 		certainties: newInterner(),
@@ -198,13 +198,13 @@ func (x *index) apply(ch *domain.Change) {
 	adj := newAdjacencyEdit(x)
 	for _, rc := range ch.Relationships {
 		r := rc.After
-		i, live := x.relSlots[r.ID]
+		i, live := x.relSlots.find(x.recs, r.ID)
 		if live {
 			adj.remove(i) // from the lists of the ends it had
 		}
 		if r.Retraction != nil {
 			if live {
-				delete(x.relSlots, r.ID)
+				x.relSlots.remove(x.recs, r.ID)
 				x.recs[i] = rec{}
 			}
 			x.retracted[r.ID] = r
@@ -216,8 +216,8 @@ func (x *index) apply(ch *domain.Change) {
 			x.recs[i] = c
 		} else {
 			i = int32(len(x.recs))
-			x.relSlots[r.ID] = i
 			x.recs = append(x.recs, c)
+			x.relSlots.insert(x.recs, i)
 		}
 		adj.add(i)
 	}

@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"hash/maphash"
 	"strings"
 
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -135,4 +136,121 @@ func (in *interner) number(s string) uint16 {
 		in.strings = append(in.strings, s)
 	}
 	return n
+}
+
+// recTable finds a live relationship's record slot by its id. It is an
+// open-addressing hash table of record slots, the ids read from the records
+// themselves: 5 to 11 bytes a relationship where a map from id to slot
+// takes about 40, its keys' headers included.
+type recTable struct {
+	seed  maphash.Seed
+	cells []int32 // a record slot, or emptyCell or deletedCell
+	used  int     // cells not empty: live ones and deleted ones
+	live  int
+}
+
+const (
+	emptyCell   int32 = -1
+	deletedCell int32 = -2
+)
+
+func newRecTable() *recTable {
+	t := &recTable{seed: maphash.MakeSeed()}
+	t.cells = emptyCells(64)
+	return t
+}
+
+func emptyCells(n int) []int32 {
+	cells := make([]int32, n)
+	for i := range cells {
+		cells[i] = emptyCell
+	}
+	return cells
+}
+
+// probe returns the cell holding id's slot, or the cell where it would go
+// (the first deleted one passed, else the empty one that ends the probe),
+// and whether id was found.
+func (t *recTable) probe(recs []rec, id string) (int, bool) {
+	mask := len(t.cells) - 1
+	free := -1
+	for i := int(maphash.String(t.seed, id)) & mask; ; i = (i + 1) & mask {
+		switch c := t.cells[i]; {
+		case c == emptyCell:
+			if free < 0 {
+				free = i
+			}
+			return free, false
+		case c == deletedCell:
+			if free < 0 {
+				free = i
+			}
+		case recs[c].id == id:
+			return i, true
+		}
+	}
+}
+
+// find returns the record slot of the live relationship with id.
+func (t *recTable) find(recs []rec, id string) (int32, bool) {
+	i, ok := t.probe(recs, id)
+	if !ok {
+		return 0, false
+	}
+	return t.cells[i], true
+}
+
+// insert adds record slot s, whose id the table does not hold.
+func (t *recTable) insert(recs []rec, s int32) {
+	if (t.used+1)*4 > len(t.cells)*3 {
+		t.rehash(recs)
+	}
+	i, _ := t.probe(recs, recs[s].id)
+	if t.cells[i] == emptyCell {
+		t.used++
+	}
+	t.cells[i] = s
+	t.live++
+}
+
+// remove drops id, before its record is cleared.
+func (t *recTable) remove(recs []rec, id string) {
+	if i, ok := t.probe(recs, id); ok {
+		t.cells[i] = deletedCell
+		t.live--
+	}
+}
+
+// rehash rebuilds the table, without its deleted cells, at twice the live
+// count or more.
+func (t *recTable) rehash(recs []rec) {
+	n := 64
+	for n*3 < (t.live+1)*2*4 {
+		n *= 2
+	}
+	old := t.cells
+	t.cells, t.used = emptyCells(n), 0
+	mask := n - 1
+	for _, s := range old {
+		if s < 0 {
+			continue
+		}
+		i := int(maphash.String(t.seed, recs[s].id)) & mask
+		for t.cells[i] != emptyCell {
+			i = (i + 1) & mask
+		}
+		t.cells[i] = s
+		t.used++
+	}
+}
+
+// slots lists the live record slots, in no order.
+func (t *recTable) slots() []int32 {
+	out := make([]int32, 0, t.live)
+	for _, s := range t.cells {
+		if s >= 0 {
+			out = append(out, s)
+		}
+	}
+	return out
 }

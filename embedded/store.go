@@ -106,7 +106,7 @@ func (v writeView) SourcesByIDs(_ context.Context, ids []string) ([]*domain.Sour
 func (x *index) relationships(ids []string) []*domain.Relationship {
 	out := make([]*domain.Relationship, len(ids))
 	for i, id := range ids {
-		if s, ok := x.relSlots[id]; ok {
+		if s, ok := x.relSlots.find(x.recs, id); ok {
 			out[i] = x.relationship(s)
 		} else {
 			out[i] = x.retracted[id]
@@ -501,10 +501,7 @@ func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
 
 // liveRecs are the record slots of the live relationships, by id.
 func (x *index) liveRecs() []int32 {
-	out := make([]int32, 0, len(x.relSlots))
-	for _, i := range x.relSlots {
-		out = append(out, i)
-	}
+	out := x.relSlots.slots()
 	sortByID(x, out)
 	return out
 }
