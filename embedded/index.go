@@ -21,16 +21,21 @@ import (
 // and follow adjacency lists that name the other end by slot, so a
 // breadth-first step over a hub's hundred thousand links hashes no string.
 type index struct {
-	sources   map[string]*domain.Source
-	slots     map[string]int32                  // entity id -> slot
-	ents      []*domain.Entity                  // by slot
-	keys      []uint64                          // by slot: idKey of the entity's id
-	adj       [][]edge                          // by slot: its relationships sorted by id; a self-loop once
-	near      map[int32]*atomic.Pointer[[]edge] // hubs' lists by the other end's id (byOther)
-	recs      []rec                             // live relationships by record slot; a retracted one's is empty
-	relSlots  *recTable                         // live relationship id -> record slot
-	retracted map[string]*domain.Relationship   // taken back: only RelationshipsByIDs sees them
-	types     *interner                         // relationship types numbered for recs
+	sources map[string]*domain.Source
+	slots   map[string]int32                  // entity id -> slot
+	ents    []*domain.Entity                  // by slot
+	ids     []string                          // by slot: the entity's id, read without reaching the entity
+	keys    []uint64                          // by slot: idKey of the entity's id
+	adj     [][]edge                          // by slot: its relationships sorted by id; a self-loop once
+	near    map[int32]*atomic.Pointer[[]edge] // hubs' lists by the other end's id (byOther)
+	recs    []rec                             // live relationships by record slot; a retracted one's is empty
+	// recsInIDOrder: every record came after one with a smaller id, so
+	// record slots order as ids do (sortByID)
+	recsInIDOrder bool
+	relSlots      *recTable                       // live relationship id -> record slot
+	lastRecID     string                          // the id of the record last given a slot
+	retracted     map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
+	types         *interner                       // relationship types numbered for recs
 	// certainties numbered for recs
 	certainties *interner
 	sourceIDs   *btree.BTreeG[string]
@@ -70,7 +75,7 @@ func (x *index) idLess(a, b int32) bool {
 	if ka, kb := x.keys[a], x.keys[b]; ka != kb {
 		return ka < kb
 	}
-	return x.ents[a].ID < x.ents[b].ID
+	return x.ids[a] < x.ids[b]
 }
 
 // compareIDs orders two slots by their entities' ids, as cmp.Compare does.
@@ -155,17 +160,18 @@ func newIDTree() *btree.BTreeG[string] {
 
 func newIndex() *index {
 	return &index{
-		sources:     map[string]*domain.Source{},
-		slots:       map[string]int32{},
-		near:        map[int32]*atomic.Pointer[[]edge]{},
-		relSlots:    newRecTable(),
-		retracted:   map[string]*domain.Relationship{},
-		types:       newInterner(),
-		certainties: newInterner(),
-		sourceIDs:   newIDTree(),
-		entityIDs:   newIDTree(),
-		byKind:      map[domain.EntityKind]*btree.BTreeG[string]{},
-		names:       newNameIndex(),
+		sources:       map[string]*domain.Source{},
+		slots:         map[string]int32{},
+		near:          map[int32]*atomic.Pointer[[]edge]{},
+		relSlots:      newRecTable(),
+		recsInIDOrder: true,
+		retracted:     map[string]*domain.Relationship{},
+		types:         newInterner(),
+		certainties:   newInterner(),
+		sourceIDs:     newIDTree(),
+		entityIDs:     newIDTree(),
+		byKind:        map[domain.EntityKind]*btree.BTreeG[string]{},
+		names:         newNameIndex(),
 	}
 }
 
@@ -216,6 +222,8 @@ func (x *index) apply(ch *domain.Change) {
 			x.recs[i] = c
 		} else {
 			i = int32(len(x.recs))
+			x.recsInIDOrder = x.recsInIDOrder && (i == 0 || x.lastRecID < r.ID)
+			x.lastRecID = r.ID
 			x.recs = append(x.recs, c)
 			x.relSlots.insert(x.recs, i)
 		}
@@ -237,6 +245,7 @@ func (x *index) putEntity(e *domain.Entity) {
 		i = int32(len(x.ents))
 		x.slots[e.ID] = i
 		x.ents = append(x.ents, e)
+		x.ids = append(x.ids, e.ID)
 		x.keys = append(x.keys, idKey(e.ID))
 		x.adj = append(x.adj, nil)
 	}

@@ -71,8 +71,15 @@ func (x *index) record(r *domain.Relationship, from, to int32) rec {
 
 // relationship builds the domain value of the record at slot i.
 func (x *index) relationship(i int32) *domain.Relationship {
+	r := new(domain.Relationship)
+	x.build(r, i)
+	return r
+}
+
+// build fills r with the record at slot i.
+func (x *index) build(r *domain.Relationship, i int32) {
 	c := &x.recs[i]
-	r := &domain.Relationship{ID: c.id, FromID: x.ents[c.from].ID, ToID: x.ents[c.to].ID,
+	*r = domain.Relationship{ID: c.id, FromID: x.ids[c.from], ToID: x.ids[c.to],
 		Type: domain.RelationType(x.types.strings[c.typ]), Certainty: domain.Certainty(x.certainties.strings[c.certainty]),
 		ValidFrom: c.validFrom.unpack(), ValidTo: c.validTo.unpack(), Citations: c.citations}
 	if e := c.extra; e != nil {
@@ -84,14 +91,17 @@ func (x *index) relationship(i int32) *domain.Relationship {
 			r.ValidTo = *e.validTo
 		}
 	}
-	return r
 }
 
 // relationshipsAt builds the domain values of the records at slots.
+// They are built in one block: one allocation for a neighbourhood's
+// thousand relationships, not a thousand.
 func (x *index) relationshipsAt(slots []int32) []*domain.Relationship {
 	out := make([]*domain.Relationship, len(slots))
+	block := make([]domain.Relationship, len(slots))
 	for i, s := range slots {
-		out[i] = x.relationship(s)
+		x.build(&block[i], s)
+		out[i] = &block[i]
 	}
 	return out
 }

@@ -413,7 +413,7 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 	for d, level := range levels {
 		byID[d] = make([]string, len(level))
 		for i, u := range level {
-			byID[d][i] = x.ents[u].ID
+			byID[d][i] = x.ids[u]
 		}
 	}
 	ids, cut := domain.KeepClosest(byID, q.Limit)
@@ -480,7 +480,7 @@ func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
 // and the ids compared only when that order is not theirs.
 func sortByID(x *index, slots []int32) {
 	slices.Sort(slots)
-	if !slices.IsSortedFunc(slots, x.compareRecs) {
+	if !x.recsInIDOrder && !slices.IsSortedFunc(slots, x.compareRecs) {
 		slices.SortFunc(slots, x.compareRecs)
 	}
 }

@@ -10,11 +10,16 @@ import (
 // visits marks entities by slot, each with a number (a distance, say), for
 // one walk of the graph. A mark is valid while its stamp is the current
 // generation, so starting a new walk clears nothing: it moves to the next
-// generation. Walks take one from visitPool and give it back.
+// generation. A mark's stamp and number sit side by side, one memory read
+// for both. Walks take one from visitPool and give it back.
 type visits struct {
 	gen   uint32
-	stamp []uint32
-	val   []int32
+	marks []mark
+}
+
+type mark struct {
+	stamp uint32
+	val   int32
 }
 
 var visitPool = sync.Pool{New: func() any { return new(visits) }}
@@ -23,14 +28,13 @@ var visitPool = sync.Pool{New: func() any { return new(visits) }}
 // gives it back to the pool.
 func newVisits(n int) *visits {
 	v := visitPool.Get().(*visits)
-	if len(v.stamp) < n {
-		v.stamp = slices.Grow(v.stamp[:0], n)[:n]
-		v.val = slices.Grow(v.val[:0], n)[:n]
-		clear(v.stamp)
+	if len(v.marks) < n {
+		v.marks = slices.Grow(v.marks[:0], n)[:n]
+		clear(v.marks)
 	}
 	v.gen++
 	if v.gen == 0 { // after four billion walks the stamps wrap around
-		clear(v.stamp)
+		clear(v.marks)
 		v.gen = 1
 	}
 	return v
@@ -39,21 +43,22 @@ func newVisits(n int) *visits {
 func (v *visits) done() { visitPool.Put(v) }
 
 // has reports whether slot i is marked.
-func (v *visits) has(i int32) bool { return v.stamp[i] == v.gen }
+func (v *visits) has(i int32) bool { return v.marks[i].stamp == v.gen }
 
 // get returns slot i's number and whether it is marked.
 func (v *visits) get(i int32) (int32, bool) {
-	if v.stamp[i] != v.gen {
+	m := v.marks[i]
+	if m.stamp != v.gen {
 		return 0, false
 	}
-	return v.val[i], true
+	return m.val, true
 }
 
 // set marks slot i with n.
-func (v *visits) set(i, n int32) { v.stamp[i], v.val[i] = v.gen, n }
+func (v *visits) set(i, n int32) { v.marks[i] = mark{v.gen, n} }
 
 // unset removes slot i's mark.
-func (v *visits) unset(i int32) { v.stamp[i] = v.gen - 1 }
+func (v *visits) unset(i int32) { v.marks[i].stamp = v.gen - 1 }
 
 // matcher is domain.RelationshipFilter.Match for adjacency entries: the
 // direction is read from the entry, and the relationship's record only
