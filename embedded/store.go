@@ -409,30 +409,23 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		}
 		levels = append(levels, next)
 	}
-	byID := make([][]string, len(levels))
-	for d, level := range levels {
-		byID[d] = make([]string, len(level))
-		for i, u := range level {
-			byID[d][i] = x.ids[u]
-		}
-	}
-	ids, cut := domain.KeepClosest(byID, q.Limit)
+	kept, cut := domain.KeepClosestFunc(levels, q.Limit, x.compareIDs)
 	sub.Truncated = sub.Truncated || cut
-	sub.Entities = x.entitiesOf(ids)
-	sub.Relationships = x.linksAmong(ids, newMatcher(x, domain.RelationshipFilter{Types: q.Filter.Types, AsOf: q.Filter.AsOf}))
+	sub.Entities = make([]*domain.Entity, len(kept))
+	for i, u := range kept {
+		sub.Entities[i] = x.ents[u]
+	}
+	sub.Relationships = x.linksAmong(kept, newMatcher(x, domain.RelationshipFilter{Types: q.Filter.Types, AsOf: q.Filter.AsOf}))
 	return sub, nil
 }
 
 // linksAmong returns, sorted by id, every relationship passing m between
-// two of the entities with ids. Each is found once, from the end with the
+// two of the entities at slots kept. Each is found once, from the end with the
 // shorter list (ties: the smaller slot): a short list is read whole, a
 // hub's is searched (byOther) for the few longer-listed entities, so no
 // hub's list is read whole.
-func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
-	order := make([]int32, len(ids))
-	for i, id := range ids {
-		order[i] = x.slots[id]
-	}
+func (x *index) linksAmong(kept []int32, m matcher) []*domain.Relationship {
+	order := slices.Clone(kept)
 	slices.SortFunc(order, func(a, b int32) int {
 		if c := cmp.Compare(len(x.adj[a]), len(x.adj[b])); c != 0 {
 			return c
