@@ -36,6 +36,8 @@ type index struct {
 	lastRecID     string                          // the id of the record last given a slot
 	retracted     map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
 	types         *interner                       // relationship types numbered for recs
+	cites         *citeTable                      // recs' citation lists
+	extras        *extraTable                     // recs' rarely set fields
 	// certainties numbered for recs
 	certainties *interner
 	sourceIDs   *btree.BTreeG[string]
@@ -167,6 +169,8 @@ func newIndex() *index {
 		recsInIDOrder: true,
 		retracted:     map[string]*domain.Relationship{},
 		types:         newInterner(),
+		cites:         newCiteTable(),
+		extras:        newExtraTable(),
 		certainties:   newInterner(),
 		sourceIDs:     newIDTree(),
 		entityIDs:     newIDTree(),
@@ -211,6 +215,7 @@ func (x *index) apply(ch *domain.Change) {
 		if r.Retraction != nil {
 			if live {
 				x.relSlots.remove(x.recs, r.ID)
+				x.forget(i)
 				x.recs[i] = rec{}
 			}
 			x.retracted[r.ID] = r
@@ -219,6 +224,7 @@ func (x *index) apply(ch *domain.Change) {
 		delete(x.retracted, r.ID)
 		c := x.record(r, x.slots[r.FromID], x.slots[r.ToID])
 		if live {
+			x.forget(i)
 			x.recs[i] = c
 		} else {
 			i = int32(len(x.recs))

@@ -8,17 +8,19 @@ import (
 )
 
 // rec is a live relationship as the index holds it: its ends as slots, its
-// type and certainty as small numbers, its dates packed, and the fields
-// most relationships leave empty in a side record. It is a third of a
-// domain.Relationship, and the adjacency lists that name it by number hold
-// no pointer for the collector to follow. Reads build the
-// domain.Relationship they return from it (relationship).
+// type and certainty as small numbers, its dates packed, its citations by
+// their number in a table that holds each list once (an import's event and
+// its links cite one record), and the fields most relationships leave
+// empty in a side table. It is a quarter of a domain.Relationship with one
+// pointer, its id, and the adjacency lists that name it by number hold
+// none for the collector to follow. Reads build the domain.Relationship
+// they return from it (relationship).
 type rec struct {
 	id                 string
-	citations          []domain.Citation
-	extra              *recExtra // nil when the relationship has none of its fields
-	from, to           int32     // slots
+	from, to           int32 // slots
 	validFrom, validTo packedDate
+	citations          uint32 // index in index.cites
+	extra              uint32 // index in index.extras, 0 when the relationship has none of its fields
 	typ                uint16 // index in index.types
 	certainty          uint8  // index in index.certainties
 }
@@ -52,7 +54,7 @@ func (p packedDate) unpack() domain.PartialDate {
 
 // record compacts r, whose ends are at slots from and to.
 func (x *index) record(r *domain.Relationship, from, to int32) rec {
-	out := rec{id: r.ID, citations: r.Citations, from: from, to: to,
+	out := rec{id: r.ID, citations: x.cites.add(r.Citations), from: from, to: to,
 		typ: x.types.number(string(r.Type)), certainty: uint8(x.certainties.number(string(r.Certainty)))}
 	var ok bool
 	var extra recExtra
@@ -64,9 +66,16 @@ func (x *index) record(r *domain.Relationship, from, to int32) rec {
 	}
 	extra.amount, extra.count, extra.description, extra.attribution = r.Amount, r.Count, r.Description, r.Attribution
 	if extra != (recExtra{}) {
-		out.extra = &extra
+		out.extra = x.extras.add(extra)
 	}
 	return out
+}
+
+// forget releases what the record at slot i holds in the side tables,
+// before it is replaced or cleared.
+func (x *index) forget(i int32) {
+	x.cites.release(x.recs[i].citations)
+	x.extras.release(x.recs[i].extra)
 }
 
 // relationship builds the domain value of the record at slot i.
@@ -81,8 +90,9 @@ func (x *index) build(r *domain.Relationship, i int32) {
 	c := &x.recs[i]
 	*r = domain.Relationship{ID: c.id, FromID: x.ids[c.from], ToID: x.ids[c.to],
 		Type: domain.RelationType(x.types.strings[c.typ]), Certainty: domain.Certainty(x.certainties.strings[c.certainty]),
-		ValidFrom: c.validFrom.unpack(), ValidTo: c.validTo.unpack(), Citations: c.citations}
-	if e := c.extra; e != nil {
+		ValidFrom: c.validFrom.unpack(), ValidTo: c.validTo.unpack(), Citations: x.cites.lists[c.citations]}
+	if c.extra != 0 {
+		e := &x.extras.items[c.extra]
 		r.Amount, r.Count, r.Description, r.Attribution = e.amount, e.count, e.description, e.attribution
 		if e.validFrom != nil {
 			r.ValidFrom = *e.validFrom
@@ -113,7 +123,7 @@ func (x *index) holdsAt(i int32, d domain.PartialDate) bool {
 	}
 	c := &x.recs[i]
 	from, to := c.validFrom.unpack(), c.validTo.unpack()
-	if e := c.extra; e != nil && (e.validFrom != nil || e.validTo != nil) {
+	if e := &x.extras.items[c.extra]; c.extra != 0 && (e.validFrom != nil || e.validTo != nil) {
 		r := x.relationship(i)
 		from, to = r.ValidFrom, r.ValidTo
 	}
@@ -263,4 +273,85 @@ func (t *recTable) slots() []int32 {
 		}
 	}
 	return out
+}
+
+// citeTable holds each relationship's citations once per list: records
+// that cite the same list (the same slice, as an import's event and its
+// links do) share its number. A list is counted by the records holding it
+// and dropped with the last.
+type citeTable struct {
+	lists   [][]domain.Citation // by number; 0 is the empty list
+	holders []int32             // by number: how many records hold it
+	numbers map[citeKey]uint32
+	free    []uint32 // numbers dropped, to give again
+}
+
+// citeKey is a list by identity: its first element and its length.
+type citeKey struct {
+	first *domain.Citation
+	n     int
+}
+
+func newCiteTable() *citeTable {
+	return &citeTable{lists: [][]domain.Citation{nil}, holders: []int32{0}, numbers: map[citeKey]uint32{}}
+}
+
+// add returns list's number for one more record.
+func (t *citeTable) add(list []domain.Citation) uint32 {
+	if len(list) == 0 {
+		return 0
+	}
+	k := citeKey{&list[0], len(list)}
+	n, ok := t.numbers[k]
+	if !ok {
+		if last := len(t.free) - 1; last >= 0 {
+			n, t.free = t.free[last], t.free[:last]
+			t.lists[n] = list
+		} else {
+			n = uint32(len(t.lists))
+			t.lists, t.holders = append(t.lists, list), append(t.holders, 0)
+		}
+		t.numbers[k] = n
+	}
+	t.holders[n]++
+	return n
+}
+
+// release gives back one record's hold on list n.
+func (t *citeTable) release(n uint32) {
+	if n == 0 {
+		return
+	}
+	if t.holders[n]--; t.holders[n] == 0 {
+		list := t.lists[n]
+		delete(t.numbers, citeKey{&list[0], len(list)})
+		t.lists[n] = nil
+		t.free = append(t.free, n)
+	}
+}
+
+// extraTable holds the side records of the relationships that have one.
+type extraTable struct {
+	items []recExtra // by number; 0 is none
+	free  []uint32
+}
+
+func newExtraTable() *extraTable { return &extraTable{items: make([]recExtra, 1)} }
+
+func (t *extraTable) add(e recExtra) uint32 {
+	if last := len(t.free) - 1; last >= 0 {
+		n := t.free[last]
+		t.free = t.free[:last]
+		t.items[n] = e
+		return n
+	}
+	t.items = append(t.items, e)
+	return uint32(len(t.items) - 1)
+}
+
+func (t *extraTable) release(n uint32) {
+	if n != 0 {
+		t.items[n] = recExtra{}
+		t.free = append(t.free, n)
+	}
 }

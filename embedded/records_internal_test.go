@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/conflictgraph/conflictgraph/domain"
 )
 
 // TestRecTableAgreesWithAMap runs inserts and removals, many on ids
@@ -47,5 +49,33 @@ func TestRecTableAgreesWithAMap(t *testing.T) {
 				t.Fatalf("live slots %v (count %d), want %v", live, table.live, wantLive)
 			}
 		})
+	}
+}
+
+// TestCiteTableSharesAndDrops holds lists by identity: records citing one
+// slice share its number, a list is dropped with its last holder and its
+// number given again, and an equal list that is another slice is another.
+func TestCiteTableSharesAndDrops(t *testing.T) {
+	a := []domain.Citation{{SourceID: "s", Quote: "a"}}
+	b := []domain.Citation{{SourceID: "s", Quote: "a"}}
+	tab := newCiteTable()
+	na, na2, nb := tab.add(a), tab.add(a), tab.add(b)
+	if na != na2 || na == nb || tab.add(nil) != 0 {
+		t.Fatalf("numbers a %d, a again %d, b %d: want a shared, b its own, nil 0", na, na2, nb)
+	}
+	tab.release(na)
+	if !slices.Equal(tab.lists[na], a) {
+		t.Fatalf("a dropped while a record still holds it")
+	}
+	tab.release(na)
+	if tab.lists[na] != nil {
+		t.Fatalf("a kept after its last holder")
+	}
+	c := []domain.Citation{{SourceID: "s", Quote: "c"}}
+	if nc := tab.add(c); nc != na || !slices.Equal(tab.lists[nc], c) {
+		t.Fatalf("c got %d holding %v, want a's number %d given again", nc, tab.lists[nc], na)
+	}
+	if tab.add(a) == na {
+		t.Fatalf("a found again after it was dropped")
 	}
 }

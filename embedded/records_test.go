@@ -64,3 +64,37 @@ func TestRelationshipFieldsKept(t *testing.T) {
 		}
 	}
 }
+
+// TestRelationshipReplaced replaces a relationship's type, ends, fields
+// and citations: reads give it as it now stands, nothing of what it was.
+func TestRelationshipReplaced(t *testing.T) {
+	ctx := context.Background()
+	st := embedded.New()
+	g := storetest.Fixture()
+	from, to := g.Entities[0].ID, g.Entities[1].ID
+	count := 3
+	first := &domain.Relationship{ID: "kept.replaced", Type: domain.RelFunded, FromID: from, ToID: to, Count: &count, Description: "first",
+		Certainty: domain.CertaintyStated, Citations: []domain.Citation{{SourceID: g.Sources[0].ID, Quote: "the first quote"}}}
+	second := &domain.Relationship{ID: "kept.replaced", Type: domain.RelSupports, FromID: to, ToID: from, ValidFrom: domain.MustPartialDate("2020"),
+		Certainty: domain.CertaintyAlleged, Citations: []domain.Citation{{SourceID: g.Sources[0].ID, Quote: "the second quote", Locator: "p. 2"}}}
+	if _, err := st.Apply(ctx, &domain.ChangeSet{Actor: "test", Sources: g.Sources, Entities: g.Entities[:2], Relationships: []*domain.Relationship{first}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(ctx, &domain.ChangeSet{Actor: "test", Relationships: []*domain.Relationship{second}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.RelationshipsByIDs(ctx, []string{second.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !domain.EqualRelationships(got[0], second) {
+		t.Fatalf("replaced relationship read back as %+v, want %+v", got[0], second)
+	}
+	pages, err := st.RelationshipsOf(ctx, []string{from}, domain.RelationshipFilter{Direction: domain.DirectionOut, First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages[0].Relationships) != 0 {
+		t.Fatalf("%s still has the relationship going out after it was turned around: %+v", from, pages[0].Relationships)
+	}
+}
