@@ -243,13 +243,19 @@ type Relationship struct {
 // by the end of d's period and has not ended before d's period begins. An
 // unknown start or end does not exclude it.
 func (r *Relationship) HoldsAt(d PartialDate) bool {
+	return HoldsAt(r.ValidFrom, r.ValidTo, d)
+}
+
+// HoldsAt is Relationship.HoldsAt for a validity from..to held apart from
+// a Relationship (a store's compact record of one).
+func HoldsAt(from, to, d PartialDate) bool {
 	if d.IsZero() {
 		return true
 	}
-	if !r.ValidFrom.IsZero() && r.ValidFrom.First() > d.Last() {
+	if !from.IsZero() && from.First() > d.Last() {
 		return false
 	}
-	if !r.ValidTo.IsZero() && r.ValidTo.Last() < d.First() {
+	if !to.IsZero() && to.Last() < d.First() {
 		return false
 	}
 	return true

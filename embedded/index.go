@@ -3,7 +3,6 @@ package embedded
 import (
 	"slices"
 	"sort"
-	"strings"
 	"sync/atomic"
 
 	"github.com/google/btree"
@@ -22,26 +21,36 @@ import (
 // and follow adjacency lists that name the other end by slot, so a
 // breadth-first step over a hub's hundred thousand links hashes no string.
 type index struct {
-	sources   map[string]*domain.Source
-	slots     map[string]int32                  // entity id -> slot
-	ents      []*domain.Entity                  // by slot
-	keys      []uint64                          // by slot: idKey of the entity's id
-	adj       [][]edge                          // by slot: its relationships sorted by id; a self-loop once
-	near      map[int32]*atomic.Pointer[[]edge] // hubs' lists by the other end's id (byOther)
-	rels      map[string]*domain.Relationship   // live relationships
-	retracted map[string]*domain.Relationship   // taken back: only RelationshipsByIDs sees them
-	sourceIDs *btree.BTreeG[string]
-	entityIDs *btree.BTreeG[string]
-	relIDs    *btree.BTreeG[string]                       // live relationships
-	byKind    map[domain.EntityKind]*btree.BTreeG[string] // entity ids per kind
-	names     *nameIndex
+	sources map[string]*domain.Source
+	slots   map[string]int32                  // entity id -> slot
+	ents    []*domain.Entity                  // by slot
+	ids     []string                          // by slot: the entity's id, read without reaching the entity
+	keys    []uint64                          // by slot: idKey of the entity's id
+	adj     [][]edge                          // by slot: its relationships sorted by id; a self-loop once
+	near    map[int32]*atomic.Pointer[[]edge] // hubs' lists by the other end's id (byOther)
+	recs    []rec                             // live relationships by record slot; a retracted one's is empty
+	// recsInIDOrder: every record came after one with a smaller id, so
+	// record slots order as ids do (sortByID)
+	recsInIDOrder bool
+	relSlots      *recTable                       // live relationship id -> record slot
+	lastRecID     string                          // the id of the record last given a slot
+	retracted     map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
+	types         *interner                       // relationship types numbered for recs
+	cites         *citeTable                      // recs' citation lists
+	extras        *extraTable                     // recs' rarely set fields
+	// certainties numbered for recs
+	certainties *interner
+	sourceIDs   *btree.BTreeG[string]
+	entityIDs   *btree.BTreeG[string]
+	byKind      map[domain.EntityKind]*btree.BTreeG[string] // entity ids per kind
+	names       *nameIndex
 }
 
 // edge is one relationship in an entity's adjacency list.
 type edge struct {
-	r     *domain.Relationship
+	rel   int32 // the relationship's record slot
 	other int32 // the slot at the other end; the entity's own for a self-loop
-	ends  uint8 // which ends of r the entity is: endFrom, endTo or both
+	ends  uint8 // which ends of the relationship the entity is: endFrom, endTo or both
 }
 
 const (
@@ -68,7 +77,7 @@ func (x *index) idLess(a, b int32) bool {
 	if ka, kb := x.keys[a], x.keys[b]; ka != kb {
 		return ka < kb
 	}
-	return x.ents[a].ID < x.ents[b].ID
+	return x.ids[a] < x.ids[b]
 }
 
 // compareIDs orders two slots by their entities' ids, as cmp.Compare does.
@@ -153,16 +162,20 @@ func newIDTree() *btree.BTreeG[string] {
 
 func newIndex() *index {
 	return &index{
-		sources:   map[string]*domain.Source{},
-		slots:     map[string]int32{},
-		near:      map[int32]*atomic.Pointer[[]edge]{},
-		rels:      map[string]*domain.Relationship{},
-		retracted: map[string]*domain.Relationship{},
-		sourceIDs: newIDTree(),
-		entityIDs: newIDTree(),
-		relIDs:    newIDTree(),
-		byKind:    map[domain.EntityKind]*btree.BTreeG[string]{},
-		names:     newNameIndex(),
+		sources:       map[string]*domain.Source{},
+		slots:         map[string]int32{},
+		near:          map[int32]*atomic.Pointer[[]edge]{},
+		relSlots:      newRecTable(),
+		recsInIDOrder: true,
+		retracted:     map[string]*domain.Relationship{},
+		types:         newInterner(),
+		cites:         newCiteTable(),
+		extras:        newExtraTable(),
+		certainties:   newInterner(),
+		sourceIDs:     newIDTree(),
+		entityIDs:     newIDTree(),
+		byKind:        map[domain.EntityKind]*btree.BTreeG[string]{},
+		names:         newNameIndex(),
 	}
 }
 
@@ -195,18 +208,32 @@ func (x *index) apply(ch *domain.Change) {
 	adj := newAdjacencyEdit(x)
 	for _, rc := range ch.Relationships {
 		r := rc.After
-		if old := x.rels[r.ID]; old != nil {
-			adj.remove(old)
+		i, live := x.relSlots.find(x.recs, r.ID)
+		if live {
+			adj.remove(i) // from the lists of the ends it had
 		}
 		if r.Retraction != nil {
-			delete(x.rels, r.ID)
-			x.relIDs.Delete(r.ID)
+			if live {
+				x.relSlots.remove(x.recs, r.ID)
+				x.forget(i)
+				x.recs[i] = rec{}
+			}
 			x.retracted[r.ID] = r
 			continue
 		}
-		x.rels[r.ID] = r
-		x.relIDs.ReplaceOrInsert(r.ID)
-		adj.add(r)
+		delete(x.retracted, r.ID)
+		c := x.record(r, x.slots[r.FromID], x.slots[r.ToID])
+		if live {
+			x.forget(i)
+			x.recs[i] = c
+		} else {
+			i = int32(len(x.recs))
+			x.recsInIDOrder = x.recsInIDOrder && (i == 0 || x.lastRecID < r.ID)
+			x.lastRecID = r.ID
+			x.recs = append(x.recs, c)
+			x.relSlots.insert(x.recs, i)
+		}
+		adj.add(i)
 	}
 	adj.commit()
 }
@@ -218,12 +245,13 @@ func (x *index) putEntity(e *domain.Entity) {
 		if old.Kind != e.Kind {
 			x.byKind[old.Kind].Delete(e.ID)
 		}
-		x.names.remove(e.ID)
+		x.names.remove(i)
 		x.ents[i] = e
 	} else {
 		i = int32(len(x.ents))
 		x.slots[e.ID] = i
 		x.ents = append(x.ents, e)
+		x.ids = append(x.ids, e.ID)
 		x.keys = append(x.keys, idKey(e.ID))
 		x.adj = append(x.adj, nil)
 	}
@@ -234,7 +262,7 @@ func (x *index) putEntity(e *domain.Entity) {
 		x.byKind[e.Kind] = kind
 	}
 	kind.ReplaceOrInsert(e.ID)
-	x.names.add(e)
+	x.names.add(i, e)
 }
 
 // adjacencyEdit gathers one change's edits to the adjacency lists and
@@ -242,40 +270,44 @@ func (x *index) putEntity(e *domain.Entity) {
 // times is sorted once, not a thousand times.
 type adjacencyEdit struct {
 	x       *index
-	removed map[int32]map[string]bool // slot -> relationship ids leaving its list
+	removed map[int32]map[int32]bool // slot -> record slots leaving its list
 	added   map[int32][]edge
 }
 
 func newAdjacencyEdit(x *index) *adjacencyEdit {
-	return &adjacencyEdit{x: x, removed: map[int32]map[string]bool{}, added: map[int32][]edge{}}
+	return &adjacencyEdit{x: x, removed: map[int32]map[int32]bool{}, added: map[int32][]edge{}}
 }
 
-// edges are r's entries in its ends' lists, with the slots they go in.
-// domain.Plan admits a relationship only between entities the graph holds,
-// and a change's entities are indexed before its relationships.
-func (a *adjacencyEdit) edges(r *domain.Relationship) (slots [2]int32, edges [2]edge, n int) {
-	from, to := a.x.slots[r.FromID], a.x.slots[r.ToID]
+// edges are the entries of the relationship at record slot rel in its
+// ends' lists, with the slots they go in. domain.Plan admits a
+// relationship only between entities the graph holds, and a change's
+// entities are indexed before its relationships.
+func (a *adjacencyEdit) edges(rel int32) (slots [2]int32, edges [2]edge, n int) {
+	from, to := a.x.recs[rel].from, a.x.recs[rel].to
 	if from == to {
-		return [2]int32{from}, [2]edge{{r: r, other: from, ends: endFrom | endTo}}, 1
+		return [2]int32{from}, [2]edge{{rel: rel, other: from, ends: endFrom | endTo}}, 1
 	}
-	return [2]int32{from, to}, [2]edge{{r: r, other: to, ends: endFrom}, {r: r, other: from, ends: endTo}}, 2
+	return [2]int32{from, to}, [2]edge{{rel: rel, other: to, ends: endFrom}, {rel: rel, other: from, ends: endTo}}, 2
 }
 
-func (a *adjacencyEdit) remove(r *domain.Relationship) {
-	slots, _, n := a.edges(r)
+// remove takes the relationship at record slot rel, as it stands, out of
+// its ends' lists.
+func (a *adjacencyEdit) remove(rel int32) {
+	slots, _, n := a.edges(rel)
 	for _, i := range slots[:n] {
 		if a.removed[i] == nil {
-			a.removed[i] = map[string]bool{}
+			a.removed[i] = map[int32]bool{}
 		}
-		a.removed[i][r.ID] = true
+		a.removed[i][rel] = true
 		// A relationship added earlier in the same change and now
 		// replaced leaves the pending additions too.
-		a.added[i] = slices.DeleteFunc(a.added[i], func(e edge) bool { return e.r.ID == r.ID })
+		a.added[i] = slices.DeleteFunc(a.added[i], func(e edge) bool { return e.rel == rel })
 	}
 }
 
-func (a *adjacencyEdit) add(r *domain.Relationship) {
-	slots, edges, n := a.edges(r)
+// add puts the relationship at record slot rel into its ends' lists.
+func (a *adjacencyEdit) add(rel int32) {
+	slots, edges, n := a.edges(rel)
 	for k, i := range slots[:n] {
 		a.added[i] = append(a.added[i], edges[k])
 	}
@@ -292,11 +324,11 @@ func (a *adjacencyEdit) commit() {
 	for i := range touched {
 		list := a.x.adj[i]
 		if gone := a.removed[i]; len(gone) > 0 {
-			list = slices.DeleteFunc(slices.Clone(list), func(e edge) bool { return gone[e.r.ID] })
+			list = slices.DeleteFunc(slices.Clone(list), func(e edge) bool { return gone[e.rel] })
 		}
 		if add := a.added[i]; len(add) > 0 {
-			slices.SortFunc(add, byID)
-			list = mergeByID(list, add)
+			slices.SortFunc(add, func(e, f edge) int { return a.x.compareRecs(e.rel, f.rel) })
+			list = a.x.mergeByID(list, add)
 		}
 		if len(list) == 0 {
 			list = nil
@@ -306,8 +338,6 @@ func (a *adjacencyEdit) commit() {
 	}
 }
 
-func byID(a, b edge) int { return strings.Compare(a.r.ID, b.r.ID) }
-
 // mergeByID merges b, sorted by relationship id, into a, sorted the same
 // way. A hub's list holds hundreds of thousands of relationships and every
 // change set of an import adds to it, so the merge never compares a's ids
@@ -315,14 +345,14 @@ func byID(a, b edge) int { return strings.Compare(a.r.ID, b.r.ID) }
 // is appended to a in place, which readers cannot see as they read only
 // under the store's read lock; otherwise each of b's places in a is found
 // by binary search and a is copied between them.
-func mergeByID(a, b []edge) []edge {
-	if len(a) == 0 || a[len(a)-1].r.ID <= b[0].r.ID {
+func (x *index) mergeByID(a, b []edge) []edge {
+	if len(a) == 0 || x.compareRecs(a[len(a)-1].rel, b[0].rel) <= 0 {
 		return append(a, b...)
 	}
 	out := make([]edge, 0, len(a)+len(b))
 	i := 0
 	for _, e := range b {
-		at := i + sort.Search(len(a)-i, func(k int) bool { return a[i+k].r.ID > e.r.ID })
+		at := i + sort.Search(len(a)-i, func(k int) bool { return x.compareRecs(a[i+k].rel, e.rel) > 0 })
 		out = append(out, a[i:at]...)
 		out = append(out, e)
 		i = at

@@ -1,8 +1,14 @@
 package embedded
 
 import (
+	"bytes"
+	"compress/flate"
+	"fmt"
+	"io"
+	"slices"
 	"sync"
 
+	"github.com/conflictgraph/conflictgraph/changelog"
 	"github.com/conflictgraph/conflictgraph/domain"
 )
 
@@ -25,31 +31,140 @@ type Journal interface {
 }
 
 // MemoryJournal keeps the history in memory: the default, for a server
-// whose changes need not outlive it.
+// whose changes need not outlive it. A large change (a load, an import's
+// batch) is kept packed, in the changelog format compressed, once a
+// goroutine of its own has packed it: the store's index holds the graph
+// compactly, and the history would otherwise hold every element again,
+// whole. A change is unpacked when it is read.
 type MemoryJournal struct {
 	mu      sync.RWMutex
-	changes []*domain.Change // changes[i] is revision i+1
+	changes []journalEntry // changes[i] is revision i+1
+	queue   []int          // indexes in changes waiting to be packed
+	packing bool           // a goroutine is packing the queue
+	idle    *sync.Cond     // signalled when the queue empties (Settle)
 }
+
+// journalEntry is one change as the journal keeps it: the value itself,
+// or once packed, the compressed changelog document.
+type journalEntry struct {
+	change *domain.Change
+	packed []byte
+}
+
+// packFrom is the number of elements from which a change is packed: a
+// small one costs less kept whole than compressed on its own.
+const packFrom = 64
 
 var _ Journal = (*MemoryJournal)(nil)
 
 // NewMemoryJournal returns an empty journal.
-func NewMemoryJournal() *MemoryJournal { return &MemoryJournal{} }
+func NewMemoryJournal() *MemoryJournal {
+	j := &MemoryJournal{}
+	j.idle = sync.NewCond(&j.mu)
+	return j
+}
 
 // Append implements Journal.
 func (j *MemoryJournal) Append(ch *domain.Change) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.changes = append(j.changes, ch)
+	j.changes = append(j.changes, journalEntry{change: ch})
+	if len(ch.Sources)+len(ch.Entities)+len(ch.Relationships) >= packFrom {
+		j.queue = append(j.queue, len(j.changes)-1)
+		if !j.packing {
+			j.packing = true
+			go j.pack()
+		}
+	}
 	return nil
+}
+
+// pack packs the queued changes, then ends. A change that does not
+// encode (it cannot: the change log encodes every valid change) stays
+// whole.
+func (j *MemoryJournal) pack() {
+	for {
+		j.mu.Lock()
+		if len(j.queue) == 0 {
+			j.packing = false
+			j.idle.Broadcast()
+			j.mu.Unlock()
+			return
+		}
+		i := j.queue[0]
+		j.queue = j.queue[1:]
+		ch := j.changes[i].change
+		j.mu.Unlock()
+		packed, err := packChange(ch)
+		if err != nil {
+			continue
+		}
+		j.mu.Lock()
+		j.changes[i] = journalEntry{packed: packed}
+		j.mu.Unlock()
+	}
+}
+
+// Settle waits until every change appended so far that is to be packed is
+// packed: what the journal then holds is what it will go on holding.
+func (j *MemoryJournal) Settle() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for j.packing {
+		j.idle.Wait()
+	}
+}
+
+// packChange encodes ch in the changelog format and compresses it with
+// flate at its fastest: a load's changes shrink tenfold.
+func packChange(ch *domain.Change) ([]byte, error) {
+	doc, err := changelog.Encode(ch)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	w := flateWriters.Get().(*flate.Writer)
+	defer flateWriters.Put(w)
+	w.Reset(&buf)
+	if _, err := w.Write(doc); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+var flateWriters = sync.Pool{New: func() any {
+	w, err := flate.NewWriter(io.Discard, flate.BestSpeed)
+	if err != nil {
+		panic(err) // BestSpeed is a valid level
+	}
+	return w
+}}
+
+// unpack returns the change an entry holds.
+func (e journalEntry) unpack() (*domain.Change, error) {
+	if e.change != nil {
+		return e.change, nil
+	}
+	doc, err := io.ReadAll(flate.NewReader(bytes.NewReader(e.packed)))
+	if err != nil {
+		return nil, fmt.Errorf("unpack a change: %w", err)
+	}
+	return changelog.Decode(doc)
 }
 
 // Replay implements Journal.
 func (j *MemoryJournal) Replay(fn func(*domain.Change) error) error {
 	j.mu.RLock()
-	list := j.changes
+	list := slices.Clone(j.changes)
 	j.mu.RUnlock()
-	for _, ch := range list {
+	for _, e := range list {
+		ch, err := e.unpack()
+		if err != nil {
+			return err
+		}
 		if err := fn(ch); err != nil {
 			return err
 		}
@@ -60,10 +175,19 @@ func (j *MemoryJournal) Replay(fn func(*domain.Change) error) error {
 // Changes implements Journal.
 func (j *MemoryJournal) Changes(after int64, first int) ([]*domain.Change, error) {
 	j.mu.RLock()
-	defer j.mu.RUnlock()
 	start := int(min(max(after, 0), int64(len(j.changes))))
 	end := min(start+max(first, 0), len(j.changes))
-	return append([]*domain.Change(nil), j.changes[start:end]...), nil
+	list := slices.Clone(j.changes[start:end])
+	j.mu.RUnlock()
+	out := make([]*domain.Change, len(list))
+	for i, e := range list {
+		ch, err := e.unpack()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = ch
+	}
+	return out, nil
 }
 
 // Close implements Journal; there is nothing to release.

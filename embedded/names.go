@@ -13,30 +13,30 @@ import (
 // name, alias, id or country code, by prefix of a name or alias, and by
 // prefix of one of their words. domain.RankFolded then ranks the candidates with the names
 // folded here once. Entities come and go one at a time, so the sorted keys
-// live in B-trees.
+// live in B-trees. Entities are named by slot: a million imported events
+// would otherwise hold their ids again in every entry.
 type nameIndex struct {
-	folded map[string]domain.FoldedNames // entity id -> its names, folded
-	exact  map[string][]string           // folded name, alias, id or code -> entity ids
-	names  *btree.BTreeG[keyed]          // folded names and aliases
-	tokens *btree.BTreeG[keyed]          // words of names and aliases
+	folded []domain.FoldedNames // by slot: the entity's names, folded
+	exact  map[string][]int32   // folded name, alias, id or code -> slots
+	names  *btree.BTreeG[keyed] // folded names and aliases
+	tokens *btree.BTreeG[keyed] // words of names and aliases
 }
 
 type keyed struct {
-	key string
-	id  string
+	key  string
+	slot int32
 }
 
 func lessKeyed(a, b keyed) bool {
 	if a.key != b.key {
 		return a.key < b.key
 	}
-	return a.id < b.id
+	return a.slot < b.slot
 }
 
 func newNameIndex() *nameIndex {
 	return &nameIndex{
-		folded: map[string]domain.FoldedNames{},
-		exact:  map[string][]string{},
+		exact:  map[string][]int32{},
 		names:  btree.NewG(btreeDegree, lessKeyed),
 		tokens: btree.NewG(btreeDegree, lessKeyed),
 	}
@@ -65,21 +65,24 @@ func codeKeys(f domain.FoldedNames, names []string) []string {
 // never matches it by prefix or by word), so only the exact map holds it:
 // an import of a million events would otherwise put each id's words in the
 // B-trees for nothing.
-func (n *nameIndex) add(e *domain.Entity) {
+func (n *nameIndex) add(slot int32, e *domain.Entity) {
 	f := domain.FoldNames(e)
-	n.folded[e.ID] = f
+	if int(slot) >= len(n.folded) {
+		n.folded = append(n.folded, make([]domain.FoldedNames, int(slot)+1-len(n.folded))...)
+	}
+	n.folded[slot] = f
 	names := nameKeys(f)
 	for _, k := range names {
-		n.exact[k] = append(n.exact[k], e.ID)
+		n.exact[k] = append(n.exact[k], slot)
 	}
 	for _, k := range searchKeys(f) {
-		n.names.ReplaceOrInsert(keyed{k, e.ID})
+		n.names.ReplaceOrInsert(keyed{k, slot})
 		for _, t := range domain.Tokens(k) {
-			n.tokens.ReplaceOrInsert(keyed{t, e.ID})
+			n.tokens.ReplaceOrInsert(keyed{t, slot})
 		}
 	}
 	for _, c := range codeKeys(f, names) {
-		n.exact[c] = append(n.exact[c], e.ID)
+		n.exact[c] = append(n.exact[c], slot)
 	}
 }
 
@@ -91,15 +94,15 @@ func searchKeys(f domain.FoldedNames) []string {
 	return slices.Compact(keys)
 }
 
-// remove forgets the names of the entity with id.
-func (n *nameIndex) remove(id string) {
-	f, ok := n.folded[id]
-	if !ok {
+// remove forgets the names of the entity at slot.
+func (n *nameIndex) remove(slot int32) {
+	if int(slot) >= len(n.folded) {
 		return
 	}
-	delete(n.folded, id)
+	f := n.folded[slot]
+	n.folded[slot] = domain.FoldedNames{}
 	unexact := func(k string) {
-		if rest := slices.DeleteFunc(n.exact[k], func(x string) bool { return x == id }); len(rest) > 0 {
+		if rest := slices.DeleteFunc(n.exact[k], func(x int32) bool { return x == slot }); len(rest) > 0 {
 			n.exact[k] = rest
 		} else {
 			delete(n.exact, k)
@@ -110,9 +113,9 @@ func (n *nameIndex) remove(id string) {
 		unexact(k)
 	}
 	for _, k := range searchKeys(f) {
-		n.names.Delete(keyed{k, id})
+		n.names.Delete(keyed{k, slot})
 		for _, t := range domain.Tokens(k) {
-			n.tokens.Delete(keyed{t, id})
+			n.tokens.Delete(keyed{t, slot})
 		}
 	}
 	for _, c := range codeKeys(f, names) {
@@ -120,22 +123,19 @@ func (n *nameIndex) remove(id string) {
 	}
 }
 
-// foldedNames gives an indexed entity's folded names, for domain.RankFolded.
-func (n *nameIndex) foldedNames(e *domain.Entity) domain.FoldedNames { return n.folded[e.ID] }
-
-// candidates returns, without duplicates, the ids of entities that may match
-// the folded text: a superset of those domain.MatchRank accepts.
-func (n *nameIndex) candidates(folded string) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(id string) {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
+// candidates returns, without duplicates, the slots of entities that may
+// match the folded text: a superset of those domain.MatchRank accepts.
+// seen marks the slots given, for a graph of its size.
+func (n *nameIndex) candidates(folded string, seen *visits) []int32 {
+	var out []int32
+	add := func(slot int32) {
+		if !seen.has(slot) {
+			seen.set(slot, 0)
+			out = append(out, slot)
 		}
 	}
-	for _, id := range n.exact[folded] {
-		add(id)
+	for _, slot := range n.exact[folded] {
+		add(slot)
 	}
 	prefixRange(n.names, folded, add)
 	// A token match needs every word; the entities with the first word
@@ -146,14 +146,14 @@ func (n *nameIndex) candidates(folded string) []string {
 	return out
 }
 
-// prefixRange calls fn with the id of each entry whose key starts with
+// prefixRange calls fn with the slot of each entry whose key starts with
 // prefix, in key order.
-func prefixRange(t *btree.BTreeG[keyed], prefix string, fn func(id string)) {
-	t.AscendGreaterOrEqual(keyed{key: prefix}, func(k keyed) bool {
+func prefixRange(t *btree.BTreeG[keyed], prefix string, fn func(slot int32)) {
+	t.AscendGreaterOrEqual(keyed{key: prefix, slot: -1}, func(k keyed) bool {
 		if !strings.HasPrefix(k.key, prefix) {
 			return false
 		}
-		fn(k.id)
+		fn(k.slot)
 		return true
 	})
 }

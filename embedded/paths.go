@@ -39,7 +39,7 @@ func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, 
 	if q.From == q.To {
 		return []*domain.Path{{Entities: []*domain.Entity{x.ents[ends[0]]}, Relationships: []*domain.Relationship{}}}, nil
 	}
-	p := &pathSearch{ctx: ctx, x: x, m: newMatcher(q.Filter()), to: ends[1], want: q.First}
+	p := &pathSearch{ctx: ctx, x: x, m: newMatcher(x, q.Filter()), to: ends[1], want: q.First}
 	p.fwd, p.back = newBall(x, ends[0]), newBall(x, ends[1])
 	defer p.fwd.marks.done()
 	defer p.back.marks.done()
@@ -92,7 +92,7 @@ type pathSearch struct {
 	fwd, back *ball
 	found     []*domain.Path
 	nodes     []int32
-	rels      []*domain.Relationship
+	rels      []int32 // record slots
 	steps     int
 }
 
@@ -242,7 +242,7 @@ func (p *pathSearch) walk(u int32, length int, next func(o, depth int32) bool, o
 		if onPath != nil {
 			onPath.set(o, 0)
 		}
-		p.nodes, p.rels = append(p.nodes, o), append(p.rels, e.r)
+		p.nodes, p.rels = append(p.nodes, o), append(p.rels, e.rel)
 		err := p.walk(o, length, next, onPath)
 		p.nodes, p.rels = p.nodes[:len(p.nodes)-1], p.rels[:len(p.rels)-1]
 		if onPath != nil {
@@ -257,7 +257,7 @@ func (p *pathSearch) walk(u int32, length int, next func(o, depth int32) bool, o
 
 // path is the walk's current path.
 func (p *pathSearch) path() *domain.Path {
-	out := &domain.Path{Entities: make([]*domain.Entity, len(p.nodes)), Relationships: append([]*domain.Relationship(nil), p.rels...)}
+	out := &domain.Path{Entities: make([]*domain.Entity, len(p.nodes)), Relationships: p.x.relationshipsAt(p.rels)}
 	for i, u := range p.nodes {
 		out.Entities[i] = p.x.ents[u]
 	}

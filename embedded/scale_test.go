@@ -30,9 +30,14 @@ func BenchmarkScale(b *testing.B) {
 		before := heapInUse()
 		g := storetest.Generate(entities, rels, 1)
 		start := time.Now()
-		st := embedded.New()
+		journal := embedded.NewMemoryJournal()
+		st, err := embedded.Open(journal)
+		if err != nil {
+			b.Fatal(err)
+		}
 		storetest.MustLoad(b, st, g)
 		load := time.Since(start)
+		journal.Settle() // the history as it will be kept, packed
 		ids, hubs := entityIDs(g), hubIDs(g, 20)
 		g = nil // what is left of it is what the store holds
 		held := heapInUse() - before

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -107,8 +106,8 @@ func (v writeView) SourcesByIDs(_ context.Context, ids []string) ([]*domain.Sour
 func (x *index) relationships(ids []string) []*domain.Relationship {
 	out := make([]*domain.Relationship, len(ids))
 	for i, id := range ids {
-		if r := x.rels[id]; r != nil {
-			out[i] = r
+		if s, ok := x.relSlots.find(x.recs, id); ok {
+			out[i] = x.relationship(s)
 		} else {
 			out[i] = x.retracted[id]
 		}
@@ -246,18 +245,18 @@ func (s *Store) RelationshipsOf(ctx context.Context, ids []string, f domain.Rela
 
 // relationshipPage is one page of id's relationships passing f.
 func (x *index) relationshipPage(id string, f domain.RelationshipFilter) *domain.RelationshipPage {
-	adj, m := x.adjacency(id), newMatcher(f)
+	adj, m := x.adjacency(id), newMatcher(x, f)
 	page := &domain.RelationshipPage{Relationships: make([]*domain.Relationship, 0, min(f.First, len(adj)))}
 	for _, e := range adj {
 		if !m.match(e) {
 			continue
 		}
 		page.Total++
-		if f.After != "" && e.r.ID <= f.After {
+		if f.After != "" && x.recs[e.rel].id <= f.After {
 			continue
 		}
 		if len(page.Relationships) < f.First {
-			page.Relationships = append(page.Relationships, e.r)
+			page.Relationships = append(page.Relationships, x.relationship(e.rel))
 		} else {
 			page.HasNext = true
 		}
@@ -313,8 +312,19 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 	}
 	defer done()
 	folded := domain.Fold(q.Text)
-	candidates := x.names.candidates(folded)
-	return domain.RankFolded(x.entitiesOf(candidates), x.names.foldedNames, folded, q.Kinds, q.First), nil
+	seen := newVisits(len(x.ents))
+	defer seen.done()
+	candidates := x.names.candidates(folded, seen)
+	found := make([]*domain.Entity, len(candidates))
+	for i, slot := range candidates {
+		found[i] = x.ents[slot]
+	}
+	return domain.RankFolded(found, x.foldedNames, folded, q.Kinds, q.First), nil
+}
+
+// foldedNames gives an indexed entity's folded names, for domain.RankFolded.
+func (x *index) foldedNames(e *domain.Entity) domain.FoldedNames {
+	return x.names.folded[x.slots[e.ID]]
 }
 
 // Neighborhood implements domain.Store: a breadth-first walk from q.ID that
@@ -334,7 +344,7 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 	if !ok {
 		return nil, domain.NotFoundf("no entity has id %q", q.ID)
 	}
-	m := newMatcher(q.Filter)
+	m := newMatcher(x, q.Filter)
 	seen := newVisits(len(x.ents))
 	defer seen.done()
 	seen.set(start, 0)
@@ -399,30 +409,23 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		}
 		levels = append(levels, next)
 	}
-	byID := make([][]string, len(levels))
-	for d, level := range levels {
-		byID[d] = make([]string, len(level))
-		for i, u := range level {
-			byID[d][i] = x.ents[u].ID
-		}
-	}
-	ids, cut := domain.KeepClosest(byID, q.Limit)
+	kept, cut := domain.KeepClosestFunc(levels, q.Limit, x.compareIDs)
 	sub.Truncated = sub.Truncated || cut
-	sub.Entities = x.entitiesOf(ids)
-	sub.Relationships = x.linksAmong(ids, newMatcher(domain.RelationshipFilter{Types: q.Filter.Types, AsOf: q.Filter.AsOf}))
+	sub.Entities = make([]*domain.Entity, len(kept))
+	for i, u := range kept {
+		sub.Entities[i] = x.ents[u]
+	}
+	sub.Relationships = x.linksAmong(kept, newMatcher(x, domain.RelationshipFilter{Types: q.Filter.Types, AsOf: q.Filter.AsOf}))
 	return sub, nil
 }
 
 // linksAmong returns, sorted by id, every relationship passing m between
-// two of the entities with ids. Each is found once, from the end with the
+// two of the entities at slots kept. Each is found once, from the end with the
 // shorter list (ties: the smaller slot): a short list is read whole, a
 // hub's is searched (byOther) for the few longer-listed entities, so no
 // hub's list is read whole.
-func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
-	order := make([]int32, len(ids))
-	for i, id := range ids {
-		order[i] = x.slots[id]
-	}
+func (x *index) linksAmong(kept []int32, m matcher) []*domain.Relationship {
+	order := slices.Clone(kept)
 	slices.SortFunc(order, func(a, b int32) int {
 		if c := cmp.Compare(len(x.adj[a]), len(x.adj[b])); c != 0 {
 			return c
@@ -434,7 +437,7 @@ func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
 	for i, u := range order {
 		rank.set(u, int32(i))
 	}
-	var out []idRel
+	var out []int32 // record slots
 	for i, u := range order {
 		// Searching the list once for each later entity, or reading it
 		// whole: whichever reads less.
@@ -445,7 +448,7 @@ func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
 				at, _ := slices.BinarySearchFunc(near, w, func(e edge, w int32) int { return x.compareIDs(e.other, w) })
 				for ; at < len(near) && near[at].other == w; at++ {
 					if m.match(near[at]) {
-						out = append(out, idRel{near[at].r.ID, near[at].r})
+						out = append(out, near[at].rel)
 					}
 				}
 			}
@@ -453,27 +456,26 @@ func (x *index) linksAmong(ids []string, m matcher) []*domain.Relationship {
 		}
 		for _, e := range x.adj[u] {
 			if r, ok := rank.get(e.other); ok && r >= int32(i) && m.match(e) {
-				out = append(out, idRel{e.r.ID, e.r})
+				out = append(out, e.rel)
 			}
 		}
 	}
-	// Sorted with the ids beside the pointers: a comparison reads two
-	// strings, not two relationships first.
-	slices.SortFunc(out, func(a, b idRel) int { return strings.Compare(a.id, b.id) })
 	if len(out) == 0 {
 		return nil
 	}
-	rels := make([]*domain.Relationship, len(out))
-	for i, ir := range out {
-		rels[i] = ir.r
-	}
-	return rels
+	sortByID(x, out)
+	return x.relationshipsAt(out)
 }
 
-// idRel is a relationship with its id at hand, for sorting.
-type idRel struct {
-	id string
-	r  *domain.Relationship
+// sortByID sorts record slots by their relationships' ids. Slots are given
+// in the order relationships arrive, which is mostly their ids' order (an
+// import's, a generated graph's), so the slots are sorted as numbers first
+// and the ids compared only when that order is not theirs.
+func sortByID(x *index, slots []int32) {
+	slices.Sort(slots)
+	if !x.recsInIDOrder && !slices.IsSortedFunc(slots, x.compareRecs) {
+		slices.SortFunc(slots, x.compareRecs)
+	}
 }
 
 // Snapshot implements domain.Store.
@@ -486,8 +488,15 @@ func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
 	return &domain.Graph{
 		Sources:       lookup(x.sources, keysAfter(x.sourceIDs, "", -1)),
 		Entities:      x.entitiesOf(keysAfter(x.entityIDs, "", -1)),
-		Relationships: lookup(x.rels, keysAfter(x.relIDs, "", -1)),
+		Relationships: x.relationshipsAt(x.liveRecs()),
 	}, nil
+}
+
+// liveRecs are the record slots of the live relationships, by id.
+func (x *index) liveRecs() []int32 {
+	out := x.relSlots.slots()
+	sortByID(x, out)
+	return out
 }
 
 // Ping implements domain.Store; memory is always reachable.

@@ -10,11 +10,16 @@ import (
 // visits marks entities by slot, each with a number (a distance, say), for
 // one walk of the graph. A mark is valid while its stamp is the current
 // generation, so starting a new walk clears nothing: it moves to the next
-// generation. Walks take one from visitPool and give it back.
+// generation. A mark's stamp and number sit side by side, one memory read
+// for both. Walks take one from visitPool and give it back.
 type visits struct {
 	gen   uint32
-	stamp []uint32
-	val   []int32
+	marks []mark
+}
+
+type mark struct {
+	stamp uint32
+	val   int32
 }
 
 var visitPool = sync.Pool{New: func() any { return new(visits) }}
@@ -23,14 +28,13 @@ var visitPool = sync.Pool{New: func() any { return new(visits) }}
 // gives it back to the pool.
 func newVisits(n int) *visits {
 	v := visitPool.Get().(*visits)
-	if len(v.stamp) < n {
-		v.stamp = slices.Grow(v.stamp[:0], n)[:n]
-		v.val = slices.Grow(v.val[:0], n)[:n]
-		clear(v.stamp)
+	if len(v.marks) < n {
+		v.marks = slices.Grow(v.marks[:0], n)[:n]
+		clear(v.marks)
 	}
 	v.gen++
 	if v.gen == 0 { // after four billion walks the stamps wrap around
-		clear(v.stamp)
+		clear(v.marks)
 		v.gen = 1
 	}
 	return v
@@ -39,34 +43,42 @@ func newVisits(n int) *visits {
 func (v *visits) done() { visitPool.Put(v) }
 
 // has reports whether slot i is marked.
-func (v *visits) has(i int32) bool { return v.stamp[i] == v.gen }
+func (v *visits) has(i int32) bool { return v.marks[i].stamp == v.gen }
 
 // get returns slot i's number and whether it is marked.
 func (v *visits) get(i int32) (int32, bool) {
-	if v.stamp[i] != v.gen {
+	m := v.marks[i]
+	if m.stamp != v.gen {
 		return 0, false
 	}
-	return v.val[i], true
+	return m.val, true
 }
 
 // set marks slot i with n.
-func (v *visits) set(i, n int32) { v.stamp[i], v.val[i] = v.gen, n }
+func (v *visits) set(i, n int32) { v.marks[i] = mark{v.gen, n} }
 
 // unset removes slot i's mark.
-func (v *visits) unset(i int32) { v.stamp[i] = v.gen - 1 }
+func (v *visits) unset(i int32) { v.marks[i].stamp = v.gen - 1 }
 
 // matcher is domain.RelationshipFilter.Match for adjacency entries: the
-// direction is read from the entry, and the relationship itself only when
-// the filter has a type or date condition.
+// direction is read from the entry, and the relationship's record only
+// when the filter has a type or date condition.
 type matcher struct {
-	ends  uint8 // the end the entity must be: endFrom, endTo, or either
-	types []domain.RelationType
+	x     *index
+	ends  uint8    // the end the entity must be: endFrom, endTo, or either
+	types []uint16 // the filter's types by their numbers in x.types
+	typed bool     // the filter names types (none of which the graph may hold)
 	asOf  domain.PartialDate
 	plain bool // no type or date condition
 }
 
-func newMatcher(f domain.RelationshipFilter) matcher {
-	m := matcher{ends: endFrom | endTo, types: f.Types, asOf: f.AsOf, plain: len(f.Types) == 0 && f.AsOf.IsZero()}
+func newMatcher(x *index, f domain.RelationshipFilter) matcher {
+	m := matcher{x: x, ends: endFrom | endTo, typed: len(f.Types) > 0, asOf: f.AsOf, plain: len(f.Types) == 0 && f.AsOf.IsZero()}
+	for _, t := range f.Types {
+		if n, ok := x.types.numbers[string(t)]; ok {
+			m.types = append(m.types, n)
+		}
+	}
 	switch f.Direction {
 	case domain.DirectionOut:
 		m.ends = endFrom
@@ -80,5 +92,8 @@ func (m matcher) match(e edge) bool {
 	if e.ends&m.ends == 0 {
 		return false
 	}
-	return m.plain || (len(m.types) == 0 || slices.Contains(m.types, e.r.Type)) && e.r.HoldsAt(m.asOf)
+	if m.plain {
+		return true
+	}
+	return (!m.typed || slices.Contains(m.types, m.x.recs[e.rel].typ)) && m.x.holdsAt(e.rel, m.asOf)
 }

@@ -1,0 +1,357 @@
+package embedded
+
+import (
+	"hash/maphash"
+	"strings"
+
+	"github.com/conflictgraph/conflictgraph/domain"
+)
+
+// rec is a live relationship as the index holds it: its ends as slots, its
+// type and certainty as small numbers, its dates packed, its citations by
+// their number in a table that holds each list once (an import's event and
+// its links cite one record), and the fields most relationships leave
+// empty in a side table. It is a quarter of a domain.Relationship with one
+// pointer, its id, and the adjacency lists that name it by number hold
+// none for the collector to follow. Reads build the domain.Relationship
+// they return from it (relationship).
+type rec struct {
+	id                 string
+	from, to           int32 // slots
+	validFrom, validTo packedDate
+	citations          uint32 // index in index.cites
+	extra              uint32 // index in index.extras, 0 when the relationship has none of its fields
+	typ                uint16 // index in index.types
+	certainty          uint8  // index in index.certainties
+}
+
+// recExtra holds a relationship's rarely set fields.
+type recExtra struct {
+	amount      *domain.Money
+	count       *int
+	description string
+	attribution string
+	// dates a packedDate cannot hold, kept whole (never for a date
+	// domain.ParsePartialDate accepts)
+	validFrom, validTo *domain.PartialDate
+}
+
+// packedDate is a PartialDate in 32 bits: year, month and day in 14, 4 and
+// 5 of them, 0 for an unknown date.
+type packedDate uint32
+
+// pack returns d packed, and false for a date outside what it can hold.
+func pack(d domain.PartialDate) (packedDate, bool) {
+	if d.Year < 0 || d.Year >= 1<<14 || d.Month < 0 || d.Month > 15 || d.Day < 0 || d.Day > 31 {
+		return 0, false
+	}
+	return packedDate(d.Year<<9 | d.Month<<5 | d.Day), true
+}
+
+func (p packedDate) unpack() domain.PartialDate {
+	return domain.PartialDate{Year: int(p >> 9), Month: int(p>>5) & 15, Day: int(p) & 31}
+}
+
+// record compacts r, whose ends are at slots from and to.
+func (x *index) record(r *domain.Relationship, from, to int32) rec {
+	out := rec{id: r.ID, citations: x.cites.add(r.Citations), from: from, to: to,
+		typ: x.types.number(string(r.Type)), certainty: uint8(x.certainties.number(string(r.Certainty)))}
+	var ok bool
+	var extra recExtra
+	if out.validFrom, ok = pack(r.ValidFrom); !ok {
+		extra.validFrom = &r.ValidFrom
+	}
+	if out.validTo, ok = pack(r.ValidTo); !ok {
+		extra.validTo = &r.ValidTo
+	}
+	extra.amount, extra.count, extra.description, extra.attribution = r.Amount, r.Count, r.Description, r.Attribution
+	if extra != (recExtra{}) {
+		out.extra = x.extras.add(extra)
+	}
+	return out
+}
+
+// forget releases what the record at slot i holds in the side tables,
+// before it is replaced or cleared.
+func (x *index) forget(i int32) {
+	x.cites.release(x.recs[i].citations)
+	x.extras.release(x.recs[i].extra)
+}
+
+// relationship builds the domain value of the record at slot i.
+func (x *index) relationship(i int32) *domain.Relationship {
+	r := new(domain.Relationship)
+	x.build(r, i)
+	return r
+}
+
+// build fills r with the record at slot i.
+func (x *index) build(r *domain.Relationship, i int32) {
+	c := &x.recs[i]
+	*r = domain.Relationship{ID: c.id, FromID: x.ids[c.from], ToID: x.ids[c.to],
+		Type: domain.RelationType(x.types.strings[c.typ]), Certainty: domain.Certainty(x.certainties.strings[c.certainty]),
+		ValidFrom: c.validFrom.unpack(), ValidTo: c.validTo.unpack(), Citations: x.cites.lists[c.citations]}
+	if c.extra != 0 {
+		e := &x.extras.items[c.extra]
+		r.Amount, r.Count, r.Description, r.Attribution = e.amount, e.count, e.description, e.attribution
+		if e.validFrom != nil {
+			r.ValidFrom = *e.validFrom
+		}
+		if e.validTo != nil {
+			r.ValidTo = *e.validTo
+		}
+	}
+}
+
+// relationshipsAt builds the domain values of the records at slots.
+// They are built in one block: one allocation for a neighbourhood's
+// thousand relationships, not a thousand.
+func (x *index) relationshipsAt(slots []int32) []*domain.Relationship {
+	out := make([]*domain.Relationship, len(slots))
+	block := make([]domain.Relationship, len(slots))
+	for i, s := range slots {
+		x.build(&block[i], s)
+		out[i] = &block[i]
+	}
+	return out
+}
+
+// holdsAt is domain.Relationship.HoldsAt for the record at slot i.
+func (x *index) holdsAt(i int32, d domain.PartialDate) bool {
+	if d.IsZero() {
+		return true
+	}
+	c := &x.recs[i]
+	from, to := c.validFrom.unpack(), c.validTo.unpack()
+	if e := &x.extras.items[c.extra]; c.extra != 0 && (e.validFrom != nil || e.validTo != nil) {
+		r := x.relationship(i)
+		from, to = r.ValidFrom, r.ValidTo
+	}
+	return domain.HoldsAt(from, to, d)
+}
+
+// compareRecs orders two record slots by their relationships' ids.
+func (x *index) compareRecs(a, b int32) int {
+	if a == b {
+		return 0
+	}
+	return strings.Compare(x.recs[a].id, x.recs[b].id)
+}
+
+// interner numbers the few distinct strings of a field (relationship
+// types, certainties) so a record holds a number in their place.
+type interner struct {
+	strings []string
+	numbers map[string]uint16
+}
+
+func newInterner() *interner { return &interner{numbers: map[string]uint16{}} }
+
+// number is s's number, given on first sight.
+func (in *interner) number(s string) uint16 {
+	n, ok := in.numbers[s]
+	if !ok {
+		n = uint16(len(in.strings))
+		in.numbers[s] = n
+		in.strings = append(in.strings, s)
+	}
+	return n
+}
+
+// recTable finds a live relationship's record slot by its id. It is an
+// open-addressing hash table of record slots, the ids read from the records
+// themselves: 5 to 11 bytes a relationship where a map from id to slot
+// takes about 40, its keys' headers included.
+type recTable struct {
+	seed  maphash.Seed
+	cells []int32 // a record slot, or emptyCell or deletedCell
+	used  int     // cells not empty: live ones and deleted ones
+	live  int
+}
+
+const (
+	emptyCell   int32 = -1
+	deletedCell int32 = -2
+)
+
+func newRecTable() *recTable {
+	t := &recTable{seed: maphash.MakeSeed()}
+	t.cells = emptyCells(64)
+	return t
+}
+
+func emptyCells(n int) []int32 {
+	cells := make([]int32, n)
+	for i := range cells {
+		cells[i] = emptyCell
+	}
+	return cells
+}
+
+// probe returns the cell holding id's slot, or the cell where it would go
+// (the first deleted one passed, else the empty one that ends the probe),
+// and whether id was found.
+func (t *recTable) probe(recs []rec, id string) (int, bool) {
+	mask := len(t.cells) - 1
+	free := -1
+	for i := int(maphash.String(t.seed, id)) & mask; ; i = (i + 1) & mask {
+		switch c := t.cells[i]; {
+		case c == emptyCell:
+			if free < 0 {
+				free = i
+			}
+			return free, false
+		case c == deletedCell:
+			if free < 0 {
+				free = i
+			}
+		case recs[c].id == id:
+			return i, true
+		}
+	}
+}
+
+// find returns the record slot of the live relationship with id.
+func (t *recTable) find(recs []rec, id string) (int32, bool) {
+	i, ok := t.probe(recs, id)
+	if !ok {
+		return 0, false
+	}
+	return t.cells[i], true
+}
+
+// insert adds record slot s, whose id the table does not hold.
+func (t *recTable) insert(recs []rec, s int32) {
+	if (t.used+1)*4 > len(t.cells)*3 {
+		t.rehash(recs)
+	}
+	i, _ := t.probe(recs, recs[s].id)
+	if t.cells[i] == emptyCell {
+		t.used++
+	}
+	t.cells[i] = s
+	t.live++
+}
+
+// remove drops id, before its record is cleared.
+func (t *recTable) remove(recs []rec, id string) {
+	if i, ok := t.probe(recs, id); ok {
+		t.cells[i] = deletedCell
+		t.live--
+	}
+}
+
+// rehash rebuilds the table, without its deleted cells, at twice the live
+// count or more.
+func (t *recTable) rehash(recs []rec) {
+	n := 64
+	for n*3 < (t.live+1)*2*4 {
+		n *= 2
+	}
+	old := t.cells
+	t.cells, t.used = emptyCells(n), 0
+	mask := n - 1
+	for _, s := range old {
+		if s < 0 {
+			continue
+		}
+		i := int(maphash.String(t.seed, recs[s].id)) & mask
+		for t.cells[i] != emptyCell {
+			i = (i + 1) & mask
+		}
+		t.cells[i] = s
+		t.used++
+	}
+}
+
+// slots lists the live record slots, in no order.
+func (t *recTable) slots() []int32 {
+	out := make([]int32, 0, t.live)
+	for _, s := range t.cells {
+		if s >= 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// citeTable holds each relationship's citations once per list: records
+// that cite the same list (the same slice, as an import's event and its
+// links do) share its number. A list is counted by the records holding it
+// and dropped with the last.
+type citeTable struct {
+	lists   [][]domain.Citation // by number; 0 is the empty list
+	holders []int32             // by number: how many records hold it
+	numbers map[citeKey]uint32
+	free    []uint32 // numbers dropped, to give again
+}
+
+// citeKey is a list by identity: its first element and its length.
+type citeKey struct {
+	first *domain.Citation
+	n     int
+}
+
+func newCiteTable() *citeTable {
+	return &citeTable{lists: [][]domain.Citation{nil}, holders: []int32{0}, numbers: map[citeKey]uint32{}}
+}
+
+// add returns list's number for one more record.
+func (t *citeTable) add(list []domain.Citation) uint32 {
+	if len(list) == 0 {
+		return 0
+	}
+	k := citeKey{&list[0], len(list)}
+	n, ok := t.numbers[k]
+	if !ok {
+		if last := len(t.free) - 1; last >= 0 {
+			n, t.free = t.free[last], t.free[:last]
+			t.lists[n] = list
+		} else {
+			n = uint32(len(t.lists))
+			t.lists, t.holders = append(t.lists, list), append(t.holders, 0)
+		}
+		t.numbers[k] = n
+	}
+	t.holders[n]++
+	return n
+}
+
+// release gives back one record's hold on list n.
+func (t *citeTable) release(n uint32) {
+	if n == 0 {
+		return
+	}
+	if t.holders[n]--; t.holders[n] == 0 {
+		list := t.lists[n]
+		delete(t.numbers, citeKey{&list[0], len(list)})
+		t.lists[n] = nil
+		t.free = append(t.free, n)
+	}
+}
+
+// extraTable holds the side records of the relationships that have one.
+type extraTable struct {
+	items []recExtra // by number; 0 is none
+	free  []uint32
+}
+
+func newExtraTable() *extraTable { return &extraTable{items: make([]recExtra, 1)} }
+
+func (t *extraTable) add(e recExtra) uint32 {
+	if last := len(t.free) - 1; last >= 0 {
+		n := t.free[last]
+		t.free = t.free[:last]
+		t.items[n] = e
+		return n
+	}
+	t.items = append(t.items, e)
+	return uint32(len(t.items) - 1)
+}
+
+func (t *extraTable) release(n uint32) {
+	if n != 0 {
+		t.items[n] = recExtra{}
+		t.free = append(t.free, n)
+	}
+}
