@@ -90,17 +90,28 @@ func (x *index) build(r *domain.Relationship, i int32) {
 	c := &x.recs[i]
 	*r = domain.Relationship{ID: c.id, FromID: x.ids[c.from], ToID: x.ids[c.to],
 		Type: domain.RelationType(x.types.strings[c.typ]), Certainty: domain.Certainty(x.certainties.strings[c.certainty]),
-		ValidFrom: c.validFrom.unpack(), ValidTo: c.validTo.unpack(), Citations: x.cites.lists[c.citations]}
+		Citations: x.cites.lists[c.citations]}
+	r.ValidFrom, r.ValidTo = x.validity(c)
 	if c.extra != 0 {
 		e := &x.extras.items[c.extra]
 		r.Amount, r.Count, r.Description, r.Attribution = e.amount, e.count, e.description, e.attribution
+	}
+}
+
+// validity is c's dates, from the record or, for dates it cannot pack,
+// from its side record.
+func (x *index) validity(c *rec) (from, to domain.PartialDate) {
+	from, to = c.validFrom.unpack(), c.validTo.unpack()
+	if c.extra != 0 {
+		e := &x.extras.items[c.extra]
 		if e.validFrom != nil {
-			r.ValidFrom = *e.validFrom
+			from = *e.validFrom
 		}
 		if e.validTo != nil {
-			r.ValidTo = *e.validTo
+			to = *e.validTo
 		}
 	}
+	return from, to
 }
 
 // relationshipsAt builds the domain values of the records at slots.
@@ -121,12 +132,7 @@ func (x *index) holdsAt(i int32, d domain.PartialDate) bool {
 	if d.IsZero() {
 		return true
 	}
-	c := &x.recs[i]
-	from, to := c.validFrom.unpack(), c.validTo.unpack()
-	if e := &x.extras.items[c.extra]; c.extra != 0 && (e.validFrom != nil || e.validTo != nil) {
-		r := x.relationship(i)
-		from, to = r.ValidFrom, r.ValidTo
-	}
+	from, to := x.validity(&x.recs[i])
 	return domain.HoldsAt(from, to, d)
 }
 

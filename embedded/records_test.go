@@ -51,16 +51,17 @@ func TestRelationshipFieldsKept(t *testing.T) {
 			}
 		}
 	}
+	// From holds both: the far dates' self-loop holds at no date of these.
 	for _, tc := range []struct {
-		asOf string
-		want int
-	}{{"2022", 1}, {"2019", 0}} {
-		pages, err := st.RelationshipsOf(ctx, []string{to}, domain.RelationshipFilter{Direction: domain.DirectionBoth, First: 10, AsOf: domain.MustPartialDate(tc.asOf)})
+		id, asOf string
+		want     int
+	}{{to, "2022", 1}, {to, "2019", 0}, {from, "2022", 1}, {from, "9999", 0}} {
+		pages, err := st.RelationshipsOf(ctx, []string{tc.id}, domain.RelationshipFilter{Direction: domain.DirectionBoth, First: 10, AsOf: domain.MustPartialDate(tc.asOf)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(pages[0].Relationships) != tc.want {
-			t.Errorf("as of %s: %d relationships, want %d", tc.asOf, len(pages[0].Relationships), tc.want)
+			t.Errorf("%s as of %s: %d relationships, want %d", tc.id, tc.asOf, len(pages[0].Relationships), tc.want)
 		}
 	}
 }
