@@ -99,6 +99,15 @@ func (x *index) entity(id string) *domain.Entity {
 	return nil
 }
 
+// entitiesAt are the entities at slots.
+func (x *index) entitiesAt(slots []int32) []*domain.Entity {
+	out := make([]*domain.Entity, len(slots))
+	for i, u := range slots {
+		out[i] = x.ents[u]
+	}
+	return out
+}
+
 // entitiesOf looks ids up, nil where none has the id.
 func (x *index) entitiesOf(ids []string) []*domain.Entity {
 	out := make([]*domain.Entity, len(ids))

@@ -246,7 +246,8 @@ func (s *Store) RelationshipsOf(ctx context.Context, ids []string, f domain.Rela
 // relationshipPage is one page of id's relationships passing f.
 func (x *index) relationshipPage(id string, f domain.RelationshipFilter) *domain.RelationshipPage {
 	adj, m := x.adjacency(id), newMatcher(x, f)
-	page := &domain.RelationshipPage{Relationships: make([]*domain.Relationship, 0, min(f.First, len(adj)))}
+	page := &domain.RelationshipPage{}
+	slots := make([]int32, 0, min(f.First, len(adj)))
 	for _, e := range adj {
 		if !m.match(e) {
 			continue
@@ -255,12 +256,13 @@ func (x *index) relationshipPage(id string, f domain.RelationshipFilter) *domain
 		if f.After != "" && x.recs[e.rel].id <= f.After {
 			continue
 		}
-		if len(page.Relationships) < f.First {
-			page.Relationships = append(page.Relationships, x.relationship(e.rel))
+		if len(slots) < f.First {
+			slots = append(slots, e.rel)
 		} else {
 			page.HasNext = true
 		}
 	}
+	page.Relationships = x.relationshipsAt(slots)
 	return page
 }
 
@@ -315,11 +317,7 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 	seen := newVisits(len(x.ents))
 	defer seen.done()
 	candidates := x.names.candidates(folded, seen)
-	found := make([]*domain.Entity, len(candidates))
-	for i, slot := range candidates {
-		found[i] = x.ents[slot]
-	}
-	return domain.RankFolded(found, x.foldedNames, folded, q.Kinds, q.First), nil
+	return domain.RankFolded(x.entitiesAt(candidates), x.foldedNames, folded, q.Kinds, q.First), nil
 }
 
 // foldedNames gives an indexed entity's folded names, for domain.RankFolded.
@@ -411,10 +409,7 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 	}
 	kept, cut := domain.KeepClosestFunc(levels, q.Limit, x.compareIDs)
 	sub.Truncated = sub.Truncated || cut
-	sub.Entities = make([]*domain.Entity, len(kept))
-	for i, u := range kept {
-		sub.Entities[i] = x.ents[u]
-	}
+	sub.Entities = x.entitiesAt(kept)
 	sub.Relationships = x.linksAmong(kept, newMatcher(x, domain.RelationshipFilter{Types: q.Filter.Types, AsOf: q.Filter.AsOf}))
 	return sub, nil
 }
