@@ -170,9 +170,10 @@ func newIDTree() *btree.BTreeG[string] {
 }
 
 func newIndex() *index {
+	slots := map[string]int32{}
 	return &index{
 		sources:       map[string]*domain.Source{},
-		slots:         map[string]int32{},
+		slots:         slots,
 		near:          map[int32]*atomic.Pointer[[]edge]{},
 		relSlots:      newRecTable(),
 		recsInIDOrder: true,
@@ -184,7 +185,7 @@ func newIndex() *index {
 		sourceIDs:     newIDTree(),
 		entityIDs:     newIDTree(),
 		byKind:        map[domain.EntityKind]*btree.BTreeG[string]{},
-		names:         newNameIndex(),
+		names:         newNameIndex(slots),
 	}
 }
 
@@ -254,7 +255,6 @@ func (x *index) putEntity(e *domain.Entity) {
 		if old.Kind != e.Kind {
 			x.byKind[old.Kind].Delete(e.ID)
 		}
-		x.names.remove(i)
 		x.ents[i] = e
 	} else {
 		i = int32(len(x.ents))
@@ -271,7 +271,7 @@ func (x *index) putEntity(e *domain.Entity) {
 		x.byKind[e.Kind] = kind
 	}
 	kind.ReplaceOrInsert(e.ID)
-	x.names.add(i, e)
+	x.names.put(i, e)
 }
 
 // adjacencyEdit gathers one change's edits to the adjacency lists and
