@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"sync/atomic"
+	"unique"
 
 	"github.com/google/btree"
 
@@ -249,6 +250,7 @@ func (x *index) apply(ch *domain.Change) {
 }
 
 func (x *index) putEntity(e *domain.Entity) {
+	e = shareTexts(e)
 	i, ok := x.slots[e.ID]
 	if ok {
 		old := x.ents[i]
@@ -272,6 +274,28 @@ func (x *index) putEntity(e *domain.Entity) {
 	}
 	kind.ReplaceOrInsert(e.ID)
 	x.names.put(i, e)
+}
+
+// shareTexts returns a copy of e whose name, place, summary and category
+// are held once for every entity that has the same: a million imported
+// events share a few thousand of each ("Armed clash in Kidal", "Kidal,
+// Tin-Essako, Kidal, Mali", "Battles: Armed clash. Sources: ..."). The
+// copy leaves the change's own entity as it was.
+func shareTexts(e *domain.Entity) *domain.Entity {
+	c := *e
+	c.Name = shared(c.Name)
+	c.Place = shared(c.Place)
+	c.Summary = shared(c.Summary)
+	c.Category = domain.Category(shared(string(c.Category)))
+	return &c
+}
+
+// shared is s held once for all equal strings (unique.Make).
+func shared(s string) string {
+	if s == "" {
+		return ""
+	}
+	return unique.Make(s).Value()
 }
 
 // adjacencyEdit gathers one change's edits to the adjacency lists and
