@@ -206,11 +206,11 @@ func eventDate(f ingest.Fields) (domain.PartialDate, error) {
 		if err != nil || y < 1 || y > 9999 {
 			return d, domain.Invalidf("year %q is not a year", year)
 		}
-		return domain.PartialDate{Year: y}, nil
+		return domain.Date(y, 0, 0)
 	default:
 		return d, domain.Invalidf("event_date and year are both empty: the event has no date")
 	}
-	if year != "" && year != strconv.Itoa(d.Year) {
+	if year != "" && year != strconv.Itoa(int(d.Year)) {
 		return d, domain.Invalidf("event_date %s is not in the row's year %s", raw, year)
 	}
 	tp := f.Get("time_precision")

@@ -31,6 +31,37 @@ func TestParsePartialDate(t *testing.T) {
 	}
 }
 
+func TestDate(t *testing.T) {
+	for _, c := range []struct {
+		year, month, day int
+		want             string // "" for INVALID
+	}{
+		{2021, 0, 0, "2021"},
+		{2021, 12, 0, "2021-12"},
+		{2024, 2, 29, "2024-02-29"},
+		{9999, 12, 31, "9999-12-31"},
+		{0, 0, 0, ""},
+		{10000, 0, 0, ""},
+		{70000, 0, 0, ""}, // would wrap around in the date's four bytes
+		{-1, 0, 0, ""},
+		{2021, 13, 0, ""},
+		{2021, -1, 0, ""},
+		{2021, 0, 5, ""}, // a day without its month
+		{2023, 2, 29, ""},
+		{2021, 12, 32, ""},
+		{2021, 12, -1, ""},
+	} {
+		d, err := domain.Date(c.year, c.month, c.day)
+		if c.want == "" {
+			if !errors.Is(err, domain.ErrInvalid) {
+				t.Errorf("Date(%d, %d, %d) = %v, %v; want INVALID", c.year, c.month, c.day, d, err)
+			}
+		} else if err != nil || d.String() != c.want {
+			t.Errorf("Date(%d, %d, %d) = %v, %v; want %s", c.year, c.month, c.day, d, err, c.want)
+		}
+	}
+}
+
 func TestPartialDateOrderAndPeriods(t *testing.T) {
 	d := domain.MustPartialDate
 	ordered := []domain.PartialDate{{}, d("2020"), d("2020-12"), d("2020-12-31"), d("2021"), d("2021-01"), d("2021-01-01"), d("2021-01-02")}

@@ -11,116 +11,143 @@ import (
 
 // nameIndex finds the entities a search text can match: by exact folded
 // name, alias, id or country code, by prefix of a name or alias, and by
-// prefix of one of their words. domain.RankFolded then ranks the candidates with the names
-// folded here once. Entities come and go one at a time, so the sorted keys
-// live in B-trees. Entities are named by slot: a million imported events
-// would otherwise hold their ids again in every entry.
+// prefix of one of their words. domain.RankFolded then ranks the
+// candidates with the names folded here once.
+//
+// An import of a million events gives many of them the same name ("Armed
+// clash in Kidal") and nearly all of them the same few words, so names and
+// words are inverted lists: each distinct key is held once, with the slots
+// of the entities that have it, and an entity keeps its folded name as the
+// list's own key. Entities come and go one at a time, so the keys are
+// also kept sorted in a B-tree, for prefixes.
 type nameIndex struct {
-	folded []domain.FoldedNames // by slot: the entity's names, folded
-	exact  map[string][]int32   // folded name, alias, id or code -> slots
-	names  *btree.BTreeG[keyed] // folded names and aliases
-	tokens *btree.BTreeG[keyed] // words of names and aliases
+	ids  map[string]int32 // the index's slots by entity id: an id that folds to itself is found there
+	name []string         // by slot: the entity's folded name, the key of its list in names
+	// more holds the rest of an entity's folded names when it has any:
+	// aliases, codes, or an id that folding changes. Most imported
+	// entities have none.
+	more   map[int32]*moreNames
+	exact  map[string][]int32 // folded ids that are not ids, and codes -> slots
+	names  *postings          // folded names and aliases
+	tokens *postings          // words of names and aliases
 }
 
-type keyed struct {
-	key  string
-	slot int32
+// moreNames are the folded names of an entity beyond its id and name.
+type moreNames struct {
+	id      string // the id folded, when folding changes it
+	aliases []string
+	codes   []string // codes that are not among its names
 }
 
-func lessKeyed(a, b keyed) bool {
-	if a.key != b.key {
-		return a.key < b.key
-	}
-	return a.slot < b.slot
-}
-
-func newNameIndex() *nameIndex {
+func newNameIndex(ids map[string]int32) *nameIndex {
 	return &nameIndex{
+		ids:    ids,
+		more:   map[int32]*moreNames{},
 		exact:  map[string][]int32{},
-		names:  btree.NewG(btreeDegree, lessKeyed),
-		tokens: btree.NewG(btreeDegree, lessKeyed),
+		names:  newPostings(),
+		tokens: newPostings(),
 	}
 }
 
-// nameKeys are an entity's distinct folded names: id, name and aliases.
-func nameKeys(f domain.FoldedNames) []string {
-	keys := append([]string{f.ID, f.Name}, f.Aliases...)
-	slices.Sort(keys)
-	return slices.Compact(keys)
-}
-
-// codeKeys are an entity's country codes that are not already among its
-// names: they match whole, never by prefix (see domain.FoldedNames).
-func codeKeys(f domain.FoldedNames, names []string) []string {
-	var out []string
-	for _, c := range f.Codes {
-		if !slices.Contains(names, c) && !slices.Contains(out, c) {
-			out = append(out, c)
+// foldedAt gives the folded names of the entity with id at slot.
+func (n *nameIndex) foldedAt(slot int32, id string) domain.FoldedNames {
+	f := domain.FoldedNames{ID: id}
+	if int(slot) < len(n.name) {
+		f.Name = n.name[slot]
+	}
+	if m := n.more[slot]; m != nil {
+		if m.id != "" {
+			f.ID = m.id
 		}
+		f.Aliases, f.Codes = m.aliases, m.codes
 	}
-	return out
-}
-
-// add indexes e's names. The id is found whole only (domain.MatchRank
-// never matches it by prefix or by word), so only the exact map holds it:
-// an import of a million events would otherwise put each id's words in the
-// B-trees for nothing.
-func (n *nameIndex) add(slot int32, e *domain.Entity) {
-	f := domain.FoldNames(e)
-	if int(slot) >= len(n.folded) {
-		n.folded = append(n.folded, make([]domain.FoldedNames, int(slot)+1-len(n.folded))...)
+	if f.Aliases == nil {
+		f.Aliases = []string{}
 	}
-	n.folded[slot] = f
-	names := nameKeys(f)
-	for _, k := range names {
-		n.exact[k] = append(n.exact[k], slot)
-	}
-	for _, k := range searchKeys(f) {
-		n.names.ReplaceOrInsert(keyed{k, slot})
-		for _, t := range domain.Tokens(k) {
-			n.tokens.ReplaceOrInsert(keyed{t, slot})
-		}
-	}
-	for _, c := range codeKeys(f, names) {
-		n.exact[c] = append(n.exact[c], slot)
-	}
+	return f
 }
 
 // searchKeys are the folded names and aliases an entity is found by
-// prefix and by word: its id is not among them.
+// prefix and by word, once each: its id is not among them (domain.MatchRank
+// never matches an id by prefix or by word).
 func searchKeys(f domain.FoldedNames) []string {
 	keys := append([]string{f.Name}, f.Aliases...)
 	slices.Sort(keys)
 	return slices.Compact(keys)
 }
 
-// remove forgets the names of the entity at slot.
-func (n *nameIndex) remove(slot int32) {
-	if int(slot) >= len(n.folded) {
-		return
+// exactKeys are the keys of an entity in the exact map: its id folded when
+// folding changes it, and its country codes that are not among its names
+// (found whole, never by prefix: see domain.FoldedNames).
+func exactKeys(f domain.FoldedNames, id string) []string {
+	var out []string
+	if f.ID != id {
+		out = append(out, f.ID)
 	}
-	f := n.folded[slot]
-	n.folded[slot] = domain.FoldedNames{}
-	unexact := func(k string) {
+	for _, c := range f.Codes {
+		if c != f.Name && c != f.ID && !slices.Contains(f.Aliases, c) && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// put indexes the names of e, at slot, in place of those it had.
+func (n *nameIndex) put(slot int32, e *domain.Entity) {
+	f := domain.FoldNames(e)
+	if int(slot) < len(n.name) {
+		old := n.foldedAt(slot, e.ID)
+		if sameNames(old, f) {
+			return
+		}
+		n.remove(slot, old, e.ID)
+	} else {
+		n.name = append(n.name, make([]string, int(slot)+1-len(n.name))...)
+	}
+	for _, k := range searchKeys(f) {
+		k = n.names.add(k, slot)
+		if k == f.Name {
+			n.name[slot] = k // the list's key: the name held once
+		}
+		for _, t := range domain.Tokens(k) {
+			n.tokens.add(t, slot)
+		}
+	}
+	exact := exactKeys(f, e.ID)
+	for _, k := range exact {
+		n.exact[k] = append(n.exact[k], slot)
+	}
+	if f.ID != e.ID || len(f.Aliases) > 0 || len(f.Codes) > 0 {
+		m := &moreNames{aliases: f.Aliases, codes: f.Codes}
+		if f.ID != e.ID {
+			m.id = f.ID
+		}
+		n.more[slot] = m
+	}
+}
+
+// sameNames reports whether two entities' folded names are the same.
+func sameNames(a, b domain.FoldedNames) bool {
+	return a.ID == b.ID && a.Name == b.Name && slices.Equal(a.Aliases, b.Aliases) && slices.Equal(a.Codes, b.Codes)
+}
+
+// remove forgets the names f of the entity with id at slot.
+func (n *nameIndex) remove(slot int32, f domain.FoldedNames, id string) {
+	for _, k := range searchKeys(f) {
+		n.names.remove(k, slot)
+		for _, t := range domain.Tokens(k) {
+			n.tokens.remove(t, slot)
+		}
+	}
+	for _, k := range exactKeys(f, id) {
 		if rest := slices.DeleteFunc(n.exact[k], func(x int32) bool { return x == slot }); len(rest) > 0 {
 			n.exact[k] = rest
 		} else {
 			delete(n.exact, k)
 		}
 	}
-	names := nameKeys(f)
-	for _, k := range names {
-		unexact(k)
-	}
-	for _, k := range searchKeys(f) {
-		n.names.Delete(keyed{k, slot})
-		for _, t := range domain.Tokens(k) {
-			n.tokens.Delete(keyed{t, slot})
-		}
-	}
-	for _, c := range codeKeys(f, names) {
-		unexact(c)
-	}
+	delete(n.more, slot)
+	n.name[slot] = ""
 }
 
 // candidates returns, without duplicates, the slots of entities that may
@@ -134,26 +161,82 @@ func (n *nameIndex) candidates(folded string, seen *visits) []int32 {
 			out = append(out, slot)
 		}
 	}
+	if slot, ok := n.ids[folded]; ok {
+		if m := n.more[slot]; m == nil || m.id == "" {
+			add(slot) // an id that folds to itself
+		}
+	}
 	for _, slot := range n.exact[folded] {
 		add(slot)
 	}
-	prefixRange(n.names, folded, add)
+	n.names.prefix(folded, add)
 	// A token match needs every word; the entities with the first word
 	// are enough candidates.
 	if words := domain.Tokens(folded); len(words) > 0 {
-		prefixRange(n.tokens, words[0], add)
+		n.tokens.prefix(words[0], add)
 	}
 	return out
 }
 
-// prefixRange calls fn with the slot of each entry whose key starts with
-// prefix, in key order.
-func prefixRange(t *btree.BTreeG[keyed], prefix string, fn func(slot int32)) {
-	t.AscendGreaterOrEqual(keyed{key: prefix, slot: -1}, func(k keyed) bool {
-		if !strings.HasPrefix(k.key, prefix) {
+// postings are inverted lists: for each distinct key, the slots that have
+// it, in ascending order, and the keys in order for prefix scans.
+type postings struct {
+	byKey map[string]*posting
+	keys  *btree.BTreeG[string]
+}
+
+type posting struct {
+	key   string
+	slots []int32 // ascending
+}
+
+func newPostings() *postings {
+	return &postings{byKey: map[string]*posting{}, keys: newIDTree()}
+}
+
+// add puts slot in key's list and returns the key as the list holds it,
+// for callers to share rather than keep a copy.
+func (p *postings) add(key string, slot int32) string {
+	l := p.byKey[key]
+	if l == nil {
+		l = &posting{key: strings.Clone(key)}
+		p.byKey[l.key] = l
+		p.keys.ReplaceOrInsert(l.key)
+	}
+	// New entities take new, higher slots: the list mostly grows at its end.
+	if n := len(l.slots); n == 0 || l.slots[n-1] < slot {
+		l.slots = append(l.slots, slot)
+	} else if i, found := slices.BinarySearch(l.slots, slot); !found {
+		l.slots = slices.Insert(l.slots, i, slot)
+	}
+	return l.key
+}
+
+// remove takes slot out of key's list, and the key when no slot is left.
+func (p *postings) remove(key string, slot int32) {
+	l := p.byKey[key]
+	if l == nil {
+		return
+	}
+	if i, found := slices.BinarySearch(l.slots, slot); found {
+		l.slots = slices.Delete(l.slots, i, i+1)
+	}
+	if len(l.slots) == 0 {
+		delete(p.byKey, key)
+		p.keys.Delete(key)
+	}
+}
+
+// prefix calls fn with every slot of every key that starts with prefix,
+// key by key in key order.
+func (p *postings) prefix(prefix string, fn func(slot int32)) {
+	p.keys.AscendGreaterOrEqual(prefix, func(k string) bool {
+		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
-		fn(k.slot)
+		for _, s := range p.byKey[k].slots {
+			fn(s)
+		}
 		return true
 	})
 }

@@ -45,11 +45,11 @@ func pack(d domain.PartialDate) (packedDate, bool) {
 	if d.Year < 0 || d.Year >= 1<<14 || d.Month < 0 || d.Month > 15 || d.Day < 0 || d.Day > 31 {
 		return 0, false
 	}
-	return packedDate(d.Year<<9 | d.Month<<5 | d.Day), true
+	return packedDate(uint32(d.Year)<<9 | uint32(d.Month)<<5 | uint32(d.Day)), true
 }
 
 func (p packedDate) unpack() domain.PartialDate {
-	return domain.PartialDate{Year: int(p >> 9), Month: int(p>>5) & 15, Day: int(p) & 31}
+	return domain.PartialDate{Year: int16(p >> 9), Month: int8(p>>5) & 15, Day: int8(p) & 31}
 }
 
 // record compacts r, whose ends are at slots from and to.

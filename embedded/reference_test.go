@@ -47,7 +47,7 @@ func testWalksMatchReference(t *testing.T) {
 				f.Types = []domain.RelationType{types[rng.IntN(len(types))], types[rng.IntN(len(types))]}
 			}
 			if rng.IntN(3) == 0 {
-				f.AsOf = domain.PartialDate{Year: 2005 + rng.IntN(20)}
+				f.AsOf = domain.PartialDate{Year: int16(2005 + rng.IntN(20))}
 			}
 			return f
 		}

@@ -322,7 +322,7 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 
 // foldedNames gives an indexed entity's folded names, for domain.RankFolded.
 func (x *index) foldedNames(e *domain.Entity) domain.FoldedNames {
-	return x.names.folded[x.slots[e.ID]]
+	return x.names.foldedAt(x.slots[e.ID], e.ID)
 }
 
 // Neighborhood implements domain.Store: a breadth-first walk from q.ID that

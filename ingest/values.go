@@ -44,7 +44,7 @@ func ParseDate(s string) (domain.PartialDate, error) {
 	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return domain.PartialDate{Year: t.Year(), Month: int(t.Month()), Day: t.Day()}, nil
+			return domain.Date(t.Year(), int(t.Month()), t.Day())
 		}
 	}
 	return domain.PartialDate{}, domain.Invalidf("date %q is not a date such as 2021-12-25 or 25 December 2021", s)

@@ -93,7 +93,7 @@ func Generate(n, m int, seed uint64) *domain.Graph {
 			r.ValidFrom = randomDate(rng)
 			if rng.IntN(3) == 0 {
 				end := r.ValidFrom
-				end.Year += 1 + rng.IntN(5)
+				end.Year += int16(1 + rng.IntN(5))
 				end.Month, end.Day = 0, 0
 				r.ValidTo = end
 			}
@@ -104,11 +104,11 @@ func Generate(n, m int, seed uint64) *domain.Graph {
 
 // randomDate is a year, month or day between 1990 and 2024.
 func randomDate(rng *rand.Rand) domain.PartialDate {
-	d := domain.PartialDate{Year: 1990 + rng.IntN(35)}
+	d := domain.PartialDate{Year: int16(1990 + rng.IntN(35))}
 	if rng.IntN(3) > 0 {
-		d.Month = 1 + rng.IntN(12)
+		d.Month = int8(1 + rng.IntN(12))
 		if rng.IntN(2) == 0 {
-			d.Day = 1 + rng.IntN(28)
+			d.Day = int8(1 + rng.IntN(28))
 		}
 	}
 	return d

@@ -195,7 +195,7 @@ func eventDate(f ingest.Fields) (domain.PartialDate, error) {
 		if err != nil || y < 1 || y > 9999 {
 			return domain.PartialDate{}, domain.Invalidf("year %q is not a year", year)
 		}
-		return domain.PartialDate{Year: y}, nil
+		return domain.Date(y, 0, 0)
 	}
 	from, err := ingest.ParseDate(start)
 	if err != nil {
