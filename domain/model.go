@@ -282,21 +282,47 @@ func (s *Source) GetID() string { return s.ID }
 // so a new attribute reaches all of them at once.
 func (e *Entity) Attributes() map[Field]any {
 	out := map[Field]any{}
-	text := map[Field]string{
-		FieldCategory: string(e.Category), FieldISO3: e.ISO3, FieldRole: e.Role,
-		FieldDate: e.Date.String(), FieldStarted: e.Started.String(), FieldEnded: e.Ended.String(),
-		FieldPlace: e.Place, FieldProgram: e.Program, FieldAuthority: e.Authority, FieldAgency: e.Agency,
-	}
-	for f, v := range text {
-		if v != "" {
-			out[f] = v
+	for _, a := range attributes {
+		if a.set(e) {
+			out[a.field] = a.value(e)
 		}
 	}
-	if e.Killed != nil {
-		out[FieldKilled] = *e.Killed
-	}
-	if e.Injured != nil {
-		out[FieldInjured] = *e.Injured
-	}
 	return out
+}
+
+// attributes reads each optional attribute of an entity: whether it is
+// set, and its value as Attributes gives it. They are in field-name order,
+// the order validation reports them in.
+var attributes = []attribute{
+	textAttribute(FieldAgency, func(e *Entity) string { return e.Agency }),
+	textAttribute(FieldAuthority, func(e *Entity) string { return e.Authority }),
+	textAttribute(FieldCategory, func(e *Entity) string { return string(e.Category) }),
+	dateAttribute(FieldDate, func(e *Entity) PartialDate { return e.Date }),
+	dateAttribute(FieldEnded, func(e *Entity) PartialDate { return e.Ended }),
+	countAttribute(FieldInjured, func(e *Entity) *int { return e.Injured }),
+	textAttribute(FieldISO3, func(e *Entity) string { return e.ISO3 }),
+	countAttribute(FieldKilled, func(e *Entity) *int { return e.Killed }),
+	textAttribute(FieldPlace, func(e *Entity) string { return e.Place }),
+	textAttribute(FieldProgram, func(e *Entity) string { return e.Program }),
+	textAttribute(FieldRole, func(e *Entity) string { return e.Role }),
+	dateAttribute(FieldStarted, func(e *Entity) PartialDate { return e.Started }),
+}
+
+// attribute is one optional attribute of an entity, read from it.
+type attribute struct {
+	field Field
+	set   func(*Entity) bool
+	value func(*Entity) any
+}
+
+func textAttribute(f Field, get func(*Entity) string) attribute {
+	return attribute{f, func(e *Entity) bool { return get(e) != "" }, func(e *Entity) any { return get(e) }}
+}
+
+func dateAttribute(f Field, get func(*Entity) PartialDate) attribute {
+	return attribute{f, func(e *Entity) bool { return !get(e).IsZero() }, func(e *Entity) any { return get(e).String() }}
+}
+
+func countAttribute(f Field, get func(*Entity) *int) attribute {
+	return attribute{f, func(e *Entity) bool { return get(e) != nil }, func(e *Entity) any { return *get(e) }}
 }

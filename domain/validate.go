@@ -2,7 +2,6 @@ package domain
 
 import (
 	"fmt"
-	"maps"
 	"math"
 	"net/url"
 	"regexp"
@@ -231,21 +230,27 @@ func checkCitations(ps *problems, field string, cs []Citation) {
 		return
 	}
 	for i, c := range cs {
-		cf := fmt.Sprintf("%s[%d]", field, i)
+		// Checked below their own collector, whose path is only built
+		// when a problem is found: an import checks millions.
+		sub := &problems{}
 		if c.SourceID == "" {
-			ps.add(cf+".source", "a citation needs a source")
+			sub.add("source", "a citation needs a source")
 		} else {
-			checkSlug(ps, cf+".source", c.SourceID)
+			checkSlug(sub, "source", c.SourceID)
 		}
 		switch {
 		case strings.TrimSpace(c.Quote) == "":
-			ps.add(cf+".quote", "a citation needs a verbatim quote")
+			sub.add("quote", "a citation needs a verbatim quote")
 		case len(c.Quote) > MaxQuoteLength:
-			ps.add(cf+".quote", "quote is %d characters; cite a sentence or less (at most %d)", len(c.Quote), MaxQuoteLength)
+			sub.add("quote", "quote is %d characters; cite a sentence or less (at most %d)", len(c.Quote), MaxQuoteLength)
 		case !utf8.ValidString(c.Quote):
-			ps.add(cf+".quote", "is not valid UTF-8")
+			sub.add("quote", "is not valid UTF-8")
 		}
-		optionalText(ps, cf+".locator", c.Locator, MaxNameLength)
+		optionalText(sub, "locator", c.Locator, MaxNameLength)
+		for _, p := range sub.list {
+			p.Field = joinPath(ps.prefix, fmt.Sprintf("%s[%d].%s", field, i, p.Field))
+			ps.list = append(ps.list, p)
+		}
 	}
 }
 
@@ -269,7 +274,10 @@ func ValidateEntity(e *Entity) []Problem {
 	}
 	// Aliases may differ from the name by diacritics only ("Goita" for
 	// "Goïta"), which readers and exports want, but not by case alone.
-	seen := map[string]bool{strings.ToLower(e.Name): true}
+	var seen map[string]bool
+	if len(e.Aliases) > 0 {
+		seen = map[string]bool{strings.ToLower(e.Name): true}
+	}
 	for i, a := range e.Aliases {
 		f := fmt.Sprintf("aliases[%d]", i)
 		if a == "" {
@@ -284,9 +292,9 @@ func ValidateEntity(e *Entity) []Problem {
 	}
 	if e.Kind.Valid() {
 		allowed := KindFields[e.Kind]
-		for _, f := range slices.Sorted(maps.Keys(e.Attributes())) {
-			if !slices.Contains(allowed, f) {
-				ps.add(string(f), "%s entities have no field %q (they have %v)", e.Kind, f, allowed)
+		for _, a := range attributes {
+			if a.set(e) && !slices.Contains(allowed, a.field) {
+				ps.add(string(a.field), "%s entities have no field %q (they have %v)", e.Kind, a.field, allowed)
 			}
 		}
 		if e.Category != "" && slices.Contains(allowed, FieldCategory) && !slices.Contains(KindCategories[e.Kind], e.Category) {
@@ -296,9 +304,11 @@ func ValidateEntity(e *Entity) []Problem {
 	if e.ISO3 != "" && !ValidISO3(e.ISO3) && !userAssignedISO3(e.ISO3) {
 		ps.add("iso3", "iso3 must be a country's ISO 3166-1 alpha-3 code in capitals, such as MLI, or one of the codes ISO leaves to users (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ, such as XKX), got %q", e.ISO3)
 	}
-	for f, s := range map[string]string{"role": e.Role, "place": e.Place, "program": e.Program, "authority": e.Authority, "agency": e.Agency} {
-		optionalText(ps, f, s, MaxNameLength)
-	}
+	optionalText(ps, "role", e.Role, MaxNameLength)
+	optionalText(ps, "place", e.Place, MaxNameLength)
+	optionalText(ps, "program", e.Program, MaxNameLength)
+	optionalText(ps, "authority", e.Authority, MaxNameLength)
+	optionalText(ps, "agency", e.Agency, MaxNameLength)
 	if e.Killed != nil && *e.Killed < 0 {
 		ps.add("killed", "expected a whole number of 0 or more, got %d", *e.Killed)
 	}

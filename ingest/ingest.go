@@ -233,7 +233,9 @@ func (im *Importer) Add(ctx context.Context, row *Row) error {
 		problems = append(problems, prefix("entity", domain.ValidateEntity(row.Entity))...)
 	}
 	for i, r := range row.Links {
-		problems = append(problems, prefix(fmt.Sprintf("links[%d] (%s)", i, r.Type), domain.ValidateRelationship(r))...)
+		if ps := domain.ValidateRelationship(r); len(ps) > 0 {
+			problems = append(problems, prefix(fmt.Sprintf("links[%d] (%s)", i, r.Type), ps)...)
+		}
 	}
 	if len(problems) > 0 {
 		return im.Reject(row.Line, row.Key, domain.InvalidProblems("", problems).Error())
