@@ -101,6 +101,11 @@ func LinkID(from string, t domain.RelationType, to, record string) string {
 // run of white space and control characters (line breaks, tabs) becomes
 // one space, and the ends are trimmed. Invalid UTF-8 is replaced.
 func Clean(s string) string {
+	if clean(s) {
+		// Most fields are: copied alone, without the rest of the line
+		// a reader's field may share its memory with.
+		return strings.Clone(s)
+	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -119,6 +124,22 @@ func Clean(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// clean reports whether Clean would return s as it is: printable ASCII
+// with single inner spaces.
+func clean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				return false
+			}
+		case c < ' ' || c >= 0x7f:
+			return false
+		}
+	}
+	return true
 }
 
 // Cut shortens cleaned text to at most max bytes, ending it with Ellipsis:
