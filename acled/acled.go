@@ -202,11 +202,7 @@ func eventDate(f ingest.Fields) (domain.PartialDate, error) {
 			return d, domain.Invalidf("event_date: %s", err)
 		}
 	case year != "":
-		y, err := strconv.Atoi(year)
-		if err != nil || y < 1 || y > 9999 {
-			return d, domain.Invalidf("year %q is not a year", year)
-		}
-		return domain.Date(y, 0, 0)
+		return ingest.ParseYear(year)
 	default:
 		return d, domain.Invalidf("event_date and year are both empty: the event has no date")
 	}

@@ -30,6 +30,20 @@ func CountryISO3(code string) string {
 // dateLayouts are the day layouts data sets write, ISO's first.
 var dateLayouts = []string{"2006-01-02", "2 January 2006", "02 January 2006", "2 Jan 2006", "02-Jan-2006", "January 2, 2006"}
 
+// ParseYear reads a data set's year column ("2021") as a partial date
+// known to the year; INVALID for anything but a year from 1 to 9999.
+func ParseYear(s string) (domain.PartialDate, error) {
+	y, err := strconv.Atoi(s)
+	if err != nil {
+		return domain.PartialDate{}, domain.Invalidf("year %q is not a year", s)
+	}
+	d, err := domain.Date(y, 0, 0)
+	if err != nil {
+		return d, domain.Invalidf("year %q is not a year", s)
+	}
+	return d, nil
+}
+
 // ParseDate reads a date as data sets write it: "2021-12-25" (with a time
 // after it, which is ignored: "2021-12-25T10:00:00"), "25 December 2021",
 // "25 Dec 2021", "December 25, 2021", or a partial "2021-12" or "2021".

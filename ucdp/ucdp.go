@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -191,11 +190,7 @@ func eventDate(f ingest.Fields) (domain.PartialDate, error) {
 		if year == "" {
 			return domain.PartialDate{}, domain.Invalidf("date_start and year are both empty: the event has no date")
 		}
-		y, err := strconv.Atoi(year)
-		if err != nil || y < 1 || y > 9999 {
-			return domain.PartialDate{}, domain.Invalidf("year %q is not a year", year)
-		}
-		return domain.Date(y, 0, 0)
+		return ingest.ParseYear(year)
 	}
 	from, err := ingest.ParseDate(start)
 	if err != nil {
