@@ -284,7 +284,11 @@ func (rd *reader) end(ctx context.Context, ftmID string, last bool) (string, boo
 		return "", false, nil
 	}
 	id := rd.im.RecordID(ftmID)
-	stored, err := rd.im.Store().EntitiesByIDs(ctx, []string{id})
+	st, err := rd.im.Store(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	stored, err := st.EntitiesByIDs(ctx, []string{id})
 	if err != nil {
 		return "", false, err
 	}

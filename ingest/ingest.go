@@ -103,6 +103,23 @@ type Importer struct {
 	batchSize     int
 	seen          map[string]int // record entity or key -> line it was first read on
 	start         time.Time
+	// writing is the change set being written while the next records are
+	// read, nil when none is (settle).
+	writing *write
+}
+
+// write is one change set written in the background: the store works on
+// it while the reader parses, resolves and checks the records of the next
+// one, on the other core. Only its goroutine sets ch and err, before
+// closing done; the importer reads them after.
+type write struct {
+	done    chan struct{}
+	ch      *domain.Change
+	err     error
+	records map[string]bool // the ids of the records' own entities
+	links   int             // the links the rows gave
+	first   int             // the rows' first and last lines
+	last    int
 }
 
 // New prepares an import of ds into st: the map's entities must exist.
@@ -123,7 +140,7 @@ func New(ctx context.Context, st domain.Store, ds Dataset, o Options) (*Importer
 	im := &Importer{st: st, ds: ds, o: o, seen: map[string]int{}, start: time.Now(),
 		sum: &Summary{Dataset: ds.Name, Source: ds.Source.ID, FromRevision: rev, ToRevision: rev,
 			Created: map[domain.EntityKind]int{}, Ambiguous: map[string]*Ambiguity{}, Notes: map[string]int{}}}
-	im.res = newResolver(st, &im.ds, o.Map, im.sum)
+	im.res = newResolver(im.Store, &im.ds, o.Map, im.sum)
 	if o.Rejects != nil {
 		im.rejects = csv.NewWriter(o.Rejects)
 		if err := im.rejects.Write([]string{"line", "record", "reason"}); err != nil {
@@ -220,6 +237,9 @@ func (im *Importer) RejectErr(line int, key string, err error) error {
 // rule it breaks. A record whose entity or key was read before in the same
 // file is rejected too, naming the line it was first read on.
 func (im *Importer) Add(ctx context.Context, row *Row) error {
+	if err := im.failed(ctx); err != nil {
+		return err
+	}
 	seenKey := row.Key
 	if row.Entity != nil {
 		seenKey = row.Entity.ID
@@ -291,8 +311,15 @@ func (im *Importer) progress(force bool) {
 	}
 }
 
-// flush writes the queued rows as one change set.
+// flush starts writing the queued rows as one change set, once the one
+// before is written (settle): the store writes it while the reader goes on
+// with the next records. Every read of the store the import makes settles
+// first, so what it reads is what it would read with no write running,
+// and the same file gives the same graph however the two interleave.
 func (im *Importer) flush(ctx context.Context) error {
+	if err := im.settle(ctx); err != nil {
+		return err
+	}
 	if len(im.batch) == 0 && len(im.created) == 0 {
 		return nil
 	}
@@ -305,28 +332,45 @@ func (im *Importer) flush(ctx context.Context) error {
 		cs.Sources = []*domain.Source{im.ds.Source}
 	}
 	cs.Entities = append(cs.Entities, im.created...)
-	records := map[string]bool{}
-	links := 0
+	w := &write{done: make(chan struct{}), records: map[string]bool{}}
 	for _, r := range rows {
 		if r.Entity != nil {
 			cs.Entities = append(cs.Entities, r.Entity)
-			records[r.Entity.ID] = true
+			w.records[r.Entity.ID] = true
 		}
 		cs.Relationships = append(cs.Relationships, r.Links...)
-		links += len(r.Links)
+		w.links += len(r.Links)
 	}
-	first, last := 0, 0
 	if len(im.batch) > 0 {
-		first, last = im.batch[0].Line, im.batch[len(im.batch)-1].Line
+		w.first, w.last = im.batch[0].Line, im.batch[len(im.batch)-1].Line
 	}
-	im.batch, im.created, im.batchSize = im.batch[:0], nil, 0
+	// The rows go with the change set: a new slice, not the old one's
+	// array, which the store is reading.
+	im.batch, im.created, im.batchSize = nil, nil, 0
 	if cs.Size() == 0 {
 		return nil
 	}
-	ch, err := im.st.Apply(ctx, cs)
-	if err != nil {
-		return fmt.Errorf("write the records of lines %d-%d: %w", first, last, err)
+	im.writing = w
+	go func() {
+		defer close(w.done)
+		w.ch, w.err = im.st.Apply(ctx, cs)
+	}()
+	return nil
+}
+
+// settle waits for the change set being written, if one is, and counts
+// what it changed in the summary; a write that failed stops the import.
+func (im *Importer) settle(ctx context.Context) error {
+	w := im.writing
+	if w == nil {
+		return nil
 	}
+	<-w.done
+	im.writing = nil
+	if w.err != nil {
+		return fmt.Errorf("write the records of lines %d-%d: %w", w.first, w.last, w.err)
+	}
+	ch := w.ch
 	im.sourceWritten = true
 	im.sum.ChangeSets++
 	if !ch.Unchanged() {
@@ -335,7 +379,7 @@ func (im *Importer) flush(ctx context.Context) error {
 	}
 	changed := 0
 	for _, ec := range ch.Entities {
-		if !records[ec.After.ID] {
+		if !w.records[ec.After.ID] {
 			continue
 		}
 		changed++
@@ -345,7 +389,7 @@ func (im *Importer) flush(ctx context.Context) error {
 			im.sum.Records.Updated++
 		}
 	}
-	im.sum.Records.Unchanged += len(records) - changed
+	im.sum.Records.Unchanged += len(w.records) - changed
 	for _, rc := range ch.Relationships {
 		if rc.Op == domain.OpCreated {
 			im.sum.Links.Created++
@@ -353,9 +397,24 @@ func (im *Importer) flush(ctx context.Context) error {
 			im.sum.Links.Updated++
 		}
 	}
-	im.sum.Links.Unchanged += links - len(ch.Relationships)
+	im.sum.Links.Unchanged += w.links - len(ch.Relationships)
 	im.progress(true)
 	return nil
+}
+
+// failed returns the error of a background write that has ended in one,
+// without waiting for a write still running: a store that fails stops the
+// import at the next record, not a change set later.
+func (im *Importer) failed(ctx context.Context) error {
+	if im.writing == nil {
+		return nil
+	}
+	select {
+	case <-im.writing.done:
+		return im.settle(ctx)
+	default:
+		return nil
+	}
 }
 
 // keepOwnIDs rejects the rows whose entity would replace one the data set
@@ -401,6 +460,9 @@ func (im *Importer) keepOwnIDs(ctx context.Context, rows []*Row) ([]*Row, error)
 // Finish writes what is queued and returns the summary.
 func (im *Importer) Finish(ctx context.Context) (*Summary, error) {
 	err := im.flush(ctx)
+	if serr := im.settle(ctx); err == nil {
+		err = serr
+	}
 	if im.rejects != nil {
 		im.rejects.Flush()
 		if werr := im.rejects.Error(); werr != nil && err == nil {
@@ -414,5 +476,12 @@ func (im *Importer) Finish(ctx context.Context) (*Summary, error) {
 
 func invalidf(format string, args ...any) error { return domain.Invalidf(format, args...) }
 
-// Store returns the store the import writes to.
-func (im *Importer) Store() domain.Store { return im.st }
+// Store returns the store the import writes to, once the change set
+// being written is (settle): what a reader looks up there includes every
+// record added before.
+func (im *Importer) Store(ctx context.Context) (domain.Store, error) {
+	if err := im.settle(ctx); err != nil {
+		return nil, err
+	}
+	return im.st, nil
+}

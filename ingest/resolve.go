@@ -44,7 +44,9 @@ type Thing struct {
 // the folded name or alias of an entity of the graph (one, never a guess
 // between several), else it makes one. Answers are remembered for the run.
 type resolver struct {
-	st      domain.Store
+	// store is the store once it holds every record added before (the
+	// importer's Store).
+	store   func(context.Context) (domain.Store, error)
 	ds      *Dataset
 	m       Map
 	sum     *Summary
@@ -59,8 +61,8 @@ type resolved struct {
 	amb *Ambiguity
 }
 
-func newResolver(st domain.Store, ds *Dataset, m Map, sum *Summary) *resolver {
-	return &resolver{st: st, ds: ds, m: m, sum: sum, names: map[string]resolved{}, ids: map[string]bool{}, matched: map[string]bool{}}
+func newResolver(store func(context.Context) (domain.Store, error), ds *Dataset, m Map, sum *Summary) *resolver {
+	return &resolver{store: store, ds: ds, m: m, sum: sum, names: map[string]resolved{}, ids: map[string]bool{}, matched: map[string]bool{}}
 }
 
 // own reports whether e was made by an import of the data set: it cites it.
@@ -174,7 +176,11 @@ func (im *Importer) Thing(ctx context.Context, t Thing) (id string, own bool, er
 		}
 	}
 	id = im.RecordID(t.Key)
-	stored, err := r.st.EntitiesByIDs(ctx, []string{id})
+	st, err := r.store(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	stored, err := st.EntitiesByIDs(ctx, []string{id})
 	if err != nil {
 		return "", false, err
 	}
@@ -211,7 +217,11 @@ func (r *resolver) exact(ctx context.Context, name string, kinds []domain.Entity
 	if folded == "" {
 		return nil, nil
 	}
-	found, err := r.st.Search(ctx, domain.SearchQuery{Text: name, Kinds: kinds, First: domain.MaxSearchResults})
+	st, err := r.store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	found, err := st.Search(ctx, domain.SearchQuery{Text: name, Kinds: kinds, First: domain.MaxSearchResults})
 	if err != nil {
 		return nil, fmt.Errorf("look up %q: %w", name, err)
 	}
@@ -248,7 +258,11 @@ func (r *resolver) newID(ctx context.Context, base, name string) (string, error)
 		if r.ids[id] {
 			continue
 		}
-		stored, err := r.st.EntitiesByIDs(ctx, []string{id})
+		st, err := r.store(ctx)
+		if err != nil {
+			return "", err
+		}
+		stored, err := st.EntitiesByIDs(ctx, []string{id})
 		if err != nil {
 			return "", err
 		}

@@ -131,14 +131,21 @@ func testACLEDNewerExport(t *testing.T, st domain.Store) {
 	wantCited(t, st, "acled", acledKeys)
 }
 
+// ucdpRejected are the lines of ucdp.csv that must be rejected: best not
+// a number, best below low, a type of violence that does not exist, an id
+// twice, an empty side, too few fields.
+var ucdpRejected = []int{6, 7, 8, 9, 10, 11}
+
+// ftmRejected are the lines of ftm.jsonl that must be rejected: an
+// Address, a broken line, a member no record holds, no id, an id twice.
+var ftmRejected = []int{13, 14, 15, 16, 17}
+
 func testUCDP(t *testing.T, st domain.Store) {
 	sum := Import(t, st, ucdp.Format, "ucdp.csv", ingest.Options{})
 	if sum.Records.Read != 10 || sum.Records.Created != 4 {
 		t.Errorf("read %d records, created %d events; want 10 and 4", sum.Records.Read, sum.Records.Created)
 	}
-	// best not a number, best below low, a type of violence that does not
-	// exist, an id twice, an empty side, too few fields.
-	wantRejected(t, sum, 6, 7, 8, 9, 10, 11)
+	wantRejected(t, sum, ucdpRejected...)
 
 	ev := entity(t, st, "ucdp-ged-400001")
 	if ev.Date != domain.MustPartialDate("2019-09-30") || ev.Killed == nil || *ev.Killed != 53 || len(ev.Figures) != 5 {
@@ -185,8 +192,7 @@ func testFtM(t *testing.T, st domain.Store) {
 	if sum.Records.Read != 18 || sum.Records.Created != 5 || sum.Records.Matched != 2 {
 		t.Errorf("read %d records, created %d entities, found %d; want 18, 5 and 2", sum.Records.Read, sum.Records.Created, sum.Records.Matched)
 	}
-	// An Address, a broken line, a member no record holds, no id, an id twice.
-	wantRejected(t, sum, 13, 14, 15, 16, 17)
+	wantRejected(t, sum, ftmRejected...)
 	prigozhin := entity(t, st, ingest.RecordID("ftm", "NK-PrigoZ", true))
 	if prigozhin.Kind != domain.KindPerson || prigozhin.Name != "Yevgeny Viktorovich Prigozhin" || prigozhin.Role != "Founder of the Wagner Group" ||
 		len(prigozhin.Aliases) != 3 {
@@ -232,4 +238,30 @@ func testFtM(t *testing.T, st domain.Store) {
 	wantCited(t, st, "opensanctions", keys)
 	wantGolden(t, st, "opensanctions", "ftm")
 	reimport(t, st, ftm.Format, "ftm.jsonl", ingest.Options{}, sum)
+}
+
+// testSmallChangeSets imports each fixture in change sets of two elements,
+// so that every record is written while the next ones are read: the graph,
+// the rejected lines and the counts must be those of one change set.
+func testSmallChangeSets(t *testing.T, st domain.Store) {
+	small := ingest.Options{BatchSize: 2}
+	for _, f := range []struct {
+		format   ingest.Format
+		file     string
+		source   string
+		golden   string
+		rejected []int
+	}{
+		{acled.Format, "acled.csv", "acled", "acled", acledRejected},
+		{ucdp.Format, "ucdp.csv", "ucdp-ged", "ucdp", ucdpRejected},
+		{ftm.Format, "ftm.jsonl", "opensanctions", "ftm", ftmRejected},
+	} {
+		sum := Import(t, st, f.format, f.file, small)
+		if sum.ChangeSets < 4 {
+			t.Errorf("%s was written in %d change sets, want one for every element or two", f.file, sum.ChangeSets)
+		}
+		wantRejected(t, sum, f.rejected...)
+		wantGolden(t, st, f.source, f.golden)
+		reimport(t, st, f.format, f.file, small, sum)
+	}
 }

@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore storetest.NewStore) {
 		{"ACLEDNewerExport", testACLEDNewerExport},
 		{"UCDP", testUCDP},
 		{"FtM", testFtM},
+		{"SmallChangeSets", testSmallChangeSets},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
