@@ -34,6 +34,7 @@ type index struct {
 	// record slots order as ids do (sortByID)
 	recsInIDOrder bool
 	relSlots      *recTable                       // live relationship id -> record slot
+	relIDs        *idArena                        // the records' ids
 	lastRecID     string                          // the id of the record last given a slot
 	retracted     map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
 	types         *interner                       // relationship types numbered for recs
@@ -177,6 +178,7 @@ func newIndex() *index {
 		slots:         slots,
 		near:          map[int32]*atomic.Pointer[[]edge]{},
 		relSlots:      newRecTable(),
+		relIDs:        newIDArena(),
 		recsInIDOrder: true,
 		retracted:     map[string]*domain.Relationship{},
 		types:         newInterner(),
@@ -219,13 +221,13 @@ func (x *index) apply(ch *domain.Change) {
 	adj := newAdjacencyEdit(x)
 	for _, rc := range ch.Relationships {
 		r := rc.After
-		i, live := x.relSlots.find(x.recs, r.ID)
+		i, live := x.relSlots.find(x.recIDs(), r.ID)
 		if live {
 			adj.remove(i) // from the lists of the ends it had
 		}
 		if r.Retraction != nil {
 			if live {
-				x.relSlots.remove(x.recs, r.ID)
+				x.relSlots.remove(x.recIDs(), r.ID)
 				x.forget(i)
 				x.recs[i] = rec{}
 			}
@@ -233,16 +235,16 @@ func (x *index) apply(ch *domain.Change) {
 			continue
 		}
 		delete(x.retracted, r.ID)
-		c := x.record(r, x.slots[r.FromID], x.slots[r.ToID])
 		if live {
+			c := x.record(r, x.recs[i].idAt(), x.slots[r.FromID], x.slots[r.ToID])
 			x.forget(i)
 			x.recs[i] = c
 		} else {
 			i = int32(len(x.recs))
 			x.recsInIDOrder = x.recsInIDOrder && (i == 0 || x.lastRecID < r.ID)
 			x.lastRecID = r.ID
-			x.recs = append(x.recs, c)
-			x.relSlots.insert(x.recs, i)
+			x.recs = append(x.recs, x.record(r, x.relIDs.add(r.ID), x.slots[r.FromID], x.slots[r.ToID]))
+			x.relSlots.insert(x.recIDs(), i)
 		}
 		adj.add(i)
 	}

@@ -1,29 +1,39 @@
 package embedded
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"strings"
+	"unsafe"
 
 	"github.com/conflictgraph/conflictgraph/domain"
 )
 
 // rec is a live relationship as the index holds it: its ends as slots, its
-// type and certainty as small numbers, its dates packed, its citations by
-// their number in a table that holds each list once (an import's event and
-// its links cite one record), and the fields most relationships leave
-// empty in a side table. It is a quarter of a domain.Relationship with one
-// pointer, its id, and the adjacency lists that name it by number hold
-// none for the collector to follow. Reads build the domain.Relationship
-// they return from it (relationship).
+// type and certainty as small numbers, its dates packed, its id by its
+// place in the index's idArena, its citations by their number in a table
+// that holds each list once (an import's event and its links cite one
+// record), and the fields most relationships leave empty in a side table.
+// It is 32 bytes, an eighth of a domain.Relationship, and holds no pointer:
+// the collector never scans the records, nor the adjacency lists that name
+// them by number. Reads build the domain.Relationship they return from it
+// (relationship).
 type rec struct {
-	id                 string
 	from, to           int32 // slots
 	validFrom, validTo packedDate
 	citations          uint32 // index in index.cites
 	extra              uint32 // index in index.extras, 0 when the relationship has none of its fields
+	idLo               uint32 // the id's place in index.relIDs, its low 32 bits (idAt)
 	typ                uint16 // index in index.types
 	certainty          uint8  // index in index.certainties
+	idHi               uint8  // and its high 8
 }
+
+// idAt is the place of the record's id in the index's arena.
+func (c *rec) idAt() idPos { return idPos(c.idHi)<<32 | idPos(c.idLo) }
+
+// setIDAt records p as the place of the record's id.
+func (c *rec) setIDAt(p idPos) { c.idLo, c.idHi = uint32(p), uint8(p>>32) }
 
 // recExtra holds a relationship's rarely set fields.
 type recExtra struct {
@@ -52,10 +62,12 @@ func (p packedDate) unpack() domain.PartialDate {
 	return domain.PartialDate{Year: int16(p >> 9), Month: int8(p>>5) & 15, Day: int8(p) & 31}
 }
 
-// record compacts r, whose ends are at slots from and to.
-func (x *index) record(r *domain.Relationship, from, to int32) rec {
-	out := rec{id: r.ID, citations: x.cites.add(r.Citations), from: from, to: to,
+// record compacts r, whose ends are at slots from and to and whose id is
+// at id in the arena.
+func (x *index) record(r *domain.Relationship, id idPos, from, to int32) rec {
+	out := rec{citations: x.cites.add(r.Citations), from: from, to: to,
 		typ: x.types.number(string(r.Type)), certainty: uint8(x.certainties.number(string(r.Certainty)))}
+	out.setIDAt(id)
 	var ok bool
 	var extra recExtra
 	if out.validFrom, ok = pack(r.ValidFrom); !ok {
@@ -88,7 +100,7 @@ func (x *index) relationship(i int32) *domain.Relationship {
 // build fills r with the record at slot i.
 func (x *index) build(r *domain.Relationship, i int32) {
 	c := &x.recs[i]
-	*r = domain.Relationship{ID: c.id, FromID: x.ids[c.from], ToID: x.ids[c.to],
+	*r = domain.Relationship{ID: x.relIDs.at(c.idAt()), FromID: x.ids[c.from], ToID: x.ids[c.to],
 		Type: domain.RelationType(x.types.strings[c.typ]), Certainty: domain.Certainty(x.certainties.strings[c.certainty]),
 		Citations: x.cites.lists[c.citations]}
 	r.ValidFrom, r.ValidTo = x.validity(c)
@@ -141,7 +153,83 @@ func (x *index) compareRecs(a, b int32) int {
 	if a == b {
 		return 0
 	}
-	return strings.Compare(x.recs[a].id, x.recs[b].id)
+	return strings.Compare(x.recID(a), x.recID(b))
+}
+
+// recID is the id of the relationship at record slot i.
+func (x *index) recID(i int32) string { return x.relIDs.at(x.recs[i].idAt()) }
+
+// recIDs reads the ids of the records: what a recTable needs to compare a
+// cell's record with an id.
+type recIDs struct {
+	recs  []rec
+	arena *idArena
+}
+
+func (r recIDs) id(s int32) string { return r.arena.at(r.recs[s].idAt()) }
+
+func (x *index) recIDs() recIDs { return recIDs{x.recs, x.relIDs} }
+
+// idArena holds the relationships' ids end to end, each after its length
+// as a uvarint, in blocks that are only ever appended to. A record holds
+// its id's place, five bytes, where a string would take a 16-byte header
+// and an allocation of its own rounded up to a size class, with a pointer
+// for the collector to follow. Reading an id copies nothing: the string is
+// the block's bytes, which are never written again.
+type idArena struct {
+	blocks [][]byte
+}
+
+// idPos is an id's place in an idArena, in 40 bits: its block, then its
+// offset there (arenaBlockBits). 2^20 blocks of up to 1 MiB hold up to a
+// TiB of ids.
+type idPos uint64
+
+// arenaBlockBits is the log2 of a block's largest size, 1 MiB: one
+// allocation for some thirty thousand ids.
+const (
+	arenaBlockBits = 20
+	arenaBlock     = 1 << arenaBlockBits
+)
+
+// newIDArena returns an arena whose place 0 holds the empty id, the id of
+// the empty record a retracted relationship leaves.
+func newIDArena() *idArena {
+	a := &idArena{}
+	a.add("")
+	return a
+}
+
+// add appends id and returns its place. Validation bounds an id to
+// domain.MaxRelIDLength bytes, far below a block.
+func (a *idArena) add(id string) idPos {
+	var head [binary.MaxVarintLen64]byte
+	n := binary.PutUvarint(head[:], uint64(len(id)))
+	last := len(a.blocks) - 1
+	if last < 0 || len(a.blocks[last])+n+len(id) > cap(a.blocks[last]) {
+		// Blocks start small, for a store of a few hundred
+		// relationships, and double up to arenaBlock.
+		size := 4 << 10
+		if last >= 0 {
+			size = min(2*cap(a.blocks[last]), arenaBlock)
+		}
+		a.blocks = append(a.blocks, make([]byte, 0, max(size, n+len(id))))
+		last++
+	}
+	b := a.blocks[last]
+	at := idPos(last)<<arenaBlockBits | idPos(len(b))
+	a.blocks[last] = append(append(b, head[:n]...), id...)
+	return at
+}
+
+// at is the id at p.
+func (a *idArena) at(p idPos) string {
+	b := a.blocks[p>>arenaBlockBits][p&(arenaBlock-1):]
+	n, k := binary.Uvarint(b)
+	if n == 0 {
+		return ""
+	}
+	return unsafe.String(&b[k], int(n))
 }
 
 // interner numbers the few distinct strings of a field (relationship
@@ -197,7 +285,7 @@ func emptyCells(n int) []int32 {
 // probe returns the cell holding id's slot, or the cell where it would go
 // (the first deleted one passed, else the empty one that ends the probe),
 // and whether id was found.
-func (t *recTable) probe(recs []rec, id string) (int, bool) {
+func (t *recTable) probe(ids recIDs, id string) (int, bool) {
 	mask := len(t.cells) - 1
 	free := -1
 	for i := int(maphash.String(t.seed, id)) & mask; ; i = (i + 1) & mask {
@@ -211,15 +299,15 @@ func (t *recTable) probe(recs []rec, id string) (int, bool) {
 			if free < 0 {
 				free = i
 			}
-		case recs[c].id == id:
+		case ids.id(c) == id:
 			return i, true
 		}
 	}
 }
 
 // find returns the record slot of the live relationship with id.
-func (t *recTable) find(recs []rec, id string) (int32, bool) {
-	i, ok := t.probe(recs, id)
+func (t *recTable) find(ids recIDs, id string) (int32, bool) {
+	i, ok := t.probe(ids, id)
 	if !ok {
 		return 0, false
 	}
@@ -227,11 +315,11 @@ func (t *recTable) find(recs []rec, id string) (int32, bool) {
 }
 
 // insert adds record slot s, whose id the table does not hold.
-func (t *recTable) insert(recs []rec, s int32) {
+func (t *recTable) insert(ids recIDs, s int32) {
 	if (t.used+1)*4 > len(t.cells)*3 {
-		t.rehash(recs)
+		t.rehash(ids)
 	}
-	i, _ := t.probe(recs, recs[s].id)
+	i, _ := t.probe(ids, ids.id(s))
 	if t.cells[i] == emptyCell {
 		t.used++
 	}
@@ -240,8 +328,8 @@ func (t *recTable) insert(recs []rec, s int32) {
 }
 
 // remove drops id, before its record is cleared.
-func (t *recTable) remove(recs []rec, id string) {
-	if i, ok := t.probe(recs, id); ok {
+func (t *recTable) remove(ids recIDs, id string) {
+	if i, ok := t.probe(ids, id); ok {
 		t.cells[i] = deletedCell
 		t.live--
 	}
@@ -249,7 +337,7 @@ func (t *recTable) remove(recs []rec, id string) {
 
 // rehash rebuilds the table, without its deleted cells, at twice the live
 // count or more.
-func (t *recTable) rehash(recs []rec) {
+func (t *recTable) rehash(ids recIDs) {
 	n := 64
 	for n*3 < (t.live+1)*2*4 {
 		n *= 2
@@ -261,7 +349,7 @@ func (t *recTable) rehash(recs []rec) {
 		if s < 0 {
 			continue
 		}
-		i := int(maphash.String(t.seed, recs[s].id)) & mask
+		i := int(maphash.String(t.seed, ids.id(s))) & mask
 		for t.cells[i] != emptyCell {
 			i = (i + 1) & mask
 		}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/conflictgraph/conflictgraph/domain"
 )
@@ -17,23 +19,27 @@ func TestRecTableAgreesWithAMap(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(n), 3))
 			var recs []rec
+			arena := newIDArena()
+			ids := func() recIDs { return recIDs{recs, arena} }
 			table, want := newRecTable(), map[string]int32{}
 			for range 4 * n {
 				id := fmt.Sprintf("r%d", rng.IntN(n))
 				if s, ok := want[id]; ok && rng.IntN(3) == 0 {
-					table.remove(recs, id)
+					table.remove(ids(), id)
 					recs[s] = rec{}
 					delete(want, id)
 				} else if !ok {
-					recs = append(recs, rec{id: id})
+					var c rec
+					c.setIDAt(arena.add(id))
+					recs = append(recs, c)
 					s := int32(len(recs) - 1)
-					table.insert(recs, s)
+					table.insert(ids(), s)
 					want[id] = s
 				}
 			}
 			for i := range n + 10 {
 				id := fmt.Sprintf("r%d", i)
-				got, ok := table.find(recs, id)
+				got, ok := table.find(ids(), id)
 				if w, wok := want[id]; ok != wok || got != w && ok {
 					t.Fatalf("%s: found %d %v, want %d %v", id, got, ok, w, wok)
 				}
@@ -77,5 +83,38 @@ func TestCiteTableSharesAndDrops(t *testing.T) {
 	}
 	if tab.add(a) == na {
 		t.Fatalf("a found again after it was dropped")
+	}
+}
+
+// TestIDArena reads back every id added, across blocks, with the lengths
+// that take one and two bytes to say, and the empty id at place 0.
+func TestIDArena(t *testing.T) {
+	if got := unsafe.Sizeof(rec{}); got != 32 {
+		t.Errorf("a record is %d bytes, want 32", got)
+	}
+	a := newIDArena()
+	if got := a.at(0); got != "" {
+		t.Fatalf("place 0 holds %q, want the empty id", got)
+	}
+	rng := rand.New(rand.NewPCG(5, 8))
+	var ids []string
+	var at []idPos
+	for i := range 200_000 {
+		id := fmt.Sprintf("r%d.%s", i, strings.Repeat("x", rng.IntN(domain.MaxRelIDLength-10)))
+		ids, at = append(ids, id), append(at, a.add(id))
+	}
+	if len(a.blocks) < 10 {
+		t.Fatalf("%d blocks; the test means to cross many", len(a.blocks))
+	}
+	for i, id := range ids {
+		if got := a.at(at[i]); got != id {
+			t.Fatalf("id %d reads back as %q, want %q", i, got, id)
+		}
+	}
+	// A place past 32 bits survives a record's split fields.
+	p := idPos(3)<<32 | 7
+	var c rec
+	if c.setIDAt(p); c.idAt() != p {
+		t.Errorf("place %d comes back from a record as %d", p, c.idAt())
 	}
 }

@@ -106,7 +106,7 @@ func (v writeView) SourcesByIDs(_ context.Context, ids []string) ([]*domain.Sour
 func (x *index) relationships(ids []string) []*domain.Relationship {
 	out := make([]*domain.Relationship, len(ids))
 	for i, id := range ids {
-		if s, ok := x.relSlots.find(x.recs, id); ok {
+		if s, ok := x.relSlots.find(x.recIDs(), id); ok {
 			out[i] = x.relationship(s)
 		} else {
 			out[i] = x.retracted[id]
@@ -253,7 +253,7 @@ func (x *index) relationshipPage(id string, f domain.RelationshipFilter) *domain
 			continue
 		}
 		page.Total++
-		if f.After != "" && x.recs[e.rel].id <= f.After {
+		if f.After != "" && x.recID(e.rel) <= f.After {
 			continue
 		}
 		if len(slots) < f.First {
