@@ -98,6 +98,14 @@ func (v writeView) RelationshipsByIDs(_ context.Context, ids []string) ([]*domai
 	return v.x.relationships(ids), nil
 }
 
+func (v writeView) EntitiesExist(_ context.Context, ids []string) ([]bool, error) {
+	out := make([]bool, len(ids))
+	for i, id := range ids {
+		_, out[i] = v.x.slots[id]
+	}
+	return out, nil
+}
+
 func (v writeView) SourcesByIDs(_ context.Context, ids []string) ([]*domain.Source, error) {
 	return lookup(v.x.sources, ids), nil
 }
