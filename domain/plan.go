@@ -20,6 +20,10 @@ type WriteView interface {
 	RelationshipsByIDs(ctx context.Context, ids []string) ([]*Relationship, error)
 	// SourcesByIDs returns sources in the order asked, nil where none.
 	SourcesByIDs(ctx context.Context, ids []string) ([]*Source, error)
+	// EntitiesExist reports, in the order asked, whether an entity has
+	// each id: all Plan needs of a relationship's ends, which are most of
+	// the entities a large change names.
+	EntitiesExist(ctx context.Context, ids []string) ([]bool, error)
 }
 
 // MaxActorLength bounds a change's actor name.
@@ -79,7 +83,8 @@ type planner struct {
 	ps       *problems
 
 	sourcesByID   map[string]*Source       // stored or written by cs
-	entitiesByID  map[string]*Entity       // stored or written by cs
+	entitiesByID  map[string]*Entity       // stored or written by cs, of those cs writes or patches
+	endsStored    map[string]bool          // relationship ends cs does not write that the graph holds
 	relsByID      map[string]*Relationship // stored (retracted too) or written by cs
 	relsWritten   map[string]bool          // ids cs writes, to refuse two writes of one
 	entityWritten map[string]bool
@@ -109,7 +114,7 @@ func (p *planner) checkHeader() {
 // change set names or may collide with.
 func (p *planner) read() error {
 	cs := p.cs
-	var sourceIDs, entityIDs, relIDs []string
+	var sourceIDs, entityIDs, endIDs, relIDs []string
 	cites := func(list []Citation) {
 		for _, c := range list {
 			sourceIDs = append(sourceIDs, c.SourceID)
@@ -130,7 +135,7 @@ func (p *planner) read() error {
 		cites(e.Citations)
 	}
 	for _, r := range cs.Relationships {
-		entityIDs = append(entityIDs, r.FromID, r.ToID)
+		endIDs = append(endIDs, r.FromID, r.ToID)
 		cites(r.Citations)
 		if r.ID != "" {
 			relIDs = append(relIDs, r.ID)
@@ -157,8 +162,44 @@ func (p *planner) read() error {
 	if p.relsByID, err = fetch(p.ctx, p.view.RelationshipsByIDs, relIDs, func(r *Relationship) string { return r.ID }); err != nil {
 		return err
 	}
+	if p.endsStored, err = p.stored(endIDs, entityIDs); err != nil {
+		return err
+	}
 	p.relsWritten, p.entityWritten = map[string]bool{}, map[string]bool{}
 	return nil
+}
+
+// stored reads which of the distinct non-empty ids the graph holds,
+// leaving out those read whole (read): what a change writes or patches.
+func (p *planner) stored(ids, read []string) (map[string]bool, error) {
+	skip := make(map[string]bool, len(read)+len(ids))
+	for _, id := range read {
+		skip[id] = true
+	}
+	var distinct []string
+	for _, id := range ids {
+		if id != "" && !skip[id] {
+			skip[id] = true
+			distinct = append(distinct, id)
+		}
+	}
+	out := map[string]bool{}
+	if len(distinct) == 0 {
+		return out, nil
+	}
+	exist, err := p.view.EntitiesExist(p.ctx, distinct)
+	if err != nil {
+		return nil, err
+	}
+	if len(exist) != len(distinct) {
+		return nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("store answered for %d of %d ids", len(exist), len(distinct))}
+	}
+	for i, id := range distinct {
+		if exist[i] {
+			out[id] = true
+		}
+	}
+	return out, nil
 }
 
 // fetch reads the distinct non-empty ids through get, keyed by id.
@@ -313,7 +354,7 @@ func (p *planner) relationships(ch *Change) error {
 		ps := p.ps.under(fmt.Sprintf("relationships[%d]", i))
 		ps.list = append(ps.list, prefixed(ps.prefix, ValidateRelationship(r))...)
 		for _, end := range []struct{ field, id string }{{"from", r.FromID}, {"to", r.ToID}} {
-			if end.id != "" && p.entitiesByID[end.id] == nil {
+			if end.id != "" && p.entitiesByID[end.id] == nil && !p.endsStored[end.id] {
 				ps.add(end.field, "no entity has id %q", end.id)
 			}
 		}

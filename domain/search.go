@@ -205,33 +205,45 @@ func tokensPrefix(query, name []string) bool {
 // folded name, then id. It returns at most first. Every backend ranks
 // with it, whatever found its candidates.
 func RankMatches(candidates []*Entity, folded string, kinds []EntityKind, first int) []*Entity {
-	return RankFolded(candidates, FoldNames, folded, kinds, first)
+	return RankFolded(candidates, func(e *Entity) Candidate { return Candidate{ID: e.ID, Kind: e.Kind, Names: FoldNames(e)} },
+		folded, kinds, first)
+}
+
+// Candidate is what ranking needs to know of an entity: its id, its kind
+// and its names folded.
+type Candidate struct {
+	ID    string
+	Kind  EntityKind
+	Names FoldedNames
 }
 
 // RankFolded is RankMatches for a store that keeps its entities' names
-// folded: names gives them for a candidate.
-func RankFolded(candidates []*Entity, names func(*Entity) FoldedNames, folded string, kinds []EntityKind, first int) []*Entity {
+// folded and its candidates as it likes (slots of an array, say): describe
+// tells what each candidate is, and only what the ranking keeps need be
+// built into an Entity.
+func RankFolded[T any](candidates []T, describe func(T) Candidate, folded string, kinds []EntityKind, first int) []T {
 	type hit struct {
-		e    *Entity
+		c    T
 		rank int
 		name string
+		id   string
 	}
 	var hits []hit
-	for _, e := range candidates {
-		if len(kinds) > 0 && !slices.Contains(kinds, e.Kind) {
+	for _, c := range candidates {
+		d := describe(c)
+		if len(kinds) > 0 && !slices.Contains(kinds, d.Kind) {
 			continue
 		}
-		n := names(e)
-		if rank, ok := n.Rank(folded); ok {
-			hits = append(hits, hit{e, rank, n.Name})
+		if rank, ok := d.Names.Rank(folded); ok {
+			hits = append(hits, hit{c, rank, d.Names.Name, d.ID})
 		}
 	}
 	slices.SortFunc(hits, func(a, b hit) int {
-		return cmp.Or(cmp.Compare(a.rank, b.rank), strings.Compare(a.name, b.name), strings.Compare(a.e.ID, b.e.ID))
+		return cmp.Or(cmp.Compare(a.rank, b.rank), strings.Compare(a.name, b.name), strings.Compare(a.id, b.id))
 	})
-	out := make([]*Entity, 0, min(len(hits), first))
+	out := make([]T, 0, min(len(hits), first))
 	for _, h := range hits[:min(len(hits), first)] {
-		out = append(out, h.e)
+		out = append(out, h.c)
 	}
 	return out
 }

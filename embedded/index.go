@@ -24,7 +24,8 @@ import (
 type index struct {
 	sources map[string]*domain.Source
 	slots   map[string]int32                  // entity id -> slot
-	ents    []*domain.Entity                  // by slot
+	ents    []ent                             // by slot
+	built   []atomic.Pointer[domain.Entity]   // by slot: the domain value a read built, until the entity changes (entityAt)
 	ids     []string                          // by slot: the entity's id, read without reaching the entity
 	keys    []uint64                          // by slot: idKey of the entity's id
 	adj     [][]edge                          // by slot: its relationships sorted by id; a self-loop once
@@ -39,7 +40,9 @@ type index struct {
 	retracted     map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
 	types         *interner                       // relationship types numbered for recs
 	cites         *citeTable                      // recs' citation lists
-	extras        *extraTable                     // recs' rarely set fields
+	extras        *sideTable[recExtra]            // recs' rarely set fields
+	entExtras     *sideTable[entExtra]            // ents' rarely set fields
+	categories    *interner                       // entity categories numbered for ents
 	// certainties numbered for recs
 	certainties *interner
 	sourceIDs   *btree.BTreeG[string]
@@ -96,16 +99,16 @@ func (x *index) compareIDs(a, b int32) int {
 // entity is the entity with id, or nil.
 func (x *index) entity(id string) *domain.Entity {
 	if i, ok := x.slots[id]; ok {
-		return x.ents[i]
+		return x.entityAt(i)
 	}
 	return nil
 }
 
-// entitiesAt are the entities at slots.
+// entitiesAt are the entities at slots (entityAt).
 func (x *index) entitiesAt(slots []int32) []*domain.Entity {
 	out := make([]*domain.Entity, len(slots))
 	for i, u := range slots {
-		out[i] = x.ents[u]
+		out[i] = x.entityAt(u)
 	}
 	return out
 }
@@ -183,7 +186,9 @@ func newIndex() *index {
 		retracted:     map[string]*domain.Relationship{},
 		types:         newInterner(),
 		cites:         newCiteTable(),
-		extras:        newExtraTable(),
+		extras:        newSideTable[recExtra](),
+		entExtras:     newSideTable[entExtra](),
+		categories:    newInterner(),
 		certainties:   newInterner(),
 		sourceIDs:     newIDTree(),
 		entityIDs:     newIDTree(),
@@ -252,18 +257,20 @@ func (x *index) apply(ch *domain.Change) {
 }
 
 func (x *index) putEntity(e *domain.Entity) {
-	e = shareTexts(e)
+	c := x.compact(e)
 	i, ok := x.slots[e.ID]
 	if ok {
-		old := x.ents[i]
-		if old.Kind != e.Kind {
-			x.byKind[old.Kind].Delete(e.ID)
+		if old := x.kindAt(i); old != e.Kind {
+			x.byKind[old].Delete(e.ID)
 		}
-		x.ents[i] = e
+		x.forgetEntity(i)
+		x.ents[i] = c
+		x.built[i].Store(nil)
 	} else {
 		i = int32(len(x.ents))
 		x.slots[e.ID] = i
-		x.ents = append(x.ents, e)
+		x.ents = append(x.ents, c)
+		x.built = append(x.built, atomic.Pointer[domain.Entity]{})
 		x.ids = append(x.ids, e.ID)
 		x.keys = append(x.keys, idKey(e.ID))
 		x.adj = append(x.adj, nil)
@@ -278,21 +285,9 @@ func (x *index) putEntity(e *domain.Entity) {
 	x.names.put(i, e)
 }
 
-// shareTexts returns a copy of e whose name, place, summary and category
-// are held once for every entity that has the same: a million imported
-// events share a few thousand of each ("Armed clash in Kidal", "Kidal,
-// Tin-Essako, Kidal, Mali", "Battles: Armed clash. Sources: ..."). The
-// copy leaves the change's own entity as it was.
-func shareTexts(e *domain.Entity) *domain.Entity {
-	c := *e
-	c.Name = shared(c.Name)
-	c.Place = shared(c.Place)
-	c.Summary = shared(c.Summary)
-	c.Category = domain.Category(shared(string(c.Category)))
-	return &c
-}
-
-// shared is s held once for all equal strings (unique.Make).
+// shared is s held once for all equal strings (unique.Make): a million
+// imported events share a few thousand names, places, summaries and
+// categories ("Armed clash in Kidal", "Kidal, Tin-Essako, Kidal, Mali").
 func shared(s string) string {
 	if s == "" {
 		return ""

@@ -37,7 +37,7 @@ func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, 
 		return []*domain.Path{}, nil
 	}
 	if q.From == q.To {
-		return []*domain.Path{{Entities: []*domain.Entity{x.ents[ends[0]]}, Relationships: []*domain.Relationship{}}}, nil
+		return []*domain.Path{{Entities: []*domain.Entity{x.entityAt(ends[0])}, Relationships: []*domain.Relationship{}}}, nil
 	}
 	p := &pathSearch{ctx: ctx, x: x, m: newMatcher(x, q.Filter()), to: ends[1], want: q.First}
 	p.fwd, p.back = newBall(x, ends[0]), newBall(x, ends[1])
@@ -257,9 +257,5 @@ func (p *pathSearch) walk(u int32, length int, next func(o, depth int32) bool, o
 
 // path is the walk's current path.
 func (p *pathSearch) path() *domain.Path {
-	out := &domain.Path{Entities: make([]*domain.Entity, len(p.nodes)), Relationships: p.x.relationshipsAt(p.rels)}
-	for i, u := range p.nodes {
-		out.Entities[i] = p.x.ents[u]
-	}
-	return out
+	return &domain.Path{Entities: p.x.entitiesAt(p.nodes), Relationships: p.x.relationshipsAt(p.rels)}
 }

@@ -424,15 +424,17 @@ func (t *citeTable) release(n uint32) {
 	}
 }
 
-// extraTable holds the side records of the relationships that have one.
-type extraTable struct {
-	items []recExtra // by number; 0 is none
+// sideTable holds the side records of the elements that have one (a
+// relationship's rare fields, an entity's): an element holds its record's
+// number, 0 for none.
+type sideTable[T any] struct {
+	items []T // by number; 0 is none
 	free  []uint32
 }
 
-func newExtraTable() *extraTable { return &extraTable{items: make([]recExtra, 1)} }
+func newSideTable[T any]() *sideTable[T] { return &sideTable[T]{items: make([]T, 1)} }
 
-func (t *extraTable) add(e recExtra) uint32 {
+func (t *sideTable[T]) add(e T) uint32 {
 	if last := len(t.free) - 1; last >= 0 {
 		n := t.free[last]
 		t.free = t.free[:last]
@@ -443,9 +445,10 @@ func (t *extraTable) add(e recExtra) uint32 {
 	return uint32(len(t.items) - 1)
 }
 
-func (t *extraTable) release(n uint32) {
+func (t *sideTable[T]) release(n uint32) {
 	if n != 0 {
-		t.items[n] = recExtra{}
+		var zero T
+		t.items[n] = zero
 		t.free = append(t.free, n)
 	}
 }

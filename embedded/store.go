@@ -91,11 +91,19 @@ func (s *Store) Apply(ctx context.Context, cs *domain.ChangeSet) (*domain.Change
 type writeView struct{ x *index }
 
 func (v writeView) EntitiesByIDs(_ context.Context, ids []string) ([]*domain.Entity, error) {
-	return v.x.entitiesOf(ids), nil
+	return v.x.freshEntities(ids), nil
 }
 
 func (v writeView) RelationshipsByIDs(_ context.Context, ids []string) ([]*domain.Relationship, error) {
 	return v.x.relationships(ids), nil
+}
+
+func (v writeView) EntitiesExist(_ context.Context, ids []string) ([]bool, error) {
+	out := make([]bool, len(ids))
+	for i, id := range ids {
+		_, out[i] = v.x.slots[id]
+	}
+	return out, nil
 }
 
 func (v writeView) SourcesByIDs(_ context.Context, ids []string) ([]*domain.Source, error) {
@@ -317,12 +325,13 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]*domain.Ent
 	seen := newVisits(len(x.ents))
 	defer seen.done()
 	candidates := x.names.candidates(folded, seen)
-	return domain.RankFolded(x.entitiesAt(candidates), x.foldedNames, folded, q.Kinds, q.First), nil
+	return x.entitiesAt(domain.RankFolded(candidates, x.candidate, folded, q.Kinds, q.First)), nil
 }
 
-// foldedNames gives an indexed entity's folded names, for domain.RankFolded.
-func (x *index) foldedNames(e *domain.Entity) domain.FoldedNames {
-	return x.names.foldedAt(x.slots[e.ID], e.ID)
+// candidate tells domain.RankFolded what the entity at slot i is, from
+// the names the index keeps folded, without building it.
+func (x *index) candidate(i int32) domain.Candidate {
+	return domain.Candidate{ID: x.ids[i], Kind: x.kindAt(i), Names: x.names.foldedAt(i, x.ids[i])}
 }
 
 // Neighborhood implements domain.Store: a breadth-first walk from q.ID that
@@ -482,7 +491,7 @@ func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
 	defer done()
 	return &domain.Graph{
 		Sources:       lookup(x.sources, keysAfter(x.sourceIDs, "", -1)),
-		Entities:      x.entitiesOf(keysAfter(x.entityIDs, "", -1)),
+		Entities:      x.freshEntities(keysAfter(x.entityIDs, "", -1)),
 		Relationships: x.relationshipsAt(x.liveRecs()),
 	}, nil
 }

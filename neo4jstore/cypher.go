@@ -72,6 +72,13 @@ UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 RETURN e {.*} AS entity`
 
+	// cypherEntitiesExist finds which ids entities have: Plan's check of
+	// a change's relationship ends, the entity's id index and nothing else.
+	cypherEntitiesExist = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+RETURN e.id AS id`
+
 	cypherEntitiesPage = `
 MATCH (e:Entity)
 WHERE (size($kinds) = 0 OR e.kind IN $kinds) AND e.id > $after

@@ -78,6 +78,26 @@ func (v txView) RelationshipsByIDs(ctx context.Context, ids []string) ([]*domain
 	return relationshipsByIDs(ctx, v.tx, ids)
 }
 
+func (v txView) EntitiesExist(ctx context.Context, ids []string) ([]bool, error) {
+	records, err := run(ctx, v.tx, cypherEntitiesExist, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[string]bool, len(records))
+	for _, rec := range records {
+		id, _, err := neo4j.GetRecordValue[string](rec, "id")
+		if err != nil {
+			return nil, fmt.Errorf("read an entity's id: %w", err)
+		}
+		found[id] = true
+	}
+	out := make([]bool, len(ids))
+	for i, id := range ids {
+		out[i] = found[id]
+	}
+	return out, nil
+}
+
 func (v txView) SourcesByIDs(ctx context.Context, ids []string) ([]*domain.Source, error) {
 	return sourcesByIDs(ctx, v.tx, ids)
 }
