@@ -157,7 +157,7 @@ func (x *index) compareRecs(a, b int32) int {
 }
 
 // recID is the id of the relationship at record slot i.
-func (x *index) recID(i int32) string { return x.relIDs.at(x.recs[i].idAt()) }
+func (x *index) recID(i int32) string { return x.recIDs().id(i) }
 
 // recIDs reads the ids of the records: what a recTable needs to compare a
 // cell's record with an id.
