@@ -77,6 +77,7 @@ func TestEntitiesComeBackWhole(t *testing.T) {
 	// A replaced entity releases its side record and its citations.
 	extras, lists := len(x.entExtras.free), len(x.cites.free)
 	x.putEntity(&domain.Entity{ID: "e-all", Kind: domain.KindEvent, Name: "Attack", Citations: []domain.Citation{{SourceID: "s", Quote: "other"}}})
+	x.cites.settle()
 	if len(x.entExtras.free) != extras+1 || len(x.cites.free) != lists+1 {
 		t.Errorf("replacing e-all freed %d side records and %d citation lists, want 1 and 1",
 			len(x.entExtras.free)-extras, len(x.cites.free)-lists)

@@ -35,7 +35,7 @@ type index struct {
 	// record slots order as ids do (sortByID)
 	recsInIDOrder bool
 	relSlots      *recTable                       // live relationship id -> record slot
-	relIDs        *idArena                        // the records' ids
+	relIDs        *textArena                      // the records' ids
 	lastRecID     string                          // the id of the record last given a slot
 	retracted     map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
 	types         *interner                       // relationship types numbered for recs
@@ -181,7 +181,7 @@ func newIndex() *index {
 		slots:         slots,
 		near:          map[int32]*atomic.Pointer[[]edge]{},
 		relSlots:      newRecTable(),
-		relIDs:        newIDArena(),
+		relIDs:        newTextArena(),
 		recsInIDOrder: true,
 		retracted:     map[string]*domain.Relationship{},
 		types:         newInterner(),
@@ -254,6 +254,7 @@ func (x *index) apply(ch *domain.Change) {
 		adj.add(i)
 	}
 	adj.commit()
+	x.cites.settle()
 }
 
 func (x *index) putEntity(e *domain.Entity) {

@@ -11,7 +11,7 @@ import (
 
 // rec is a live relationship as the index holds it: its ends as slots, its
 // type and certainty as small numbers, its dates packed, its id by its
-// place in the index's idArena, its citations by their number in a table
+// place in the index's textArena, its citations by their number in a table
 // that holds each list once (an import's event and its links cite one
 // record), and the fields most relationships leave empty in a side table.
 // It is 32 bytes, an eighth of a domain.Relationship, and holds no pointer:
@@ -30,10 +30,10 @@ type rec struct {
 }
 
 // idAt is the place of the record's id in the index's arena.
-func (c *rec) idAt() idPos { return idPos(c.idHi)<<32 | idPos(c.idLo) }
+func (c *rec) idAt() arenaPos { return arenaPos(c.idHi)<<32 | arenaPos(c.idLo) }
 
 // setIDAt records p as the place of the record's id.
-func (c *rec) setIDAt(p idPos) { c.idLo, c.idHi = uint32(p), uint8(p>>32) }
+func (c *rec) setIDAt(p arenaPos) { c.idLo, c.idHi = uint32(p), uint8(p>>32) }
 
 // recExtra holds a relationship's rarely set fields.
 type recExtra struct {
@@ -64,7 +64,7 @@ func (p packedDate) unpack() domain.PartialDate {
 
 // record compacts r, whose ends are at slots from and to and whose id is
 // at id in the arena.
-func (x *index) record(r *domain.Relationship, id idPos, from, to int32) rec {
+func (x *index) record(r *domain.Relationship, id arenaPos, from, to int32) rec {
 	out := rec{citations: x.cites.add(r.Citations), from: from, to: to,
 		typ: x.types.number(string(r.Type)), certainty: uint8(x.certainties.number(string(r.Certainty)))}
 	out.setIDAt(id)
@@ -93,16 +93,18 @@ func (x *index) forget(i int32) {
 // relationship builds the domain value of the record at slot i.
 func (x *index) relationship(i int32) *domain.Relationship {
 	r := new(domain.Relationship)
-	x.build(r, i)
+	x.build(r, i, nil)
 	return r
 }
 
-// build fills r with the record at slot i.
-func (x *index) build(r *domain.Relationship, i int32) {
+// build fills r with the record at slot i; its citations go in cites when
+// given (a block of them for many relationships), with room for them, in a
+// slice of their own otherwise.
+func (x *index) build(r *domain.Relationship, i int32, cites []domain.Citation) {
 	c := &x.recs[i]
 	*r = domain.Relationship{ID: x.relIDs.at(c.idAt()), FromID: x.ids[c.from], ToID: x.ids[c.to],
 		Type: domain.RelationType(x.types.strings[c.typ]), Certainty: domain.Certainty(x.certainties.strings[c.certainty]),
-		Citations: x.cites.lists[c.citations]}
+		Citations: x.cites.list(c.citations, cites)}
 	r.ValidFrom, r.ValidTo = x.validity(c)
 	if c.extra != 0 {
 		e := &x.extras.items[c.extra]
@@ -127,13 +129,21 @@ func (x *index) validity(c *rec) (from, to domain.PartialDate) {
 }
 
 // relationshipsAt builds the domain values of the records at slots.
-// They are built in one block: one allocation for a neighbourhood's
-// thousand relationships, not a thousand.
+// They are built in one block, and their citations in another: two
+// allocations for a neighbourhood's thousand relationships, not two
+// thousand.
 func (x *index) relationshipsAt(slots []int32) []*domain.Relationship {
 	out := make([]*domain.Relationship, len(slots))
 	block := make([]domain.Relationship, len(slots))
+	n := 0
+	for _, s := range slots {
+		n += x.cites.size(x.recs[s].citations)
+	}
+	cites := make([]domain.Citation, n)
 	for i, s := range slots {
-		x.build(&block[i], s)
+		k := x.cites.size(x.recs[s].citations)
+		x.build(&block[i], s, cites[:k:k])
+		cites = cites[k:]
 		out[i] = &block[i]
 	}
 	return out
@@ -163,27 +173,29 @@ func (x *index) recID(i int32) string { return x.recIDs().id(i) }
 // cell's record with an id.
 type recIDs struct {
 	recs  []rec
-	arena *idArena
+	arena *textArena
 }
 
 func (r recIDs) id(s int32) string { return r.arena.at(r.recs[s].idAt()) }
 
 func (x *index) recIDs() recIDs { return recIDs{x.recs, x.relIDs} }
 
-// idArena holds the relationships' ids end to end, each after its length
-// as a uvarint, in blocks that are only ever appended to. A record holds
-// its id's place, five bytes, where a string would take a 16-byte header
-// and an allocation of its own rounded up to a size class, with a pointer
-// for the collector to follow. Reading an id copies nothing: the string is
-// the block's bytes, which are never written again.
-type idArena struct {
+// textArena holds texts end to end, each after its length as a uvarint,
+// in blocks that are only ever appended to: the relationships' ids, and
+// the encoded citation lists (citeTable). An element holds its text's
+// place, five bytes, where a string would take a 16-byte header and an
+// allocation of its own rounded up to a size class, with a pointer for the
+// collector to follow. Reading a text copies nothing: the string is the
+// block's bytes, which are never written again.
+type textArena struct {
 	blocks [][]byte
+	size   int // bytes appended, lengths included
 }
 
-// idPos is an id's place in an idArena, in 40 bits: its block, then its
-// offset there (arenaBlockBits). 2^20 blocks of up to 1 MiB hold up to a
-// TiB of ids.
-type idPos uint64
+// arenaPos is a text's place in a textArena, in 40 bits: its block, then
+// its offset there (arenaBlockBits). 2^20 blocks of up to 1 MiB hold up to
+// a TiB of texts.
+type arenaPos uint64
 
 // arenaBlockBits is the log2 of a block's largest size, 1 MiB: one
 // allocation for some thirty thousand ids.
@@ -192,17 +204,18 @@ const (
 	arenaBlock     = 1 << arenaBlockBits
 )
 
-// newIDArena returns an arena whose place 0 holds the empty id, the id of
-// the empty record a retracted relationship leaves.
-func newIDArena() *idArena {
-	a := &idArena{}
+// newTextArena returns an arena whose place 0 holds the empty text, the
+// id of the empty record a retracted relationship leaves.
+func newTextArena() *textArena {
+	a := &textArena{}
 	a.add("")
 	return a
 }
 
-// add appends id and returns its place. Validation bounds an id to
-// domain.MaxRelIDLength bytes, far below a block.
-func (a *idArena) add(id string) idPos {
+// add appends id and returns its place. A text must fit in a block:
+// validation bounds an id to domain.MaxRelIDLength bytes and a citation
+// list to a few thousand, far below one.
+func (a *textArena) add(id string) arenaPos {
 	var head [binary.MaxVarintLen64]byte
 	n := binary.PutUvarint(head[:], uint64(len(id)))
 	last := len(a.blocks) - 1
@@ -217,13 +230,14 @@ func (a *idArena) add(id string) idPos {
 		last++
 	}
 	b := a.blocks[last]
-	at := idPos(last)<<arenaBlockBits | idPos(len(b))
+	at := arenaPos(last)<<arenaBlockBits | arenaPos(len(b))
 	a.blocks[last] = append(append(b, head[:n]...), id...)
+	a.size += n + len(id)
 	return at
 }
 
-// at is the id at p.
-func (a *idArena) at(p idPos) string {
+// at is the text at p.
+func (a *textArena) at(p arenaPos) string {
 	b := a.blocks[p>>arenaBlockBits][p&(arenaBlock-1):]
 	n, k := binary.Uvarint(b)
 	if n == 0 {
@@ -369,15 +383,30 @@ func (t *recTable) slots() []int32 {
 	return out
 }
 
-// citeTable holds each relationship's citations once per list: records
-// that cite the same list (the same slice, as an import's event and its
-// links do) share its number. A list is counted by the records holding it
-// and dropped with the last.
+// citeTable holds the citation lists of entities and relationships, each
+// encoded once in an arena of its own: its length, then for each citation
+// its source's number, its quote and its locator. A record holds its
+// list's number. Where a list of domain.Citation values would take a slice,
+// two string headers per citation and an allocation for each quote for the
+// collector to follow, the table holds the texts' bytes and a place per
+// list; a read decodes the list, its strings the arena's own bytes.
+//
+// Records citing the same slice in one change (an import's event and its
+// links cite one record) share its number. A list is counted by the records
+// holding it and dropped with the last; once the dropped lists' bytes
+// outweigh the held ones, the arena is rewritten with only the held.
 type citeTable struct {
-	lists   [][]domain.Citation // by number; 0 is the empty list
-	holders []int32             // by number: how many records hold it
-	numbers map[citeKey]uint32
-	free    []uint32 // numbers dropped, to give again
+	arena   *textArena
+	places  []arenaPos // by number; 0 is the empty list
+	holders []int32    // by number: how many records hold it
+	free    []uint32   // numbers dropped, to give again
+	// numbers given in the change being applied, by list identity (shared)
+	shared  map[citeKey]uint32
+	dropped []uint32 // numbers whose last holder let go in the change being applied
+	sources []string // by number
+	sourceN map[string]uint64
+	garbage int    // the arena's bytes that dropped lists hold
+	scratch []byte // a list being encoded
 }
 
 // citeKey is a list by identity: its first element and its length.
@@ -387,7 +416,8 @@ type citeKey struct {
 }
 
 func newCiteTable() *citeTable {
-	return &citeTable{lists: [][]domain.Citation{nil}, holders: []int32{0}, numbers: map[citeKey]uint32{}}
+	return &citeTable{arena: newTextArena(), places: []arenaPos{0}, holders: []int32{0},
+		shared: map[citeKey]uint32{}, sourceN: map[string]uint64{}}
 }
 
 // add returns list's number for one more record.
@@ -396,32 +426,129 @@ func (t *citeTable) add(list []domain.Citation) uint32 {
 		return 0
 	}
 	k := citeKey{&list[0], len(list)}
-	n, ok := t.numbers[k]
+	n, ok := t.shared[k]
 	if !ok {
 		if last := len(t.free) - 1; last >= 0 {
 			n, t.free = t.free[last], t.free[:last]
-			t.lists[n] = list
 		} else {
-			n = uint32(len(t.lists))
-			t.lists, t.holders = append(t.lists, list), append(t.holders, 0)
+			n = uint32(len(t.places))
+			t.places, t.holders = append(t.places, 0), append(t.holders, 0)
 		}
-		t.numbers[k] = n
+		t.places[n] = t.arena.add(t.encode(list))
+		t.shared[k] = n
 	}
 	t.holders[n]++
 	return n
 }
 
-// release gives back one record's hold on list n.
+// encode returns list encoded, in t's scratch buffer, as a string for the
+// arena to copy.
+func (t *citeTable) encode(list []domain.Citation) string {
+	b := binary.AppendUvarint(t.scratch[:0], uint64(len(list)))
+	for i := range list {
+		c := &list[i]
+		src, ok := t.sourceN[c.SourceID]
+		if !ok {
+			src = uint64(len(t.sources))
+			t.sources = append(t.sources, c.SourceID)
+			t.sourceN[c.SourceID] = src
+		}
+		b = binary.AppendUvarint(b, src)
+		b = append(binary.AppendUvarint(b, uint64(len(c.Quote))), c.Quote...)
+		b = append(binary.AppendUvarint(b, uint64(len(c.Locator))), c.Locator...)
+	}
+	t.scratch = b
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// release gives back one record's hold on list n. The list is dropped
+// when the change being applied ends (settle), so that a slice the change
+// cites again finds its number still holding it.
 func (t *citeTable) release(n uint32) {
 	if n == 0 {
 		return
 	}
 	if t.holders[n]--; t.holders[n] == 0 {
-		list := t.lists[n]
-		delete(t.numbers, citeKey{&list[0], len(list)})
-		t.lists[n] = nil
-		t.free = append(t.free, n)
+		t.dropped = append(t.dropped, n)
 	}
+}
+
+// settle ends a change: lists no record holds any more are dropped, and
+// the arena rewritten once they hold most of it.
+func (t *citeTable) settle() {
+	clear(t.shared)
+	for _, n := range t.dropped {
+		if t.holders[n] == 0 && t.places[n] != 0 {
+			t.garbage += textSize(t.arena.at(t.places[n]))
+			t.places[n] = 0
+			t.free = append(t.free, n)
+		}
+	}
+	t.dropped = t.dropped[:0]
+	if 2*t.garbage > t.arena.size {
+		t.rewrite()
+	}
+}
+
+// textSize is what a text takes in an arena, its length included.
+func textSize(s string) int {
+	var head [binary.MaxVarintLen64]byte
+	return binary.PutUvarint(head[:], uint64(len(s))) + len(s)
+}
+
+// rewrite moves the held lists to a new arena. Lists read before keep the
+// old blocks alive as long as they are used; nothing writes to them again.
+func (t *citeTable) rewrite() {
+	a := newTextArena()
+	for n, p := range t.places {
+		if p != 0 {
+			t.places[n] = a.add(t.arena.at(p))
+		}
+	}
+	t.arena, t.garbage = a, 0
+}
+
+// size is the number of citations in list n.
+func (t *citeTable) size(n uint32) int {
+	if n == 0 {
+		return 0
+	}
+	blob := t.arena.at(t.places[n])
+	count, _ := binary.Uvarint(unsafe.Slice(unsafe.StringData(blob), len(blob)))
+	return int(count)
+}
+
+// list decodes list n into into, which has room for it (size), or into a
+// slice of its own when into is nil. Its strings are the arena's bytes.
+func (t *citeTable) list(n uint32, into []domain.Citation) []domain.Citation {
+	if n == 0 {
+		return nil
+	}
+	blob := t.arena.at(t.places[n])
+	b := unsafe.Slice(unsafe.StringData(blob), len(blob))
+	count, k := binary.Uvarint(b)
+	if into == nil {
+		into = make([]domain.Citation, count)
+	}
+	into = into[:count:count]
+	text := func() string {
+		l, m := binary.Uvarint(b[k:])
+		k += m
+		if l == 0 {
+			return ""
+		}
+		s := unsafe.String(&b[k], int(l))
+		k += int(l)
+		return s
+	}
+	for i := range into {
+		src, m := binary.Uvarint(b[k:])
+		k += m
+		into[i].SourceID = t.sources[src]
+		into[i].Quote = text()
+		into[i].Locator = text()
+	}
+	return into
 }
 
 // sideTable holds the side records of the elements that have one (a

@@ -19,7 +19,7 @@ func TestRecTableAgreesWithAMap(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(n), 3))
 			var recs []rec
-			arena := newIDArena()
+			arena := newTextArena()
 			ids := func() recIDs { return recIDs{recs, arena} }
 			table, want := newRecTable(), map[string]int32{}
 			for range 4 * n {
@@ -58,31 +58,80 @@ func TestRecTableAgreesWithAMap(t *testing.T) {
 	}
 }
 
-// TestCiteTableSharesAndDrops holds lists by identity: records citing one
-// slice share its number, a list is dropped with its last holder and its
-// number given again, and an equal list that is another slice is another.
+// TestCiteTableSharesAndDrops holds lists by identity within a change:
+// records citing one slice share its number, a list is dropped with its
+// last holder when the change ends and its number given again, and an
+// equal list that is another slice is another.
 func TestCiteTableSharesAndDrops(t *testing.T) {
-	a := []domain.Citation{{SourceID: "s", Quote: "a"}}
-	b := []domain.Citation{{SourceID: "s", Quote: "a"}}
+	a := []domain.Citation{{SourceID: "s", Quote: "a", Locator: "row 1"}, {SourceID: "t", Quote: "", Locator: "row 2"}}
+	b := []domain.Citation{{SourceID: "s", Quote: "a", Locator: "row 1"}}
 	tab := newCiteTable()
 	na, na2, nb := tab.add(a), tab.add(a), tab.add(b)
 	if na != na2 || na == nb || tab.add(nil) != 0 {
 		t.Fatalf("numbers a %d, a again %d, b %d: want a shared, b its own, nil 0", na, na2, nb)
 	}
+	tab.settle()
 	tab.release(na)
-	if !slices.Equal(tab.lists[na], a) {
-		t.Fatalf("a dropped while a record still holds it")
+	tab.settle()
+	if got := tab.list(na, nil); !slices.Equal(got, a) {
+		t.Fatalf("a reads %v while a record still holds it, want %v", got, a)
+	}
+	// A change that cites a list and lets it go, then cites it again,
+	// finds it still held.
+	d := []domain.Citation{{SourceID: "s", Quote: "d"}}
+	nd := tab.add(d)
+	tab.release(nd)
+	if again := tab.add(d); again != nd || !slices.Equal(tab.list(nd, nil), d) {
+		t.Fatalf("d cited again in the change that let it go got %d holding %v, want %d", again, tab.list(again, nil), nd)
+	}
+	tab.settle()
+	if !slices.Equal(tab.list(nd, nil), d) {
+		t.Fatalf("d dropped though a record holds it")
 	}
 	tab.release(na)
-	if tab.lists[na] != nil {
-		t.Fatalf("a kept after its last holder")
-	}
+	tab.settle()
 	c := []domain.Citation{{SourceID: "s", Quote: "c"}}
-	if nc := tab.add(c); nc != na || !slices.Equal(tab.lists[nc], c) {
-		t.Fatalf("c got %d holding %v, want a's number %d given again", nc, tab.lists[nc], na)
+	if nc := tab.add(c); nc != na || !slices.Equal(tab.list(nc, nil), c) {
+		t.Fatalf("c got %d holding %v, want a's number %d given again", nc, tab.list(nc, nil), na)
 	}
+	tab.settle()
 	if tab.add(a) == na {
 		t.Fatalf("a found again after it was dropped")
+	}
+	if got := tab.list(0, nil); got != nil {
+		t.Fatalf("list 0 reads %v, want none", got)
+	}
+}
+
+// TestCiteTableTakesBackDroppedBytes replaces lists change after change:
+// the arena is rewritten once dropped lists hold most of it, and every
+// list held reads back whole, into a block or a slice of its own.
+func TestCiteTableTakesBackDroppedBytes(t *testing.T) {
+	tab := newCiteTable()
+	held := map[uint32][]domain.Citation{}
+	quote := strings.Repeat("q", domain.MaxQuoteLength)
+	for round := range 50 {
+		for n := range held {
+			tab.release(n)
+			delete(held, n)
+		}
+		for i := range 200 {
+			list := []domain.Citation{{SourceID: fmt.Sprintf("src-%d", i%7), Quote: fmt.Sprintf("%d.%d %s", round, i, quote), Locator: fmt.Sprint(i)}}
+			held[tab.add(list)] = list
+		}
+		tab.settle()
+	}
+	if max := 4 * 200 * (domain.MaxQuoteLength + 32); tab.arena.size > max {
+		t.Errorf("the arena holds %d bytes for 200 lists, want at most %d", tab.arena.size, max)
+	}
+	for n, want := range held {
+		block := make([]domain.Citation, tab.size(n))
+		if got := tab.list(n, block); !slices.Equal(got, want) {
+			t.Fatalf("list %d reads %v into a block, want %v", n, got, want)
+		}
+		if got := tab.list(n, nil); !slices.Equal(got, want) {
+			t.Fatalf("list %d reads %v, want %v", n, got, want)
+		}
 	}
 }
 
@@ -92,13 +141,13 @@ func TestIDArena(t *testing.T) {
 	if got := unsafe.Sizeof(rec{}); got != 32 {
 		t.Errorf("a record is %d bytes, want 32", got)
 	}
-	a := newIDArena()
+	a := newTextArena()
 	if got := a.at(0); got != "" {
 		t.Fatalf("place 0 holds %q, want the empty id", got)
 	}
 	rng := rand.New(rand.NewPCG(5, 8))
 	var ids []string
-	var at []idPos
+	var at []arenaPos
 	for i := range 200_000 {
 		id := fmt.Sprintf("r%d.%s", i, strings.Repeat("x", rng.IntN(domain.MaxRelIDLength-10)))
 		ids, at = append(ids, id), append(at, a.add(id))
@@ -112,7 +161,7 @@ func TestIDArena(t *testing.T) {
 		}
 	}
 	// A place past 32 bits survives a record's split fields.
-	p := idPos(3)<<32 | 7
+	p := arenaPos(3)<<32 | 7
 	var c rec
 	if c.setIDAt(p); c.idAt() != p {
 		t.Errorf("place %d comes back from a record as %d", p, c.idAt())
