@@ -129,7 +129,7 @@ func (x *index) freshEntities(ids []string) []*domain.Entity {
 	block := make([]domain.Entity, len(ids))
 	var killed []int
 	for k, id := range ids {
-		i, ok := x.slots[id]
+		i, ok := x.slot(id)
 		if !ok {
 			continue
 		}

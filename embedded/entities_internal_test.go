@@ -44,7 +44,7 @@ func TestEntitiesComeBackWhole(t *testing.T) {
 	}
 	slots := make([]int32, len(list))
 	for i, e := range list {
-		slots[i] = x.slots[e.ID]
+		slots[i] = x.endSlot(e.ID)
 		if got := x.entity(e.ID); !domain.EqualEntities(got, e) {
 			t.Errorf("%s came back as %+v, want %+v", e.ID, got, e)
 		}
@@ -66,7 +66,7 @@ func TestEntitiesComeBackWhole(t *testing.T) {
 			t.Errorf("%s came back in a block as %+v", list[i].ID, got)
 		}
 	}
-	if fresh.built[fresh.slots["e-all"]].Load() != nil {
+	if fresh.built[fresh.endSlot("e-all")].Load() != nil {
 		t.Error("a block built for a snapshot was kept")
 	}
 	for i, got := range x.entitiesAt(slots) {

@@ -169,8 +169,7 @@ func (x *index) compareRecs(a, b int32) int {
 // recID is the id of the relationship at record slot i.
 func (x *index) recID(i int32) string { return x.recIDs().id(i) }
 
-// recIDs reads the ids of the records: what a recTable needs to compare a
-// cell's record with an id.
+// recIDs reads the ids of the records, for the relationships' slotTable.
 type recIDs struct {
 	recs  []rec
 	arena *textArena
@@ -266,11 +265,16 @@ func (in *interner) number(s string) uint16 {
 	return n
 }
 
-// recTable finds a live relationship's record slot by its id. It is an
-// open-addressing hash table of record slots, the ids read from the records
-// themselves: 5 to 11 bytes a relationship where a map from id to slot
-// takes about 40, its keys' headers included.
-type recTable struct {
+// slotIDs reads the ids of the elements at slots: what a slotTable needs
+// to compare a cell's element with an id.
+type slotIDs interface{ id(s int32) string }
+
+// slotTable finds an element's slot by its id: a live relationship's
+// record slot (recIDs), an entity's (entIDs). It is an open-addressing hash
+// table of slots, the ids read from the elements themselves: 5 to 11 bytes
+// an element where a map from id to slot takes about 40 to 55, its keys'
+// headers included.
+type slotTable[I slotIDs] struct {
 	seed  maphash.Seed
 	cells []int32 // a record slot, or emptyCell or deletedCell
 	used  int     // cells not empty: live ones and deleted ones
@@ -282,8 +286,8 @@ const (
 	deletedCell int32 = -2
 )
 
-func newRecTable() *recTable {
-	t := &recTable{seed: maphash.MakeSeed()}
+func newSlotTable[I slotIDs]() *slotTable[I] {
+	t := &slotTable[I]{seed: maphash.MakeSeed()}
 	t.cells = emptyCells(64)
 	return t
 }
@@ -299,7 +303,7 @@ func emptyCells(n int) []int32 {
 // probe returns the cell holding id's slot, or the cell where it would go
 // (the first deleted one passed, else the empty one that ends the probe),
 // and whether id was found.
-func (t *recTable) probe(ids recIDs, id string) (int, bool) {
+func (t *slotTable[I]) probe(ids I, id string) (int, bool) {
 	mask := len(t.cells) - 1
 	free := -1
 	for i := int(maphash.String(t.seed, id)) & mask; ; i = (i + 1) & mask {
@@ -319,8 +323,8 @@ func (t *recTable) probe(ids recIDs, id string) (int, bool) {
 	}
 }
 
-// find returns the record slot of the live relationship with id.
-func (t *recTable) find(ids recIDs, id string) (int32, bool) {
+// find returns the slot of the element with id.
+func (t *slotTable[I]) find(ids I, id string) (int32, bool) {
 	i, ok := t.probe(ids, id)
 	if !ok {
 		return 0, false
@@ -328,8 +332,8 @@ func (t *recTable) find(ids recIDs, id string) (int32, bool) {
 	return t.cells[i], true
 }
 
-// insert adds record slot s, whose id the table does not hold.
-func (t *recTable) insert(ids recIDs, s int32) {
+// insert adds slot s, whose id the table does not hold.
+func (t *slotTable[I]) insert(ids I, s int32) {
 	if (t.used+1)*4 > len(t.cells)*3 {
 		t.rehash(ids)
 	}
@@ -341,8 +345,8 @@ func (t *recTable) insert(ids recIDs, s int32) {
 	t.live++
 }
 
-// remove drops id, before its record is cleared.
-func (t *recTable) remove(ids recIDs, id string) {
+// remove drops id, before its element is cleared.
+func (t *slotTable[I]) remove(ids I, id string) {
 	if i, ok := t.probe(ids, id); ok {
 		t.cells[i] = deletedCell
 		t.live--
@@ -351,7 +355,7 @@ func (t *recTable) remove(ids recIDs, id string) {
 
 // rehash rebuilds the table, without its deleted cells, at twice the live
 // count or more.
-func (t *recTable) rehash(ids recIDs) {
+func (t *slotTable[I]) rehash(ids I) {
 	n := 64
 	for n*3 < (t.live+1)*2*4 {
 		n *= 2
@@ -372,8 +376,8 @@ func (t *recTable) rehash(ids recIDs) {
 	}
 }
 
-// slots lists the live record slots, in no order.
-func (t *recTable) slots() []int32 {
+// slots lists the slots held, in no order.
+func (t *slotTable[I]) slots() []int32 {
 	out := make([]int32, 0, t.live)
 	for _, s := range t.cells {
 		if s >= 0 {

@@ -11,17 +11,17 @@ import (
 	"github.com/conflictgraph/conflictgraph/domain"
 )
 
-// TestRecTableAgreesWithAMap runs inserts and removals, many on ids
-// removed before, through a recTable and a map, and compares what each
+// TestSlotTableAgreesWithAMap runs inserts and removals, many on ids
+// removed before, through a slotTable and a map, and compares what each
 // finds: growth and deleted cells must lose nothing.
-func TestRecTableAgreesWithAMap(t *testing.T) {
+func TestSlotTableAgreesWithAMap(t *testing.T) {
 	for _, n := range []int{10, 1000, 50_000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(n), 3))
 			var recs []rec
 			arena := newTextArena()
 			ids := func() recIDs { return recIDs{recs, arena} }
-			table, want := newRecTable(), map[string]int32{}
+			table, want := newSlotTable[recIDs](), map[string]int32{}
 			for range 4 * n {
 				id := fmt.Sprintf("r%d", rng.IntN(n))
 				if s, ok := want[id]; ok && rng.IntN(3) == 0 {
