@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"hash/maphash"
 	"slices"
 	"sort"
 	"sync/atomic"
@@ -39,6 +40,7 @@ type index struct {
 	lastRecID     string                          // the id of the record last given a slot
 	retracted     map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
 	types         *interner                       // relationship types numbered for recs
+	slugs         []string                        // types' slugs by number, for derived ids (typeNumber)
 	cites         *citeTable                      // recs' citation lists
 	extras        *sideTable[recExtra]            // recs' rarely set fields
 	entExtras     *sideTable[entExtra]            // ents' rarely set fields
@@ -200,7 +202,9 @@ func newIndex() *index {
 // entIDs reads the entities' ids by slot, for the entities' slotTable.
 type entIDs []string
 
-func (e entIDs) id(s int32) string { return e[s] }
+func (e entIDs) is(s int32, id string) bool { return e[s] == id }
+
+func (e entIDs) hash(seed maphash.Seed, s int32) uint64 { return maphash.String(seed, e[s]) }
 
 // slot is the slot of the entity with id.
 func (x *index) slot(id string) (int32, bool) { return x.slots.find(x.ids, id) }
@@ -255,14 +259,14 @@ func (x *index) apply(ch *domain.Change) {
 		}
 		delete(x.retracted, r.ID)
 		if live {
-			c := x.record(r, x.recs[i].idAt(), x.endSlot(r.FromID), x.endSlot(r.ToID))
+			c := x.record(r, x.endSlot(r.FromID), x.endSlot(r.ToID), &x.recs[i])
 			x.forget(i)
 			x.recs[i] = c
 		} else {
 			i = int32(len(x.recs))
 			x.recsInIDOrder = x.recsInIDOrder && (i == 0 || x.lastRecID < r.ID)
 			x.lastRecID = r.ID
-			x.recs = append(x.recs, x.record(r, x.relIDs.add(r.ID), x.endSlot(r.FromID), x.endSlot(r.ToID)))
+			x.recs = append(x.recs, x.record(r, x.endSlot(r.FromID), x.endSlot(r.ToID), nil))
 			x.relSlots.insert(x.recIDs(), i)
 		}
 		adj.add(i)

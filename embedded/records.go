@@ -29,6 +29,14 @@ type rec struct {
 	idHi               uint8  // and its high 8
 }
 
+// derivedID in a record's idHi says that its id is not stored: it is its
+// ends' ids and its type's slug joined by dots, the id every link an
+// import makes has (ingest.LinkID) and a dateless claim is given
+// (domain.DeriveRelationshipID). Those are nearly all of a large graph's
+// ids, some fifty bytes each: the arena would hold 125 MB of them for a
+// million ACLED rows. Places never reach it: 0xFF<<32 is a terabyte in.
+const derivedID = 0xFF
+
 // idAt is the place of the record's id in the index's arena.
 func (c *rec) idAt() arenaPos { return arenaPos(c.idHi)<<32 | arenaPos(c.idLo) }
 
@@ -62,12 +70,20 @@ func (p packedDate) unpack() domain.PartialDate {
 	return domain.PartialDate{Year: int16(p >> 9), Month: int8(p>>5) & 15, Day: int8(p) & 31}
 }
 
-// record compacts r, whose ends are at slots from and to and whose id is
-// at id in the arena.
-func (x *index) record(r *domain.Relationship, id arenaPos, from, to int32) rec {
+// record compacts r, whose ends are at slots from and to. Its id is
+// derived from its ends and type when it can be (derivedID), else stored in
+// the arena, or kept where old, the record r replaces, stored it.
+func (x *index) record(r *domain.Relationship, from, to int32, old *rec) rec {
 	out := rec{citations: x.cites.add(r.Citations), from: from, to: to,
-		typ: x.types.number(string(r.Type)), certainty: uint8(x.certainties.number(string(r.Certainty)))}
-	out.setIDAt(id)
+		typ: x.typeNumber(r.Type), certainty: uint8(x.certainties.number(string(r.Certainty)))}
+	switch {
+	case x.recIDs().joins(idPieces{x.ids[from], ".", x.slugs[out.typ], ".", x.ids[to]}, r.ID):
+		out.idHi = derivedID
+	case old != nil && old.idHi != derivedID:
+		out.setIDAt(old.idAt())
+	default:
+		out.setIDAt(x.relIDs.add(r.ID))
+	}
 	var ok bool
 	var extra recExtra
 	if out.validFrom, ok = pack(r.ValidFrom); !ok {
@@ -93,16 +109,29 @@ func (x *index) forget(i int32) {
 // relationship builds the domain value of the record at slot i.
 func (x *index) relationship(i int32) *domain.Relationship {
 	r := new(domain.Relationship)
-	x.build(r, i, nil)
+	x.build(r, i, nil, nil)
 	return r
 }
 
 // build fills r with the record at slot i; its citations go in cites when
 // given (a block of them for many relationships), with room for them, in a
-// slice of their own otherwise.
-func (x *index) build(r *domain.Relationship, i int32, cites []domain.Citation) {
+// slice of their own otherwise; a derived id is written at the end of
+// *ids when given, which has room for it, in a string of its own
+// otherwise.
+func (x *index) build(r *domain.Relationship, i int32, cites []domain.Citation, ids *[]byte) {
 	c := &x.recs[i]
-	*r = domain.Relationship{ID: x.relIDs.at(c.idAt()), FromID: x.ids[c.from], ToID: x.ids[c.to],
+	id := x.recIDs()
+	var rid string
+	if c.idHi == derivedID && ids != nil {
+		start := len(*ids)
+		for _, piece := range id.recPieces(c) {
+			*ids = append(*ids, piece...)
+		}
+		rid = unsafe.String(unsafe.SliceData((*ids)[start:]), len(*ids)-start)
+	} else {
+		rid = id.id(i)
+	}
+	*r = domain.Relationship{ID: rid, FromID: x.ids[c.from], ToID: x.ids[c.to],
 		Type: domain.RelationType(x.types.strings[c.typ]), Certainty: domain.Certainty(x.certainties.strings[c.certainty]),
 		Citations: x.cites.list(c.citations, cites)}
 	r.ValidFrom, r.ValidTo = x.validity(c)
@@ -129,20 +158,25 @@ func (x *index) validity(c *rec) (from, to domain.PartialDate) {
 }
 
 // relationshipsAt builds the domain values of the records at slots.
-// They are built in one block, and their citations in another: two
-// allocations for a neighbourhood's thousand relationships, not two
-// thousand.
+// They are built in one block, their citations in another and their
+// derived ids in a third: three allocations for a neighbourhood's
+// thousand relationships, not three thousand.
 func (x *index) relationshipsAt(slots []int32) []*domain.Relationship {
 	out := make([]*domain.Relationship, len(slots))
 	block := make([]domain.Relationship, len(slots))
-	n := 0
+	n, idBytes := 0, 0
 	for _, s := range slots {
-		n += x.cites.size(x.recs[s].citations)
+		c := &x.recs[s]
+		n += x.cites.size(c.citations)
+		if c.idHi == derivedID {
+			idBytes += len(x.ids[c.from]) + len(x.slugs[c.typ]) + len(x.ids[c.to]) + 2
+		}
 	}
 	cites := make([]domain.Citation, n)
+	ids := make([]byte, 0, idBytes) // never grown: the ids' strings are its bytes
 	for i, s := range slots {
 		k := x.cites.size(x.recs[s].citations)
-		x.build(&block[i], s, cites[:k:k])
+		x.build(&block[i], s, cites[:k:k], &ids)
 		cites = cites[k:]
 		out[i] = &block[i]
 	}
@@ -163,21 +197,119 @@ func (x *index) compareRecs(a, b int32) int {
 	if a == b {
 		return 0
 	}
-	return strings.Compare(x.recID(a), x.recID(b))
+	ids := x.recIDs()
+	pa, pb := ids.pieces(a), ids.pieces(b)
+	return comparePieces(pa[:], pb[:])
 }
 
-// recID is the id of the relationship at record slot i.
-func (x *index) recID(i int32) string { return x.recIDs().id(i) }
+// typeNumber numbers t for a record, with its slug for derived ids.
+func (x *index) typeNumber(t domain.RelationType) uint16 {
+	n := x.types.number(string(t))
+	for int(n) >= len(x.slugs) {
+		x.slugs = append(x.slugs, domain.RelationType(x.types.strings[len(x.slugs)]).Slug())
+	}
+	return n
+}
 
-// recIDs reads the ids of the records, for the relationships' slotTable.
+// recIDs reads the ids of the records, stored in the arena or derived
+// from their ends and type, for the relationships' slotTable and their
+// order. Only id builds a string; the rest read the pieces in place.
 type recIDs struct {
 	recs  []rec
 	arena *textArena
+	ents  []string // the entities' ids by slot
+	slugs []string // the types' slugs by number
 }
 
-func (r recIDs) id(s int32) string { return r.arena.at(r.recs[s].idAt()) }
+func (x *index) recIDs() recIDs { return recIDs{x.recs, x.relIDs, x.ids, x.slugs} }
 
-func (x *index) recIDs() recIDs { return recIDs{x.recs, x.relIDs} }
+// idPieces are an id in the pieces whose concatenation it is: one for a
+// stored id, five for a derived one.
+type idPieces [5]string
+
+// pieces is the id of record s in pieces.
+func (r recIDs) pieces(s int32) idPieces { return r.recPieces(&r.recs[s]) }
+
+// recPieces is c's id in pieces: derived when c says so, else the stored
+// one.
+func (r recIDs) recPieces(c *rec) idPieces {
+	if c.idHi != derivedID {
+		return idPieces{r.arena.at(c.idAt())}
+	}
+	return idPieces{r.ents[c.from], ".", r.slugs[c.typ], ".", r.ents[c.to]}
+}
+
+// joins reports whether id is the concatenation of p.
+func (r recIDs) joins(p idPieces, id string) bool {
+	for _, piece := range p {
+		if !strings.HasPrefix(id, piece) {
+			return false
+		}
+		id = id[len(piece):]
+	}
+	return id == ""
+}
+
+// id is the id of record s; a derived one is built.
+func (r recIDs) id(s int32) string {
+	c := &r.recs[s]
+	if c.idHi != derivedID {
+		return r.arena.at(c.idAt())
+	}
+	p := r.recPieces(c)
+	return strings.Join(p[:], "")
+}
+
+// is reports whether record s has id.
+func (r recIDs) is(s int32, id string) bool { return r.joins(r.pieces(s), id) }
+
+// hash is maphash.String of record s's id, hashed in pieces: maphash
+// gives the same for the same bytes however they are written.
+func (r recIDs) hash(seed maphash.Seed, s int32) uint64 {
+	p := r.pieces(s)
+	if p[1] == "" {
+		return maphash.String(seed, p[0])
+	}
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, piece := range p {
+		h.WriteString(piece)
+	}
+	return h.Sum64()
+}
+
+// compareTo orders record s's id against id, as strings.Compare does.
+func (r recIDs) compareTo(s int32, id string) int {
+	p := r.pieces(s)
+	return comparePieces(p[:], []string{id})
+}
+
+// comparePieces compares the concatenations of a and b, as strings.Compare
+// compares strings, without making them.
+func comparePieces(a, b []string) int {
+	i, j, ai, bj := 0, 0, 0, 0 // the pieces, and the offsets in them
+	for {
+		for i < len(a) && ai == len(a[i]) {
+			i, ai = i+1, 0
+		}
+		for j < len(b) && bj == len(b[j]) {
+			j, bj = j+1, 0
+		}
+		switch {
+		case i == len(a) && j == len(b):
+			return 0
+		case i == len(a):
+			return -1
+		case j == len(b):
+			return 1
+		}
+		n := min(len(a[i])-ai, len(b[j])-bj)
+		if c := strings.Compare(a[i][ai:ai+n], b[j][bj:bj+n]); c != 0 {
+			return c
+		}
+		ai, bj = ai+n, bj+n
+	}
+}
 
 // textArena holds texts end to end, each after its length as a uvarint,
 // in blocks that are only ever appended to: the relationships' ids, and
@@ -266,8 +398,12 @@ func (in *interner) number(s string) uint16 {
 }
 
 // slotIDs reads the ids of the elements at slots: what a slotTable needs
-// to compare a cell's element with an id.
-type slotIDs interface{ id(s int32) string }
+// to compare a cell's element with an id, and to hash it again when it
+// grows.
+type slotIDs interface {
+	is(s int32, id string) bool
+	hash(seed maphash.Seed, s int32) uint64
+}
 
 // slotTable finds an element's slot by its id: a live relationship's
 // record slot (recIDs), an entity's (entIDs). It is an open-addressing hash
@@ -317,7 +453,7 @@ func (t *slotTable[I]) probe(ids I, id string) (int, bool) {
 			if free < 0 {
 				free = i
 			}
-		case ids.id(c) == id:
+		case ids.is(c, id):
 			return i, true
 		}
 	}
@@ -337,7 +473,12 @@ func (t *slotTable[I]) insert(ids I, s int32) {
 	if (t.used+1)*4 > len(t.cells)*3 {
 		t.rehash(ids)
 	}
-	i, _ := t.probe(ids, ids.id(s))
+	// The table does not hold s's id: it goes in the first cell free.
+	mask := len(t.cells) - 1
+	i := int(ids.hash(t.seed, s)) & mask
+	for t.cells[i] >= 0 {
+		i = (i + 1) & mask
+	}
 	if t.cells[i] == emptyCell {
 		t.used++
 	}
@@ -367,7 +508,7 @@ func (t *slotTable[I]) rehash(ids I) {
 		if s < 0 {
 			continue
 		}
-		i := int(maphash.String(t.seed, ids.id(s))) & mask
+		i := int(ids.hash(t.seed, s)) & mask
 		for t.cells[i] != emptyCell {
 			i = (i + 1) & mask
 		}

@@ -20,7 +20,7 @@ func TestSlotTableAgreesWithAMap(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(n), 3))
 			var recs []rec
 			arena := newTextArena()
-			ids := func() recIDs { return recIDs{recs, arena} }
+			ids := func() recIDs { return recIDs{recs: recs, arena: arena} }
 			table, want := newSlotTable[recIDs](), map[string]int32{}
 			for range 4 * n {
 				id := fmt.Sprintf("r%d", rng.IntN(n))
@@ -165,5 +165,125 @@ func TestIDArena(t *testing.T) {
 	var c rec
 	if c.setIDAt(p); c.idAt() != p {
 		t.Errorf("place %d comes back from a record as %d", p, c.idAt())
+	}
+}
+
+// TestDerivedIDs stores only the ids a record cannot derive from its ends
+// and type, and reads every id back the same from each door: a lookup, a
+// read alone or in a block, the order of two records and against a
+// string.
+func TestDerivedIDs(t *testing.T) {
+	x := newIndex()
+	ch := &domain.Change{}
+	for _, id := range []string{"a", "b", "a.b", "c"} {
+		ch.Entities = append(ch.Entities, domain.EntityChange{Op: domain.OpCreated, After: &domain.Entity{ID: id, Kind: domain.KindArmedGroup, Name: id}})
+	}
+	rels := []struct {
+		id, from, to string
+		typ          domain.RelationType
+		derived      bool
+	}{
+		{"a.member-of.b", "a", "b", domain.RelMemberOf, true},
+		{"a.allied-with.a", "a", "a", domain.RelAlliedWith, true}, // a self-loop
+		{"a.b.member-of.c", "a.b", "c", domain.RelMemberOf, true}, // an end with a dot
+		{"a.member-of.b.2024", "a", "b", domain.RelMemberOf, false},
+		{"a.member-of.bb", "a", "b", domain.RelMemberOf, false},
+		{"b.member-of.a", "a", "b", domain.RelMemberOf, false}, // the ends swapped
+		{"claim-1", "b", "c", domain.RelFunded, false},
+		{"a.funded.c", "a", "c", domain.RelMemberOf, false}, // another type's slug
+	}
+	for _, r := range rels {
+		ch.Relationships = append(ch.Relationships, domain.RelationshipChange{Op: domain.OpCreated,
+			After: &domain.Relationship{ID: r.id, FromID: r.from, ToID: r.to, Type: r.typ, Certainty: domain.CertaintyReported}})
+	}
+	x.apply(ch)
+	stored := 0
+	var slots []int32
+	for _, r := range rels {
+		s, ok := x.relSlots.find(x.recIDs(), r.id)
+		if !ok {
+			t.Fatalf("%s not found", r.id)
+		}
+		if got := x.recs[s].idHi == derivedID; got != r.derived {
+			t.Errorf("%s derived %v, want %v", r.id, got, r.derived)
+		}
+		if !r.derived {
+			stored += textSize(r.id)
+		}
+		if got := x.relationship(s).ID; got != r.id {
+			t.Errorf("%s reads back as %q", r.id, got)
+		}
+		slots = append(slots, s)
+	}
+	if want := textSize("") + stored; x.relIDs.size != want {
+		t.Errorf("the arena holds %d bytes, want %d: the stored ids alone", x.relIDs.size, want)
+	}
+	for i, got := range x.relationshipsAt(slots) {
+		if got.ID != rels[i].id {
+			t.Errorf("%s reads back in a block as %q", rels[i].id, got.ID)
+		}
+	}
+	for i, a := range rels {
+		for j, b := range rels {
+			if got, want := x.compareRecs(slots[i], slots[j]), strings.Compare(a.id, b.id); got != want {
+				t.Errorf("%s against %s orders %d, want %d", a.id, b.id, got, want)
+			}
+			if got, want := x.recIDs().compareTo(slots[i], b.id), strings.Compare(a.id, b.id); got != want {
+				t.Errorf("%s against the string %s orders %d, want %d", a.id, b.id, got, want)
+			}
+		}
+	}
+	// A stored id replaced keeps its place; the table finds every id
+	// after it grows.
+	before := x.relIDs.size
+	x.apply(&domain.Change{Relationships: []domain.RelationshipChange{{Op: domain.OpUpdated,
+		After: &domain.Relationship{ID: "claim-1", FromID: "b", ToID: "c", Type: domain.RelFunded, Certainty: domain.CertaintyStated}}}})
+	if x.relIDs.size != before {
+		t.Errorf("replacing claim-1 stored its id again")
+	}
+	grow := &domain.Change{}
+	for i := range 500 {
+		id := fmt.Sprintf("e%d", i)
+		grow.Entities = append(grow.Entities, domain.EntityChange{Op: domain.OpCreated, After: &domain.Entity{ID: id, Kind: domain.KindEvent, Name: id}})
+		grow.Relationships = append(grow.Relationships, domain.RelationshipChange{Op: domain.OpCreated,
+			After: &domain.Relationship{ID: id + ".perpetrated.a", FromID: id, ToID: "a", Type: domain.RelPerpetrated, Certainty: domain.CertaintyReported}})
+	}
+	x.apply(grow)
+	for _, r := range rels {
+		if _, ok := x.relSlots.find(x.recIDs(), r.id); !ok {
+			t.Errorf("%s lost when the table grew", r.id)
+		}
+	}
+	for i := range 500 {
+		if _, ok := x.relSlots.find(x.recIDs(), fmt.Sprintf("e%d.perpetrated.a", i)); !ok {
+			t.Fatalf("e%d's link not found", i)
+		}
+	}
+}
+
+// TestComparePieces compares random strings cut into random pieces as
+// strings.Compare compares them whole.
+func TestComparePieces(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 9))
+	word := func() string {
+		b := make([]byte, rng.IntN(6))
+		for i := range b {
+			b[i] = "ab."[rng.IntN(3)]
+		}
+		return string(b)
+	}
+	cut := func(s string) []string {
+		var out []string
+		for s != "" {
+			n := rng.IntN(len(s) + 1)
+			out, s = append(out, s[:n]), s[n:]
+		}
+		return append(out, "")
+	}
+	for range 20_000 {
+		a, b := word(), word()
+		if got, want := comparePieces(cut(a), cut(b)), strings.Compare(a, b); got != want {
+			t.Fatalf("%q against %q: %d, want %d", a, b, got, want)
+		}
 	}
 }

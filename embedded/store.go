@@ -261,7 +261,7 @@ func (x *index) relationshipPage(id string, f domain.RelationshipFilter) *domain
 			continue
 		}
 		page.Total++
-		if f.After != "" && x.recID(e.rel) <= f.After {
+		if f.After != "" && x.recIDs().compareTo(e.rel, f.After) <= 0 {
 			continue
 		}
 		if len(slots) < f.First {
