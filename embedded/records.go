@@ -192,10 +192,28 @@ func (x *index) holdsAt(i int32, d domain.PartialDate) bool {
 	return domain.HoldsAt(from, to, d)
 }
 
-// compareRecs orders two record slots by their relationships' ids.
+// compareRecs orders two record slots by their relationships' ids. Two
+// derived ids are ordered by their first piece that differs when neither
+// is a prefix of the other, as it is for nearly every pair; only what is
+// left reads the ids in pieces.
 func (x *index) compareRecs(a, b int32) int {
 	if a == b {
 		return 0
+	}
+	ca, cb := &x.recs[a], &x.recs[b]
+	switch da, db := ca.idHi == derivedID, cb.idHi == derivedID; {
+	case !da && !db:
+		return strings.Compare(x.relIDs.at(ca.idAt()), x.relIDs.at(cb.idAt()))
+	case da && db && ca.from != cb.from:
+		if c, ok := comparePrefixFree(x.ids[ca.from], x.ids[cb.from]); ok {
+			return c
+		}
+	case da && db && ca.typ != cb.typ:
+		if c, ok := comparePrefixFree(x.slugs[ca.typ], x.slugs[cb.typ]); ok {
+			return c
+		}
+	case da && db:
+		return strings.Compare(x.ids[ca.to], x.ids[cb.to])
 	}
 	ids := x.recIDs()
 	pa, pb := ids.pieces(a), ids.pieces(b)
@@ -282,6 +300,16 @@ func (r recIDs) hash(seed maphash.Seed, s int32) uint64 {
 func (r recIDs) compareTo(s int32, id string) int {
 	p := r.pieces(s)
 	return comparePieces(p[:], []string{id})
+}
+
+// comparePrefixFree orders a and b, and says whether that orders anything
+// that begins with them: whether neither is a prefix of the other.
+func comparePrefixFree(a, b string) (int, bool) {
+	n := min(len(a), len(b))
+	if c := strings.Compare(a[:n], b[:n]); c != 0 {
+		return c, true
+	}
+	return 0, false
 }
 
 // comparePieces compares the concatenations of a and b, as strings.Compare
