@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -109,16 +110,14 @@ func (x *index) forget(i int32) {
 // relationship builds the domain value of the record at slot i.
 func (x *index) relationship(i int32) *domain.Relationship {
 	r := new(domain.Relationship)
-	x.build(r, i, nil, nil)
+	x.build(r, i, nil)
 	return r
 }
 
-// build fills r with the record at slot i; its citations go in cites when
-// given (a block of them for many relationships), with room for them, in a
-// slice of their own otherwise; a derived id is written at the end of
-// *ids when given, which has room for it, in a string of its own
+// build fills r with the record at slot i; a derived id is written at the
+// end of *ids when given, which has room for it, in a string of its own
 // otherwise.
-func (x *index) build(r *domain.Relationship, i int32, cites []domain.Citation, ids *[]byte) {
+func (x *index) build(r *domain.Relationship, i int32, ids *[]byte) {
 	c := &x.recs[i]
 	id := x.recIDs()
 	var rid string
@@ -133,7 +132,7 @@ func (x *index) build(r *domain.Relationship, i int32, cites []domain.Citation, 
 	}
 	*r = domain.Relationship{ID: rid, FromID: x.ids[c.from], ToID: x.ids[c.to],
 		Type: domain.RelationType(x.types.strings[c.typ]), Certainty: domain.Certainty(x.certainties.strings[c.certainty]),
-		Citations: x.cites.list(c.citations, cites)}
+		Citations: x.cites.read(c.citations)}
 	r.ValidFrom, r.ValidTo = x.validity(c)
 	if c.extra != 0 {
 		e := &x.extras.items[c.extra]
@@ -158,26 +157,21 @@ func (x *index) validity(c *rec) (from, to domain.PartialDate) {
 }
 
 // relationshipsAt builds the domain values of the records at slots.
-// They are built in one block, their citations in another and their
-// derived ids in a third: three allocations for a neighbourhood's
-// thousand relationships, not three thousand.
+// They are built in one block and their derived ids in another: two
+// allocations for a neighbourhood's thousand relationships, not two
+// thousand.
 func (x *index) relationshipsAt(slots []int32) []*domain.Relationship {
 	out := make([]*domain.Relationship, len(slots))
 	block := make([]domain.Relationship, len(slots))
-	n, idBytes := 0, 0
+	idBytes := 0
 	for _, s := range slots {
-		c := &x.recs[s]
-		n += x.cites.size(c.citations)
-		if c.idHi == derivedID {
+		if c := &x.recs[s]; c.idHi == derivedID {
 			idBytes += len(x.ids[c.from]) + len(x.slugs[c.typ]) + len(x.ids[c.to]) + 2
 		}
 	}
-	cites := make([]domain.Citation, n)
 	ids := make([]byte, 0, idBytes) // never grown: the ids' strings are its bytes
 	for i, s := range slots {
-		k := x.cites.size(x.recs[s].citations)
-		x.build(&block[i], s, cites[:k:k], &ids)
-		cites = cites[k:]
+		x.build(&block[i], s, &ids)
 		out[i] = &block[i]
 	}
 	return out
@@ -572,7 +566,10 @@ type citeTable struct {
 	arena   *textArena
 	places  []arenaPos // by number; 0 is the empty list
 	holders []int32    // by number: how many records hold it
-	free    []uint32   // numbers dropped, to give again
+	// by number: the list a read decoded, shared by the reads after it
+	// until the list is dropped (read)
+	decoded []atomic.Pointer[[]domain.Citation]
+	free    []uint32 // numbers dropped, to give again
 	// numbers given in the change being applied, by list identity (shared)
 	shared  map[citeKey]uint32
 	dropped []uint32 // numbers whose last holder let go in the change being applied
@@ -589,7 +586,7 @@ type citeKey struct {
 }
 
 func newCiteTable() *citeTable {
-	return &citeTable{arena: newTextArena(), places: []arenaPos{0}, holders: []int32{0},
+	return &citeTable{arena: newTextArena(), places: []arenaPos{0}, holders: []int32{0}, decoded: make([]atomic.Pointer[[]domain.Citation], 1),
 		shared: map[citeKey]uint32{}, sourceN: map[string]uint64{}}
 }
 
@@ -606,6 +603,7 @@ func (t *citeTable) add(list []domain.Citation) uint32 {
 		} else {
 			n = uint32(len(t.places))
 			t.places, t.holders = append(t.places, 0), append(t.holders, 0)
+			t.decoded = append(t.decoded, atomic.Pointer[[]domain.Citation]{})
 		}
 		t.places[n] = t.arena.add(t.encode(list))
 		t.shared[k] = n
@@ -654,6 +652,7 @@ func (t *citeTable) settle() {
 		if t.holders[n] == 0 && t.places[n] != 0 {
 			t.garbage += textSize(t.arena.at(t.places[n]))
 			t.places[n] = 0
+			t.decoded[n].Store(nil)
 			t.free = append(t.free, n)
 		}
 	}
@@ -681,29 +680,33 @@ func (t *citeTable) rewrite() {
 	t.arena, t.garbage = a, 0
 }
 
-// size is the number of citations in list n.
-func (t *citeTable) size(n uint32) int {
+// read is list n, decoded by the first read and shared by the reads
+// after it, as the entities a read builds are (index.entityAt): a hub's
+// links, read by every neighbourhood around it, are decoded once. Readers
+// share the table under the read lock, so the list is published
+// atomically. Callers must not change it.
+func (t *citeTable) read(n uint32) []domain.Citation {
 	if n == 0 {
-		return 0
+		return nil
 	}
-	blob := t.arena.at(t.places[n])
-	count, _ := binary.Uvarint(unsafe.Slice(unsafe.StringData(blob), len(blob)))
-	return int(count)
+	if l := t.decoded[n].Load(); l != nil {
+		return *l
+	}
+	l := t.list(n)
+	t.decoded[n].Store(&l)
+	return l
 }
 
-// list decodes list n into into, which has room for it (size), or into a
-// slice of its own when into is nil. Its strings are the arena's bytes.
-func (t *citeTable) list(n uint32, into []domain.Citation) []domain.Citation {
+// list decodes list n into a slice of its own. Its strings are the
+// arena's bytes.
+func (t *citeTable) list(n uint32) []domain.Citation {
 	if n == 0 {
 		return nil
 	}
 	blob := t.arena.at(t.places[n])
 	b := unsafe.Slice(unsafe.StringData(blob), len(blob))
 	count, k := binary.Uvarint(b)
-	if into == nil {
-		into = make([]domain.Citation, count)
-	}
-	into = into[:count:count]
+	into := make([]domain.Citation, count)
 	text := func() string {
 		l, m := binary.Uvarint(b[k:])
 		k += m

@@ -73,7 +73,7 @@ func TestCiteTableSharesAndDrops(t *testing.T) {
 	tab.settle()
 	tab.release(na)
 	tab.settle()
-	if got := tab.list(na, nil); !slices.Equal(got, a) {
+	if got := tab.list(na); !slices.Equal(got, a) {
 		t.Fatalf("a reads %v while a record still holds it, want %v", got, a)
 	}
 	// A change that cites a list and lets it go, then cites it again,
@@ -81,24 +81,27 @@ func TestCiteTableSharesAndDrops(t *testing.T) {
 	d := []domain.Citation{{SourceID: "s", Quote: "d"}}
 	nd := tab.add(d)
 	tab.release(nd)
-	if again := tab.add(d); again != nd || !slices.Equal(tab.list(nd, nil), d) {
-		t.Fatalf("d cited again in the change that let it go got %d holding %v, want %d", again, tab.list(again, nil), nd)
+	if again := tab.add(d); again != nd || !slices.Equal(tab.list(nd), d) {
+		t.Fatalf("d cited again in the change that let it go got %d holding %v, want %d", again, tab.list(again), nd)
 	}
 	tab.settle()
-	if !slices.Equal(tab.list(nd, nil), d) {
+	if !slices.Equal(tab.list(nd), d) {
 		t.Fatalf("d dropped though a record holds it")
+	}
+	if !slices.Equal(tab.read(na), a) { // a reading kept until a is dropped
+		t.Fatalf("a reads %v, want %v", tab.read(na), a)
 	}
 	tab.release(na)
 	tab.settle()
 	c := []domain.Citation{{SourceID: "s", Quote: "c"}}
-	if nc := tab.add(c); nc != na || !slices.Equal(tab.list(nc, nil), c) {
-		t.Fatalf("c got %d holding %v, want a's number %d given again", nc, tab.list(nc, nil), na)
+	if nc := tab.add(c); nc != na || !slices.Equal(tab.read(nc), c) {
+		t.Fatalf("c got %d reading %v, want a's number %d given again, without a's reading", nc, tab.read(nc), na)
 	}
 	tab.settle()
 	if tab.add(a) == na {
 		t.Fatalf("a found again after it was dropped")
 	}
-	if got := tab.list(0, nil); got != nil {
+	if got := tab.list(0); got != nil {
 		t.Fatalf("list 0 reads %v, want none", got)
 	}
 }
@@ -125,12 +128,11 @@ func TestCiteTableTakesBackDroppedBytes(t *testing.T) {
 		t.Errorf("the arena holds %d bytes for 200 lists, want at most %d", tab.arena.size, max)
 	}
 	for n, want := range held {
-		block := make([]domain.Citation, tab.size(n))
-		if got := tab.list(n, block); !slices.Equal(got, want) {
-			t.Fatalf("list %d reads %v into a block, want %v", n, got, want)
-		}
-		if got := tab.list(n, nil); !slices.Equal(got, want) {
+		if got := tab.read(n); !slices.Equal(got, want) {
 			t.Fatalf("list %d reads %v, want %v", n, got, want)
+		}
+		if got := tab.read(n); !slices.Equal(got, want) {
+			t.Fatalf("list %d reads %v the second time, want %v", n, got, want)
 		}
 	}
 }
