@@ -1,10 +1,19 @@
 package domain
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // RelationType is the kind of a relationship. It reads from the relationship's
 // source entity to its target: "jnim FORMED_FROM ansar-dine".
 type RelationType string
+
+// Slug is the type as a relationship id spells it (DeriveRelationshipID):
+// lower case, hyphens for underscores ("member-of").
+func (t RelationType) Slug() string {
+	return strings.ReplaceAll(strings.ToLower(string(t)), "_", "-")
+}
 
 // The relationship types, each with its reading in RelationTypeDocs.
 const (

@@ -448,7 +448,7 @@ func checkMoney(sub, ps *problems, m *Money) {
 // only where two relationships would derive the same one; Plan adds a
 // suffix when a new claim's derived id is taken.
 func DeriveRelationshipID(r *Relationship) string {
-	parts := []string{r.FromID, strings.ReplaceAll(strings.ToLower(string(r.Type)), "_", "-"), r.ToID}
+	parts := []string{r.FromID, r.Type.Slug(), r.ToID}
 	if !r.ValidFrom.IsZero() {
 		parts = append(parts, r.ValidFrom.String())
 	}

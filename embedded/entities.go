@@ -129,7 +129,7 @@ func (x *index) freshEntities(ids []string) []*domain.Entity {
 	block := make([]domain.Entity, len(ids))
 	var killed []int
 	for k, id := range ids {
-		i, ok := x.slots[id]
+		i, ok := x.slot(id)
 		if !ok {
 			continue
 		}
@@ -156,7 +156,7 @@ func (x *index) freshEntities(ids []string) []*domain.Entity {
 func (x *index) buildEntity(e *domain.Entity, i int32, killed *int) {
 	c := &x.ents[i]
 	*e = domain.Entity{ID: x.ids[i], Kind: domain.EntityKinds[c.kind], Name: c.name, Summary: c.summary, Place: c.place,
-		Category: domain.Category(x.categories.strings[c.category]), Date: c.date.unpack(), Citations: x.cites.lists[c.citations]}
+		Category: domain.Category(x.categories.strings[c.category]), Date: c.date.unpack(), Citations: x.cites.read(c.citations)}
 	if c.flags&hasKilled != 0 {
 		if killed == nil {
 			killed = new(int)

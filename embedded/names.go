@@ -21,8 +21,8 @@ import (
 // list's own key. Entities come and go one at a time, so the keys are
 // also kept sorted in a B-tree, for prefixes.
 type nameIndex struct {
-	ids  map[string]int32 // the index's slots by entity id: an id that folds to itself is found there
-	name []string         // by slot: the entity's folded name, the key of its list in names
+	slot func(id string) (int32, bool) // the index's slot of an entity: an id that folds to itself is found there
+	name []string                      // by slot: the entity's folded name, the key of its list in names
 	// more holds the rest of an entity's folded names when it has any:
 	// aliases, codes, or an id that folding changes. Most imported
 	// entities have none.
@@ -39,9 +39,9 @@ type moreNames struct {
 	codes   []string // codes that are not among its names
 }
 
-func newNameIndex(ids map[string]int32) *nameIndex {
+func newNameIndex(slot func(id string) (int32, bool)) *nameIndex {
 	return &nameIndex{
-		ids:    ids,
+		slot:   slot,
 		more:   map[int32]*moreNames{},
 		exact:  map[string][]int32{},
 		names:  newPostings(),
@@ -161,7 +161,7 @@ func (n *nameIndex) candidates(folded string, seen *visits) []int32 {
 			out = append(out, slot)
 		}
 	}
-	if slot, ok := n.ids[folded]; ok {
+	if slot, ok := n.slot(folded); ok {
 		if m := n.more[slot]; m == nil || m.id == "" {
 			add(slot) // an id that folds to itself
 		}

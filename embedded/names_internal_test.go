@@ -40,7 +40,10 @@ func TestNameIndexAgreesWithRank(t *testing.T) {
 		ids = append(ids, fmt.Sprintf("e%d", i+3))
 	}
 	slots := map[string]int32{}
-	idx := newNameIndex(slots)
+	lookup := func(m map[string]int32) func(string) (int32, bool) {
+		return func(id string) (int32, bool) { s, ok := m[id]; return s, ok }
+	}
+	idx := newNameIndex(lookup(slots))
 	ents := map[string]*domain.Entity{}
 	for range 600 {
 		id := ids[rng.IntN(len(ids))]
@@ -57,7 +60,7 @@ func TestNameIndexAgreesWithRank(t *testing.T) {
 		idx.put(slot, e)
 	}
 	freshSlots := map[string]int32{}
-	fresh := newNameIndex(freshSlots)
+	fresh := newNameIndex(lookup(freshSlots))
 	for id, slot := range slots {
 		freshSlots[id] = slot
 		fresh.put(slot, ents[id])

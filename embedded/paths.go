@@ -27,7 +27,7 @@ func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, 
 	defer done()
 	var ends [2]int32
 	for i, id := range []string{q.From, q.To} {
-		slot, ok := x.slots[id]
+		slot, ok := x.slot(id)
 		if !ok {
 			return nil, domain.NotFoundf("no entity has id %q", id)
 		}

@@ -101,7 +101,7 @@ func (v writeView) RelationshipsByIDs(_ context.Context, ids []string) ([]*domai
 func (v writeView) EntitiesExist(_ context.Context, ids []string) ([]bool, error) {
 	out := make([]bool, len(ids))
 	for i, id := range ids {
-		_, out[i] = v.x.slots[id]
+		_, out[i] = v.x.slot(id)
 	}
 	return out, nil
 }
@@ -261,7 +261,7 @@ func (x *index) relationshipPage(id string, f domain.RelationshipFilter) *domain
 			continue
 		}
 		page.Total++
-		if f.After != "" && x.recID(e.rel) <= f.After {
+		if f.After != "" && x.recIDs().compareTo(e.rel, f.After) <= 0 {
 			continue
 		}
 		if len(slots) < f.First {
@@ -347,7 +347,7 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		return nil, err
 	}
 	defer done()
-	start, ok := x.slots[q.ID]
+	start, ok := x.slot(q.ID)
 	if !ok {
 		return nil, domain.NotFoundf("no entity has id %q", q.ID)
 	}

@@ -90,7 +90,7 @@ func hash(s string) string {
 // one), and, for links a record of its own makes (an FtM Membership), a
 // hash of that record's key.
 func LinkID(from string, t domain.RelationType, to, record string) string {
-	id := from + "." + strings.ReplaceAll(strings.ToLower(string(t)), "_", "-") + "." + to
+	id := from + "." + t.Slug() + "." + to
 	if record != "" {
 		id += ".r" + hash(record)
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"sync"
@@ -66,8 +67,9 @@ func importFile(b *testing.B, st domain.Store, path string) *ingest.Summary {
 
 // BenchImport imports a generated ACLED file of rows rows (GenerateACLED)
 // into a store from newStore holding the seed graph (Prepare), once per
-// iteration (run it with -benchtime 1x). It reports rows per second and the
-// heap's peak while importing, sampled every 50 ms; set
+// iteration (run it with -benchtime 1x). It reports rows per second, the
+// heap's peak while importing and the most of it found live, sampled every
+// 50 ms; set
 // CONFLICTGRAPH_BENCH_HEAPPROFILE to a path for a heap profile of the
 // store holding the imported graph.
 func BenchImport(b *testing.B, newStore func(testing.TB) domain.Store, rows int) {
@@ -85,12 +87,13 @@ func BenchImport(b *testing.B, newStore func(testing.TB) domain.Store, rows int)
 		sum := importFile(b, st, path)
 		took := time.Since(start)
 		b.StopTimer()
-		peak := stop()
+		peak, live := stop()
 		if p := os.Getenv("CONFLICTGRAPH_BENCH_HEAPPROFILE"); p != "" {
 			writeHeapProfile(b, p)
 		}
 		b.ReportMetric(float64(rows)/took.Seconds(), "rows/s")
 		b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+		b.ReportMetric(float64(live)/1e6, "peak-live-MB")
 		b.ReportMetric(float64(peak-min(peak, base.HeapInuse))/1e6, "heap-growth-MB")
 		b.Logf("imported in %s: %d records, %d created, %d updated, %d unchanged, %d rejected; %d links created; %d entities made; %d change sets; peak heap %.0f MB",
 			took.Round(time.Millisecond), sum.Records.Read, sum.Records.Created, sum.Records.Updated, sum.Records.Unchanged, sum.Rejected,
@@ -132,21 +135,26 @@ func writeHeapProfile(b *testing.B, path string) {
 	}
 }
 
-// samplePeak samples the heap in use until the returned function is
-// called, which returns the highest value seen.
-func samplePeak() func() uint64 {
+// samplePeak samples the heap until the returned function is called,
+// which returns the most heap in use seen and the most heap the collector
+// found live at the end of a cycle: what the store and the import held
+// then, without the garbage the collector lets grow between cycles.
+func samplePeak() func() (inuse, live uint64) {
 	var mu sync.Mutex
-	var peak uint64
+	var peak, peakLive uint64
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		t := time.NewTicker(50 * time.Millisecond)
 		defer t.Stop()
 		var m runtime.MemStats
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		for {
 			runtime.ReadMemStats(&m)
+			metrics.Read(sample)
 			mu.Lock()
 			peak = max(peak, m.HeapInuse)
+			peakLive = max(peakLive, sample[0].Value.Uint64())
 			mu.Unlock()
 			select {
 			case <-done:
@@ -155,9 +163,9 @@ func samplePeak() func() uint64 {
 			}
 		}
 	})
-	return func() uint64 {
+	return func() (uint64, uint64) {
 		close(done)
 		wg.Wait()
-		return peak
+		return peak, peakLive
 	}
 }
