@@ -78,7 +78,7 @@ func (x *index) record(r *domain.Relationship, from, to int32, old *rec) rec {
 	out := rec{citations: x.cites.add(r.Citations), from: from, to: to,
 		typ: x.typeNumber(r.Type), certainty: uint8(x.certainties.number(string(r.Certainty)))}
 	switch {
-	case x.recIDs().joins(idPieces{x.ids[from], ".", x.slugs[out.typ], ".", x.ids[to]}, r.ID):
+	case joins(idPieces{x.ids[from], ".", x.slugs[out.typ], ".", x.ids[to]}, r.ID):
 		out.idHi = derivedID
 	case old != nil && old.idHi != derivedID:
 		out.setIDAt(old.idAt())
@@ -252,7 +252,7 @@ func (r recIDs) recPieces(c *rec) idPieces {
 }
 
 // joins reports whether id is the concatenation of p.
-func (r recIDs) joins(p idPieces, id string) bool {
+func joins(p idPieces, id string) bool {
 	for _, piece := range p {
 		if !strings.HasPrefix(id, piece) {
 			return false
@@ -273,7 +273,7 @@ func (r recIDs) id(s int32) string {
 }
 
 // is reports whether record s has id.
-func (r recIDs) is(s int32, id string) bool { return r.joins(r.pieces(s), id) }
+func (r recIDs) is(s int32, id string) bool { return joins(r.pieces(s), id) }
 
 // hash is maphash.String of record s's id, hashed in pieces: maphash
 // gives the same for the same bytes however they are written.
@@ -365,9 +365,10 @@ func newTextArena() *textArena {
 	return a
 }
 
-// add appends id and returns its place. A text must fit in a block:
-// validation bounds an id to domain.MaxRelIDLength bytes and a citation
-// list to a few thousand, far below one.
+// add appends id and returns its place. A text longer than a block gets
+// a block of its own, read from its start; validation bounds an id to
+// domain.MaxRelIDLength bytes and a citation list to about a hundred
+// kilobytes, below one.
 func (a *textArena) add(id string) arenaPos {
 	var head [binary.MaxVarintLen64]byte
 	n := binary.PutUvarint(head[:], uint64(len(id)))
