@@ -18,7 +18,8 @@ import (
 // docs/benchmarks.md): a generated graph of 100k entities and 1M
 // relationships (storetest.Generate) loaded through Apply, what the store
 // holds per relationship, and the latency of a 2-hop neighbourhood and of
-// 6-hop paths from random starts and from the hubs, as p50 and p99.
+// 6-hop paths from random starts and from the hubs, as p50 and p99. With
+// CONFLICTGRAPH_BENCH_HEAPPROFILE set, a heap profile of the loaded store.
 //
 //	go test -run '^$' -bench Scale -benchtime 1x ./embedded/
 func BenchmarkScale(b *testing.B) {
@@ -43,6 +44,7 @@ func BenchmarkScale(b *testing.B) {
 		held := heapInUse() - before
 		b.ReportMetric(load.Seconds(), "load-s")
 		b.ReportMetric(float64(held)/rels, "bytes/rel")
+		storetest.HeapProfile(b)
 
 		rng := rand.New(rand.NewPCG(7, 11))
 		random := func() string { return ids[rng.IntN(len(ids))] }
