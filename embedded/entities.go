@@ -19,6 +19,7 @@ type ent struct {
 	name, summary, place string
 	citations            uint32     // index in index.cites
 	extra                uint32     // index in index.entExtras, 0 when the entity has none of its fields
+	aliases              uint32     // index in index.aliases, 0 when it has none
 	date                 packedDate // when the entity has a date a packedDate holds
 	killed               int32      // when hasKilled says it has a count that fits
 	category             uint16     // index in index.categories
@@ -31,9 +32,10 @@ const (
 	hasKilled uint8 = 1 << iota // killed holds the count of the killed
 )
 
-// entExtra holds an entity's rarely set fields.
+// entExtra holds an entity's rarely set fields. Aliases are not among
+// them: most entities of a curated graph have some, and this record is
+// large.
 type entExtra struct {
-	aliases                    []string
 	figures                    []domain.Figure
 	iso3, role                 string
 	program, authority, agency string
@@ -75,7 +77,7 @@ func (x *index) compact(e *domain.Entity) ent {
 		extra.injured = &n
 	}
 	if len(e.Aliases) > 0 {
-		extra.aliases = e.Aliases
+		out.aliases = x.aliases.add(e.Aliases)
 	}
 	if len(e.Figures) > 0 {
 		extra.figures = e.Figures
@@ -90,7 +92,7 @@ func (x *index) compact(e *domain.Entity) ent {
 
 // none reports whether the side record holds nothing.
 func (e *entExtra) none() bool {
-	return e.aliases == nil && e.figures == nil && e.iso3 == "" && e.role == "" && e.program == "" && e.authority == "" &&
+	return e.figures == nil && e.iso3 == "" && e.role == "" && e.program == "" && e.authority == "" &&
 		e.agency == "" && e.started.IsZero() && e.ended.IsZero() && e.injured == nil && e.killed == nil && e.date == nil
 }
 
@@ -99,6 +101,7 @@ func (e *entExtra) none() bool {
 func (x *index) forgetEntity(i int32) {
 	x.cites.release(x.ents[i].citations)
 	x.entExtras.release(x.ents[i].extra)
+	x.aliases.release(x.ents[i].aliases)
 }
 
 // kindAt is the kind of the entity at slot i, read without building it.
@@ -164,11 +167,14 @@ func (x *index) buildEntity(e *domain.Entity, i int32, killed *int) {
 		*killed = int(c.killed)
 		e.Killed = killed
 	}
+	if c.aliases != 0 {
+		e.Aliases = x.aliases.items[c.aliases]
+	}
 	if c.extra == 0 {
 		return
 	}
 	ex := &x.entExtras.items[c.extra]
-	e.Aliases, e.Figures = ex.aliases, ex.figures
+	e.Figures = ex.figures
 	e.ISO3, e.Role, e.Program, e.Authority, e.Agency = ex.iso3, ex.role, ex.program, ex.authority, ex.agency
 	e.Started, e.Ended = ex.started, ex.ended
 	if ex.injured != nil {

@@ -74,13 +74,14 @@ func TestEntitiesComeBackWhole(t *testing.T) {
 			t.Errorf("%s was built again for a second read", list[i].ID)
 		}
 	}
-	// A replaced entity releases its side record and its citations.
-	extras, lists := len(x.entExtras.free), len(x.cites.free)
+	// A replaced entity releases its side record, its aliases and its
+	// citations.
+	extras, aliases, lists := len(x.entExtras.free), len(x.aliases.free), len(x.cites.free)
 	x.putEntity(&domain.Entity{ID: "e-all", Kind: domain.KindEvent, Name: "Attack", Citations: []domain.Citation{{SourceID: "s", Quote: "other"}}})
 	x.cites.settle()
-	if len(x.entExtras.free) != extras+1 || len(x.cites.free) != lists+1 {
-		t.Errorf("replacing e-all freed %d side records and %d citation lists, want 1 and 1",
-			len(x.entExtras.free)-extras, len(x.cites.free)-lists)
+	if len(x.entExtras.free) != extras+1 || len(x.aliases.free) != aliases+1 || len(x.cites.free) != lists+1 {
+		t.Errorf("replacing e-all freed %d side records, %d alias lists and %d citation lists, want 1, 1 and 1",
+			len(x.entExtras.free)-extras, len(x.aliases.free)-aliases, len(x.cites.free)-lists)
 	}
 	if got := x.entity("e-all"); got.Killed != nil || got.Aliases != nil || got.Citations[0].Quote != "other" {
 		t.Errorf("e-all after its replacement: %+v", got)

@@ -44,6 +44,7 @@ type index struct {
 	cites         *citeTable                      // recs' citation lists
 	extras        *sideTable[recExtra]            // recs' rarely set fields
 	entExtras     *sideTable[entExtra]            // ents' rarely set fields
+	aliases       *sideTable[[]string]            // ents' aliases
 	categories    *interner                       // entity categories numbered for ents
 	// certainties numbered for recs
 	certainties *interner
@@ -189,6 +190,7 @@ func newIndex() *index {
 		cites:         newCiteTable(),
 		extras:        newSideTable[recExtra](),
 		entExtras:     newSideTable[entExtra](),
+		aliases:       newSideTable[[]string](),
 		categories:    newInterner(),
 		certainties:   newInterner(),
 		sourceIDs:     newIDTree(),

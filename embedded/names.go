@@ -179,62 +179,125 @@ func (n *nameIndex) candidates(folded string, seen *visits) []int32 {
 }
 
 // postings are inverted lists: for each distinct key, the slots that have
-// it, in ascending order, and the keys in order for prefix scans.
+// it, in ascending order. The keys are kept in order, for prefix scans, in
+// a B-tree that holds the lists too, and no map beside it: most keys of a
+// curated graph (names, aliases, the rarer words) belong to one entity,
+// and a map entry and a list of one for each of those cost more than the
+// key itself (a heap profile of the scale benchmark's 100k entities put
+// them at 130 bytes a key).
 type postings struct {
-	byKey map[string]*posting
-	keys  *btree.BTreeG[string]
+	keys  *btree.BTreeG[posting]
+	lists [][]int32 // the lists of two slots or more, by number; nil when free
+	free  []uint32  // numbers of free lists
 }
 
+// posting is a key and its slots: the one slot that has it, or, with
+// manyBit set, the number of its list in postings.lists.
 type posting struct {
-	key   string
-	slots []int32 // ascending
+	key string
+	v   uint32
 }
+
+// manyBit marks a posting whose key has a list of slots: slots are
+// int32s, never negative, so a lone slot never sets it.
+const manyBit = 1 << 31
 
 func newPostings() *postings {
-	return &postings{byKey: map[string]*posting{}, keys: newIDTree()}
+	return &postings{keys: btree.NewG(btreeDegree, func(a, b posting) bool { return a.key < b.key })}
+}
+
+// slots gives the slots of l, ascending, in one (which it may return).
+func (p *postings) slots(l posting, one *[1]int32) []int32 {
+	if l.v&manyBit != 0 {
+		return p.lists[l.v&^manyBit]
+	}
+	one[0] = int32(l.v)
+	return one[:]
 }
 
 // add puts slot in key's list and returns the key as the list holds it,
 // for callers to share rather than keep a copy.
 func (p *postings) add(key string, slot int32) string {
-	l := p.byKey[key]
-	if l == nil {
-		l = &posting{key: strings.Clone(key)}
-		p.byKey[l.key] = l
-		p.keys.ReplaceOrInsert(l.key)
-	}
-	// New entities take new, higher slots: the list mostly grows at its end.
-	if n := len(l.slots); n == 0 || l.slots[n-1] < slot {
-		l.slots = append(l.slots, slot)
-	} else if i, found := slices.BinarySearch(l.slots, slot); !found {
-		l.slots = slices.Insert(l.slots, i, slot)
+	l, ok := p.keys.Get(posting{key: key})
+	switch {
+	case !ok:
+		key = strings.Clone(key)
+		p.keys.ReplaceOrInsert(posting{key: key, v: uint32(slot)})
+		return key
+	case l.v&manyBit == 0:
+		if int32(l.v) == slot {
+			return l.key
+		}
+		pair := []int32{int32(l.v), slot}
+		if pair[1] < pair[0] {
+			pair[0], pair[1] = pair[1], pair[0]
+		}
+		l.v = manyBit | p.newList(pair)
+		p.keys.ReplaceOrInsert(l)
+	default:
+		list := p.lists[l.v&^manyBit]
+		// New entities take new, higher slots: the list mostly grows at its end.
+		if n := len(list); list[n-1] < slot {
+			list = append(list, slot)
+		} else if i, found := slices.BinarySearch(list, slot); !found {
+			list = slices.Insert(list, i, slot)
+		}
+		p.lists[l.v&^manyBit] = list
 	}
 	return l.key
 }
 
+// newList keeps list and returns its number.
+func (p *postings) newList(list []int32) uint32 {
+	if last := len(p.free) - 1; last >= 0 {
+		n := p.free[last]
+		p.free = p.free[:last]
+		p.lists[n] = list
+		return n
+	}
+	p.lists = append(p.lists, list)
+	return uint32(len(p.lists) - 1)
+}
+
 // remove takes slot out of key's list, and the key when no slot is left.
 func (p *postings) remove(key string, slot int32) {
-	l := p.byKey[key]
-	if l == nil {
+	l, ok := p.keys.Get(posting{key: key})
+	if !ok {
 		return
 	}
-	if i, found := slices.BinarySearch(l.slots, slot); found {
-		l.slots = slices.Delete(l.slots, i, i+1)
+	if l.v&manyBit == 0 {
+		if int32(l.v) == slot {
+			p.keys.Delete(l)
+		}
+		return
 	}
-	if len(l.slots) == 0 {
-		delete(p.byKey, key)
-		p.keys.Delete(key)
+	n := l.v &^ manyBit
+	list := p.lists[n]
+	i, found := slices.BinarySearch(list, slot)
+	if !found {
+		return
 	}
+	list = slices.Delete(list, i, i+1)
+	if len(list) > 1 {
+		p.lists[n] = list
+		return
+	}
+	// One slot left: it goes back in the posting.
+	p.lists[n] = nil
+	p.free = append(p.free, n)
+	l.v = uint32(list[0])
+	p.keys.ReplaceOrInsert(l)
 }
 
 // prefix calls fn with every slot of every key that starts with prefix,
 // key by key in key order.
 func (p *postings) prefix(prefix string, fn func(slot int32)) {
-	p.keys.AscendGreaterOrEqual(prefix, func(k string) bool {
-		if !strings.HasPrefix(k, prefix) {
+	var one [1]int32
+	p.keys.AscendGreaterOrEqual(posting{key: prefix}, func(l posting) bool {
+		if !strings.HasPrefix(l.key, prefix) {
 			return false
 		}
-		for _, s := range p.byKey[k].slots {
+		for _, s := range p.slots(l, &one) {
 			fn(s)
 		}
 		return true

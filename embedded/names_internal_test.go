@@ -103,3 +103,50 @@ func candidateIDs(n *nameIndex, slots map[string]int32, folded string) []string 
 	slices.Sort(out)
 	return out
 }
+
+// TestPostingsMatchReference adds and removes random slots under keys
+// that share prefixes, and checks every prefix scan against a plain map:
+// keys of one slot, of many, and lists that shrink back to one and are
+// reused.
+func TestPostingsMatchReference(t *testing.T) {
+	keys := []string{"a", "ab", "abc", "abd", "b", "ba", "kid", "kidal", "x"}
+	prefixes := append([]string{"", "z", "k", "ki", "kidals"}, keys...)
+	rng := rand.New(rand.NewPCG(3, 5))
+	p := newPostings()
+	want := map[string]map[int32]bool{}
+	for step := range 5000 {
+		k, slot := keys[rng.IntN(len(keys))], int32(rng.IntN(6))
+		if rng.IntN(3) == 0 {
+			p.remove(k, slot)
+			delete(want[k], slot)
+		} else {
+			if got := p.add(k, slot); got != k {
+				t.Fatalf("step %d: add(%q) gave the key as %q", step, k, got)
+			}
+			if want[k] == nil {
+				want[k] = map[int32]bool{}
+			}
+			want[k][slot] = true
+		}
+		for _, pre := range prefixes {
+			var got, exp []int32
+			p.prefix(pre, func(s int32) { got = append(got, s) })
+			for _, key := range keys { // keys is in order
+				if len(key) >= len(pre) && key[:len(pre)] == pre {
+					var list []int32
+					for s := range want[key] {
+						list = append(list, s)
+					}
+					slices.Sort(list)
+					exp = append(exp, list...)
+				}
+			}
+			if !slices.Equal(got, exp) {
+				t.Fatalf("step %d: prefix %q gave %v, want %v", step, pre, got, exp)
+			}
+		}
+	}
+	if p.keys.Len() > len(keys) || len(p.lists)-len(p.free) > len(keys) {
+		t.Errorf("%d keys and %d lists in use for %d keys", p.keys.Len(), len(p.lists)-len(p.free), len(keys))
+	}
+}

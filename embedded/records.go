@@ -430,15 +430,27 @@ type slotIDs interface {
 
 // slotTable finds an element's slot by its id: a live relationship's
 // record slot (recIDs), an entity's (entIDs). It is an open-addressing hash
-// table of slots, the ids read from the elements themselves: 5 to 11 bytes
-// an element where a map from id to slot takes about 40 to 55, its keys'
-// headers included.
+// table of slots, the ids read from the elements themselves: 7 to 20 bytes
+// an element (it is a quarter to three quarters full, five bytes a cell)
+// where a map from id to slot takes about 40 to 55, its keys' headers
+// included.
+//
+// Each cell has a tag beside it, eight bits of its id's hash: a probe reads
+// an element's id (an arena read, a cache miss) only where the tag agrees,
+// one cell in 256 of those it passes. A load of a million relationships
+// looks each new id up before it adds it, every probe a miss, and reading
+// ids was a fifth of its time.
 type slotTable[I slotIDs] struct {
 	seed  maphash.Seed
 	cells []int32 // a record slot, or emptyCell or deletedCell
+	tags  []uint8 // by cell: tagOf its slot's id's hash
 	used  int     // cells not empty: live ones and deleted ones
 	live  int
 }
+
+// tagOf is the tag of an id with hash h: bits the cell's place (the low
+// ones) does not use.
+func tagOf(h uint64) uint8 { return uint8(h >> 56) }
 
 const (
 	emptyCell   int32 = -1
@@ -447,7 +459,7 @@ const (
 
 func newSlotTable[I slotIDs]() *slotTable[I] {
 	t := &slotTable[I]{seed: maphash.MakeSeed()}
-	t.cells = emptyCells(64)
+	t.cells, t.tags = emptyCells(64), make([]uint8, 64)
 	return t
 }
 
@@ -465,7 +477,9 @@ func emptyCells(n int) []int32 {
 func (t *slotTable[I]) probe(ids I, id string) (int, bool) {
 	mask := len(t.cells) - 1
 	free := -1
-	for i := int(maphash.String(t.seed, id)) & mask; ; i = (i + 1) & mask {
+	h := maphash.String(t.seed, id)
+	tag := tagOf(h)
+	for i := int(h) & mask; ; i = (i + 1) & mask {
 		switch c := t.cells[i]; {
 		case c == emptyCell:
 			if free < 0 {
@@ -476,7 +490,7 @@ func (t *slotTable[I]) probe(ids I, id string) (int, bool) {
 			if free < 0 {
 				free = i
 			}
-		case ids.is(c, id):
+		case t.tags[i] == tag && ids.is(c, id):
 			return i, true
 		}
 	}
@@ -498,14 +512,15 @@ func (t *slotTable[I]) insert(ids I, s int32) {
 	}
 	// The table does not hold s's id: it goes in the first cell free.
 	mask := len(t.cells) - 1
-	i := int(ids.hash(t.seed, s)) & mask
+	h := ids.hash(t.seed, s)
+	i := int(h) & mask
 	for t.cells[i] >= 0 {
 		i = (i + 1) & mask
 	}
 	if t.cells[i] == emptyCell {
 		t.used++
 	}
-	t.cells[i] = s
+	t.cells[i], t.tags[i] = s, tagOf(h)
 	t.live++
 }
 
@@ -517,25 +532,26 @@ func (t *slotTable[I]) remove(ids I, id string) {
 	}
 }
 
-// rehash rebuilds the table, without its deleted cells, at twice the live
-// count or more.
+// rehash rebuilds the table, without its deleted cells, at the power of
+// two that is twice the live count or more: half full at most.
 func (t *slotTable[I]) rehash(ids I) {
 	n := 64
-	for n*3 < (t.live+1)*2*4 {
+	for n < (t.live+1)*2 {
 		n *= 2
 	}
 	old := t.cells
-	t.cells, t.used = emptyCells(n), 0
+	t.cells, t.tags, t.used = emptyCells(n), make([]uint8, n), 0
 	mask := n - 1
 	for _, s := range old {
 		if s < 0 {
 			continue
 		}
-		i := int(ids.hash(t.seed, s)) & mask
+		h := ids.hash(t.seed, s)
+		i := int(h) & mask
 		for t.cells[i] != emptyCell {
 			i = (i + 1) & mask
 		}
-		t.cells[i] = s
+		t.cells[i], t.tags[i] = s, tagOf(h)
 		t.used++
 	}
 }

@@ -20,11 +20,12 @@ func toEntity(e *domain.Entity) (model.Entity, error) {
 	return m, nil
 }
 
-// endpoint loads a relationship's endpoint, which must exist. The ends of
-// a hub's relationships are the same few entities many times over: each
-// is shaped for GraphQL once per request.
-func endpoint(ctx context.Context, id string) (model.Entity, error) {
-	e, err := loaders.Entity(ctx, id)
+// endpoint loads a relationship's endpoint id, which must exist, and puts
+// the other end in the same batch (loaders.Entity). The ends of a hub's
+// relationships are the same few entities many times over: each is shaped
+// for GraphQL once per request.
+func endpoint(ctx context.Context, id, other string) (model.Entity, error) {
+	e, err := loaders.Entity(ctx, id, other)
 	if err != nil {
 		return nil, err
 	}

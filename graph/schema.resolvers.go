@@ -253,12 +253,12 @@ func (r *queryResolver) AidTotals(ctx context.Context, recipient string, donor *
 
 // From is the resolver for the from field.
 func (r *relationshipResolver) From(ctx context.Context, obj *domain.Relationship) (model.Entity, error) {
-	return endpoint(ctx, obj.FromID)
+	return endpoint(ctx, obj.FromID, obj.ToID)
 }
 
 // To is the resolver for the to field.
 func (r *relationshipResolver) To(ctx context.Context, obj *domain.Relationship) (model.Entity, error) {
-	return endpoint(ctx, obj.ToID)
+	return endpoint(ctx, obj.ToID, obj.FromID)
 }
 
 // Description is the resolver for the description field.

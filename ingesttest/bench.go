@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
-	"runtime/pprof"
 	"strconv"
 	"sync"
 	"testing"
@@ -88,9 +87,7 @@ func BenchImport(b *testing.B, newStore func(testing.TB) domain.Store, rows int)
 		took := time.Since(start)
 		b.StopTimer()
 		peak, live := stop()
-		if p := os.Getenv("CONFLICTGRAPH_BENCH_HEAPPROFILE"); p != "" {
-			writeHeapProfile(b, p)
-		}
+		storetest.HeapProfile(b)
 		b.ReportMetric(float64(rows)/took.Seconds(), "rows/s")
 		b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
 		b.ReportMetric(float64(live)/1e6, "peak-live-MB")
@@ -119,20 +116,6 @@ func BenchImportedQueries(b *testing.B, newStore func(testing.TB) domain.Store, 
 	}
 	b.Logf("imported in %s; the grown graph: %d entities, %d relationships", time.Since(start).Round(time.Millisecond), len(g.Entities), len(g.Relationships))
 	storetest.Bench(b, st, g)
-}
-
-// writeHeapProfile writes what the heap holds now, the store's graph
-// included, for go tool pprof.
-func writeHeapProfile(b *testing.B, path string) {
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	runtime.GC()
-	if err := pprof.WriteHeapProfile(f); err != nil {
-		b.Fatal(err)
-	}
 }
 
 // samplePeak samples the heap until the returned function is called,

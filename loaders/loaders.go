@@ -179,11 +179,17 @@ func For(ctx context.Context) (*Loaders, error) {
 	return l, nil
 }
 
-// Entity returns the entity with the id, or nil when there is none.
-func Entity(ctx context.Context, id string) (*domain.Entity, error) {
+// Entity returns the entity with the id, or nil when there is none. The
+// entities with the ids in also go in the same batch, not waited for: a
+// relationship's from asks for its to, so that the two fields, resolved
+// one after the other (tools/gqlgen), wait for one fetch.
+func Entity(ctx context.Context, id string, also ...string) (*domain.Entity, error) {
 	l, err := For(ctx)
 	if err != nil {
 		return nil, err
+	}
+	for _, a := range also {
+		l.entities.LoadThunk(ctx, a)
 	}
 	return absentIsNil(l.entities.Load(ctx, id))
 }

@@ -141,3 +141,55 @@ func TestStoreRoundTripsAreBoundedByDepth(t *testing.T) {
 	}
 	t.Logf("store calls: %v; keys: %v", st.calls, st.keys)
 }
+
+// TestBothEndsInOneFetch reads the change feed's relationships, whose ends
+// no resolver above them has read: a relationship's from and to, resolved
+// one after the other, are fetched in one batch (loaders.Entity's also),
+// not one batch for the froms and one for the tos.
+func TestBothEndsInOneFetch(t *testing.T) {
+	// Ten links from a0..a9 to b0..b9: no entity is at both ends.
+	g := &domain.Graph{Sources: []*domain.Source{{ID: "s", Title: "S", Publisher: "P"}}}
+	cite := []domain.Citation{{SourceID: "s", Quote: "q"}}
+	for i := range 10 {
+		a, b := fmt.Sprintf("a%d", i), fmt.Sprintf("b%d", i)
+		g.Entities = append(g.Entities, &domain.Entity{ID: a, Kind: domain.KindCountry, Name: "Country " + a, Citations: cite},
+			&domain.Entity{ID: b, Kind: domain.KindCountry, Name: "Country " + b, Citations: cite})
+		g.Relationships = append(g.Relationships, &domain.Relationship{ID: a + ".fights." + b, Type: domain.RelFights,
+			FromID: a, ToID: b, Certainty: domain.CertaintyStated, Citations: cite})
+	}
+	mem := embedded.New()
+	storetest.MustLoad(t, mem, g)
+	st := &countingStore{Store: mem, calls: map[string]int{}, keys: map[string]int{}}
+	h, err := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Loaders: loaders.Options{Wait: time.Second}}) // as in TestStoreRoundTripsAreBoundedByDepth
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, selection string
+		keys            int
+		want            string
+	}{
+		{"from and to", "from { name } to { name }", 20, "Country b9"},
+		{"to and from", "to { name } from { name }", 20, "Country a9"},
+		// Either end asks for both: the other is in the same batch anyway.
+		{"from alone", "from { name }", 20, "Country a9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clear(st.calls)
+			clear(st.keys)
+			query := `{ changes(first: 1) { edges { node { relationships { relationship { ` + tc.selection + ` } } } } } }`
+			body, _ := json.Marshal(map[string]string{"query": query})
+			req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) || !bytes.Contains(rec.Body.Bytes(), []byte(`"`+tc.want+`"`)) {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if st.calls["EntitiesByIDs"] != 1 || st.keys["EntitiesByIDs"] != tc.keys {
+				t.Errorf("%d entity fetches for %d keys, want 1 for %d", st.calls["EntitiesByIDs"], st.keys["EntitiesByIDs"], tc.keys)
+			}
+		})
+	}
+}

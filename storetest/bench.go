@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -194,4 +197,25 @@ func reportLatency(b *testing.B, took []time.Duration, p50, p99 string) {
 		b.ReportMetric(at(0.50), p50)
 	}
 	b.ReportMetric(at(0.99), p99)
+}
+
+// HeapProfile writes what the heap holds now, the store's graph included,
+// to the file $CONFLICTGRAPH_BENCH_HEAPPROFILE names, for go tool pprof;
+// without it, nothing. The benchmarks that measure a store's memory call it
+// once the store holds their graph.
+func HeapProfile(b *testing.B) {
+	b.Helper()
+	path := os.Getenv("CONFLICTGRAPH_BENCH_HEAPPROFILE")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
 }
