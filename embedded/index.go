@@ -1,7 +1,6 @@
 package embedded
 
 import (
-	"cmp"
 	"hash/maphash"
 	"slices"
 	"sort"
@@ -143,27 +142,8 @@ func (x *index) byOther(i int32) []edge {
 	if l := p.Load(); l != nil {
 		return *l
 	}
-	// Sorted by the other ends' id keys, each read once: the ends are
-	// scattered over the slots, and reading their keys at every comparison
-	// was most of the sort. Ids are compared whole only where keys tie.
-	type keyed struct {
-		key uint64
-		e   edge
-	}
-	ks := make([]keyed, len(x.adj[i]))
-	for j, e := range x.adj[i] {
-		ks[j] = keyed{x.keys[e.other], e}
-	}
-	slices.SortFunc(ks, func(a, b keyed) int {
-		if c := cmp.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return x.compareIDs(a.e.other, b.e.other)
-	})
-	l := make([]edge, len(ks))
-	for j := range ks {
-		l[j] = ks[j].e
-	}
+	l := slices.Clone(x.adj[i])
+	slices.SortFunc(l, func(a, b edge) int { return x.compareIDs(a.other, b.other) })
 	p.Store(&l)
 	return l
 }
