@@ -187,8 +187,7 @@ func (n *nameIndex) candidates(folded string, seen *visits) []int32 {
 // them at 130 bytes a key).
 type postings struct {
 	keys  *btree.BTreeG[posting]
-	lists [][]int32 // the lists of two slots or more, by number; nil when free
-	free  []uint32  // numbers of free lists
+	lists *sideTable[[]int32] // the lists of two slots or more
 }
 
 // posting is a key and its slots: the one slot that has it, or, with
@@ -203,13 +202,13 @@ type posting struct {
 const manyBit = 1 << 31
 
 func newPostings() *postings {
-	return &postings{keys: btree.NewG(btreeDegree, func(a, b posting) bool { return a.key < b.key })}
+	return &postings{keys: btree.NewG(btreeDegree, func(a, b posting) bool { return a.key < b.key }), lists: newSideTable[[]int32]()}
 }
 
 // slots gives the slots of l, ascending, in one (which it may return).
 func (p *postings) slots(l posting, one *[1]int32) []int32 {
 	if l.v&manyBit != 0 {
-		return p.lists[l.v&^manyBit]
+		return p.lists.items[l.v&^manyBit]
 	}
 	one[0] = int32(l.v)
 	return one[:]
@@ -232,31 +231,19 @@ func (p *postings) add(key string, slot int32) string {
 		if pair[1] < pair[0] {
 			pair[0], pair[1] = pair[1], pair[0]
 		}
-		l.v = manyBit | p.newList(pair)
+		l.v = manyBit | p.lists.add(pair)
 		p.keys.ReplaceOrInsert(l)
 	default:
-		list := p.lists[l.v&^manyBit]
+		list := p.lists.items[l.v&^manyBit]
 		// New entities take new, higher slots: the list mostly grows at its end.
 		if n := len(list); list[n-1] < slot {
 			list = append(list, slot)
 		} else if i, found := slices.BinarySearch(list, slot); !found {
 			list = slices.Insert(list, i, slot)
 		}
-		p.lists[l.v&^manyBit] = list
+		p.lists.items[l.v&^manyBit] = list
 	}
 	return l.key
-}
-
-// newList keeps list and returns its number.
-func (p *postings) newList(list []int32) uint32 {
-	if last := len(p.free) - 1; last >= 0 {
-		n := p.free[last]
-		p.free = p.free[:last]
-		p.lists[n] = list
-		return n
-	}
-	p.lists = append(p.lists, list)
-	return uint32(len(p.lists) - 1)
 }
 
 // remove takes slot out of key's list, and the key when no slot is left.
@@ -272,19 +259,18 @@ func (p *postings) remove(key string, slot int32) {
 		return
 	}
 	n := l.v &^ manyBit
-	list := p.lists[n]
+	list := p.lists.items[n]
 	i, found := slices.BinarySearch(list, slot)
 	if !found {
 		return
 	}
 	list = slices.Delete(list, i, i+1)
 	if len(list) > 1 {
-		p.lists[n] = list
+		p.lists.items[n] = list
 		return
 	}
 	// One slot left: it goes back in the posting.
-	p.lists[n] = nil
-	p.free = append(p.free, n)
+	p.lists.release(n)
 	l.v = uint32(list[0])
 	p.keys.ReplaceOrInsert(l)
 }

@@ -146,7 +146,7 @@ func TestPostingsMatchReference(t *testing.T) {
 			}
 		}
 	}
-	if p.keys.Len() > len(keys) || len(p.lists)-len(p.free) > len(keys) {
-		t.Errorf("%d keys and %d lists in use for %d keys", p.keys.Len(), len(p.lists)-len(p.free), len(keys))
+	if inUse := len(p.lists.items) - 1 - len(p.lists.free); p.keys.Len() > len(keys) || inUse > len(keys) {
+		t.Errorf("%d keys and %d lists in use for %d keys", p.keys.Len(), inUse, len(keys))
 	}
 }

@@ -123,9 +123,7 @@ func (x *index) build(r *domain.Relationship, i int32, ids *[]byte) {
 	var rid string
 	if c.idHi == derivedID && ids != nil {
 		start := len(*ids)
-		for _, piece := range id.recPieces(c) {
-			*ids = append(*ids, piece...)
-		}
+		*ids = id.recPieces(c).appendTo(*ids)
 		rid = unsafe.String(unsafe.SliceData((*ids)[start:]), len(*ids)-start)
 	} else {
 		rid = id.id(i)
@@ -163,10 +161,10 @@ func (x *index) validity(c *rec) (from, to domain.PartialDate) {
 func (x *index) relationshipsAt(slots []int32) []*domain.Relationship {
 	out := make([]*domain.Relationship, len(slots))
 	block := make([]domain.Relationship, len(slots))
-	idBytes := 0
+	id, idBytes := x.recIDs(), 0
 	for _, s := range slots {
 		if c := &x.recs[s]; c.idHi == derivedID {
-			idBytes += len(x.ids[c.from]) + len(x.slugs[c.typ]) + len(x.ids[c.to]) + 2
+			idBytes += id.recPieces(c).len()
 		}
 	}
 	ids := make([]byte, 0, idBytes) // never grown: the ids' strings are its bytes
@@ -238,6 +236,23 @@ func (x *index) recIDs() recIDs { return recIDs{x.recs, x.relIDs, x.ids, x.slugs
 // idPieces are an id in the pieces whose concatenation it is: one for a
 // stored id, five for a derived one.
 type idPieces [5]string
+
+// len is the length of the id p spells.
+func (p idPieces) len() int {
+	n := 0
+	for _, piece := range p {
+		n += len(piece)
+	}
+	return n
+}
+
+// appendTo appends the id p spells to b.
+func (p idPieces) appendTo(b []byte) []byte {
+	for _, piece := range p {
+		b = append(b, piece...)
+	}
+	return b
+}
 
 // pieces is the id of record s in pieces.
 func (r recIDs) pieces(s int32) idPieces { return r.recPieces(&r.recs[s]) }

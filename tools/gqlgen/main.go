@@ -13,7 +13,8 @@
 // Relationship, loads both of its ends when either is asked for
 // (graph.endpoint). A goroutine, its field context and the growth of its
 // stack cost more than the field: without them the handler answers the
-// bench-compare queries 20-30% faster (BenchmarkHandler, docs/benchmarks.md).
+// bench-compare queries with lists 15-25% faster (BenchmarkHandler,
+// docs/benchmarks.md).
 // Root objects keep gqlgen's behaviour: Query's fields run concurrently,
 // Mutation's in order, as the GraphQL specification asks.
 //
