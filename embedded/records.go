@@ -78,7 +78,7 @@ func (x *index) record(r *domain.Relationship, from, to int32, old *rec) rec {
 	out := rec{citations: x.cites.add(r.Citations), from: from, to: to,
 		typ: x.typeNumber(r.Type), certainty: uint8(x.certainties.number(string(r.Certainty)))}
 	switch {
-	case joins(idPieces{x.ids[from], ".", x.slugs[out.typ], ".", x.ids[to]}, r.ID):
+	case joins(x.recIDs().derived(&out), r.ID):
 		out.idHi = derivedID
 	case old != nil && old.idHi != derivedID:
 		out.setIDAt(old.idAt())
@@ -263,6 +263,12 @@ func (r recIDs) recPieces(c *rec) idPieces {
 	if c.idHi != derivedID {
 		return idPieces{r.arena.at(c.idAt())}
 	}
+	return r.derived(c)
+}
+
+// derived is the id c's ends and type derive, in pieces, whether or not
+// c's id is that one (domain.DeriveRelationshipID's form).
+func (r recIDs) derived(c *rec) idPieces {
 	return idPieces{r.ents[c.from], ".", r.slugs[c.typ], ".", r.ents[c.to]}
 }
 
