@@ -17698,7 +17698,7 @@ func (ec *executionContext) marshalNAidGrouping2githubᚗcomᚋconflictgraphᚋc
 }
 
 func (ec *executionContext) marshalNAidTotal2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋanalysisᚐAidTotalᚄ(ctx context.Context, sel ast.SelectionSet, v []*analysis.AidTotal) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAidTotal2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋanalysisᚐAidTotal(ctx, sel, v[i])
@@ -17722,7 +17722,7 @@ func (ec *executionContext) marshalNAidTotal2ᚖgithubᚗcomᚋconflictgraphᚋc
 }
 
 func (ec *executionContext) marshalNApiKey2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.APIKey) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApiKey2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐAPIKey(ctx, sel, v[i])
@@ -17791,7 +17791,7 @@ func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋconflictg
 }
 
 func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChangeEdge2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐChangeEdge(ctx, sel, v[i])
@@ -17834,7 +17834,7 @@ func (ec *executionContext) marshalNCitation2githubᚗcomᚋconflictgraphᚋconf
 }
 
 func (ec *executionContext) marshalNCitation2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Citation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCitation2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐCitation(ctx, sel, v[i])
@@ -17850,7 +17850,7 @@ func (ec *executionContext) marshalNCitation2ᚕgithubᚗcomᚋconflictgraphᚋc
 }
 
 func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Citation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCitation2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐCitation(ctx, sel, v[i])
@@ -17954,7 +17954,7 @@ func (ec *executionContext) marshalNEntity2githubᚗcomᚋconflictgraphᚋconfli
 }
 
 func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntity2githubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntity(ctx, sel, v[i])
@@ -17970,7 +17970,7 @@ func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋconflictgraphᚋcon
 }
 
 func (ec *executionContext) marshalNEntityChange2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.EntityChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntityChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityChange(ctx, sel, v[i])
@@ -18002,7 +18002,7 @@ func (ec *executionContext) marshalNEntityConnection2ᚖgithubᚗcomᚋconflictg
 }
 
 func (ec *executionContext) marshalNEntityEdge2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntityEdge2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐEntityEdge(ctx, sel, v[i])
@@ -18041,7 +18041,7 @@ func (ec *executionContext) marshalNEntityKind2githubᚗcomᚋconflictgraphᚋco
 }
 
 func (ec *executionContext) marshalNFigure2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐFigureᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Figure) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFigure2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐFigure(ctx, sel, v[i])
@@ -18147,7 +18147,7 @@ func (ec *executionContext) marshalNPartialDate2githubᚗcomᚋconflictgraphᚋc
 }
 
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Path) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPath2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐPath(ctx, sel, v[i])
@@ -18201,7 +18201,7 @@ func (ec *executionContext) marshalNRelationType2githubᚗcomᚋconflictgraphᚋ
 }
 
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Relationship) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationship2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationship(ctx, sel, v[i])
@@ -18225,7 +18225,7 @@ func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋconflictgraph
 }
 
 func (ec *executionContext) marshalNRelationshipChange2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.RelationshipChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationshipChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationshipChange(ctx, sel, v[i])
@@ -18257,7 +18257,7 @@ func (ec *executionContext) marshalNRelationshipConnection2ᚖgithubᚗcomᚋcon
 }
 
 func (ec *executionContext) marshalNRelationshipEdge2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRelationshipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationshipEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationshipEdge2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋgraphᚋmodelᚐRelationshipEdge(ctx, sel, v[i])
@@ -18335,7 +18335,7 @@ var (
 )
 
 func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Source) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSource2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSource(ctx, sel, v[i])
@@ -18359,7 +18359,7 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋconflictgraphᚋcon
 }
 
 func (ec *executionContext) marshalNSourceChange2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.SourceChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourceChange2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐSourceChange(ctx, sel, v[i])
@@ -18448,7 +18448,7 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 }
 
 func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋanalysisᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*analysis.TimelineEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimelineEntry2ᚖgithubᚗcomᚋconflictgraphᚋconflictgraphᚋanalysisᚐTimelineEntry(ctx, sel, v[i])
@@ -18489,7 +18489,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -18533,7 +18533,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -18561,7 +18561,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -18589,7 +18589,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -18647,7 +18647,7 @@ func (ec *executionContext) marshalOAidGrouping2ᚕgithubᚗcomᚋconflictgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAidGrouping2githubᚗcomᚋconflictgraphᚋconflictgraphᚋanalysisᚐAidGrouping(ctx, sel, v[i])
@@ -18783,7 +18783,7 @@ func (ec *executionContext) marshalOEntityKind2ᚕgithubᚗcomᚋconflictgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntityKind2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐEntityKind(ctx, sel, v[i])
@@ -19032,7 +19032,7 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋconflictgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationType2githubᚗcomᚋconflictgraphᚋconflictgraphᚋdomainᚐRelationType(ctx, sel, v[i])
@@ -19143,7 +19143,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -19162,7 +19162,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -19181,7 +19181,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -19200,7 +19200,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -47,15 +47,94 @@ type Loaders struct {
 	entities      *dataloadgen.Loader[string, *domain.Entity]
 	sources       *dataloadgen.Loader[string, *domain.Source]
 	relationships *dataloadgen.Loader[relKey, *domain.RelationshipPage]
+
+	// The keys each loader has a value (or a known absence) for, primed or
+	// fetched: a load of any other key waits for a fetch (WithWaitHook).
+	knownEntities      known[string]
+	knownSources       known[string]
+	knownRelationships known[relKey]
 }
 
 // New returns fresh loaders reading from st.
 func New(st domain.Store, o Options) *Loaders {
 	opts := o.loaderOptions()
-	return &Loaders{
-		entities:      dataloadgen.NewMappedLoader(byID(st.EntitiesByIDs), opts...),
-		sources:       dataloadgen.NewMappedLoader(byID(st.SourcesByIDs), opts...),
-		relationships: dataloadgen.NewMappedLoader(relationshipsOf(st), opts...),
+	l := &Loaders{}
+	l.entities = dataloadgen.NewMappedLoader(marking(&l.knownEntities, byID(st.EntitiesByIDs)), opts...)
+	l.sources = dataloadgen.NewMappedLoader(marking(&l.knownSources, byID(st.SourcesByIDs)), opts...)
+	l.relationships = dataloadgen.NewMappedLoader(marking(&l.knownRelationships, relationshipsOf(st)), opts...)
+	return l
+}
+
+// known is a set of keys a loader has answered, safe for concurrent use.
+type known[K comparable] struct {
+	mu   sync.RWMutex
+	keys map[K]struct{}
+}
+
+func (k *known[K]) add(keys ...K) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.keys == nil {
+		k.keys = make(map[K]struct{}, len(keys))
+	}
+	for _, key := range keys {
+		k.keys[key] = struct{}{}
+	}
+}
+
+func (k *known[K]) has(key K) bool {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	_, ok := k.keys[key]
+	return ok
+}
+
+// marking records the keys of every fetch as known once it returns,
+// whatever it found: a later load of them waits for nothing.
+func marking[K comparable, V any](k *known[K], fetch func(context.Context, []K) (map[K]V, error)) func(context.Context, []K) (map[K]V, error) {
+	return func(ctx context.Context, keys []K) (map[K]V, error) {
+		values, err := fetch(ctx, keys)
+		k.add(keys...)
+		return values, err
+	}
+}
+
+// load is l.Load(ctx, key), calling ctx's wait hooks first when the key is
+// not known, so the load is about to wait for a fetch.
+func load[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], k *known[K], key K) (V, error) {
+	if !k.has(key) {
+		beforeWait(ctx)
+	}
+	return l.Load(ctx, key)
+}
+
+// waitHook is one hook of WithWaitHook, with those of the context it was
+// added to.
+type waitHook struct {
+	run    func()
+	parent *waitHook
+}
+
+type waitHookKey struct{}
+
+// WithWaitHook returns a context on which a load that is about to wait for
+// a store fetch first runs hook, then the hooks ctx already had, innermost
+// first. A hook runs on the loading goroutine, before it blocks, and may run
+// many times: it must be cheap after the first.
+//
+// It is what lets a list's elements be resolved one after another on one
+// goroutine (graph's marshalList): while every load is served from what
+// the loaders already hold, nothing waits; the first that would wait starts
+// the elements not yet resolved, each on a goroutine, so that their loads
+// join its batch instead of waiting a batching window each.
+func WithWaitHook(ctx context.Context, hook func()) context.Context {
+	parent, _ := ctx.Value(waitHookKey{}).(*waitHook)
+	return context.WithValue(ctx, waitHookKey{}, &waitHook{run: hook, parent: parent})
+}
+
+func beforeWait(ctx context.Context) {
+	for h, _ := ctx.Value(waitHookKey{}).(*waitHook); h != nil; h = h.parent {
+		h.run()
 	}
 }
 
@@ -191,7 +270,7 @@ func Entity(ctx context.Context, id string, also ...string) (*domain.Entity, err
 	for _, a := range also {
 		l.entities.LoadThunk(ctx, a)
 	}
-	return absentIsNil(l.entities.Load(ctx, id))
+	return absentIsNil(load(ctx, l.entities, &l.knownEntities, id))
 }
 
 // Source returns the source with the id, or nil when there is none.
@@ -200,7 +279,7 @@ func Source(ctx context.Context, id string) (*domain.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return absentIsNil(l.sources.Load(ctx, id))
+	return absentIsNil(load(ctx, l.sources, &l.knownSources, id))
 }
 
 // Relationships returns one page of an entity's relationships. The filter
@@ -210,7 +289,7 @@ func Relationships(ctx context.Context, entityID string, f domain.RelationshipFi
 	if err != nil {
 		return nil, err
 	}
-	page, err := l.relationships.Load(ctx, newRelKey(entityID, f))
+	page, err := load(ctx, l.relationships, &l.knownRelationships, newRelKey(entityID, f))
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, fmt.Errorf("store returned no page for entity %q: %w", entityID, domain.ErrInternal)
 	}
@@ -230,6 +309,7 @@ func PrimeEntities(ctx context.Context, entities ...*domain.Entity) {
 	for _, e := range entities {
 		if e != nil {
 			l.entities.Prime(e.ID, e)
+			l.knownEntities.add(e.ID)
 		}
 	}
 }
@@ -243,6 +323,7 @@ func PrimeSources(ctx context.Context, sources ...*domain.Source) {
 	for _, s := range sources {
 		if s != nil {
 			l.sources.Prime(s.ID, s)
+			l.knownSources.add(s.ID)
 		}
 	}
 }
@@ -255,7 +336,9 @@ func PrimeRelationships(ctx context.Context, entityID string, f domain.Relations
 	if err != nil || page == nil {
 		return
 	}
-	l.relationships.Prime(newRelKey(entityID, f), page)
+	k := newRelKey(entityID, f)
+	l.relationships.Prime(k, page)
+	l.knownRelationships.add(k)
 }
 
 // Shaped returns shape(e), made once per request for each entity: a
