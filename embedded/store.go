@@ -438,8 +438,11 @@ func (x *index) linksAmong(kept []int32, m matcher) []*domain.Relationship {
 	})
 	rank := newVisits(len(x.ents)) // each kept entity's place in order
 	defer rank.done()
+	isKept := newSlotBits(len(x.ents)) // asked first: most ends are not kept
+	defer isKept.release(order)
 	for i, u := range order {
 		rank.set(u, int32(i))
+		isKept.add(u)
 	}
 	var out []int32 // record slots
 	for i, u := range order {
@@ -459,7 +462,10 @@ func (x *index) linksAmong(kept []int32, m matcher) []*domain.Relationship {
 			continue
 		}
 		for _, e := range x.adj[u] {
-			if r, ok := rank.get(e.other); ok && r >= int32(i) && m.match(e) {
+			if !isKept.has(e.other) {
+				continue
+			}
+			if r, _ := rank.get(e.other); r >= int32(i) && m.match(e) {
 				out = append(out, e.rel)
 			}
 		}

@@ -60,6 +60,40 @@ func (v *visits) set(i, n int32) { v.marks[i] = mark{v.gen, n} }
 // unset removes slot i's mark.
 func (v *visits) unset(i int32) { v.marks[i].stamp = v.gen - 1 }
 
+// slotBits is a set of slots, a bit each: for a graph of 100k entities
+// 12.5 KB, which stays in the processor's first-level cache while a walk
+// asks it about every entry of hundreds of adjacency lists, where visits
+// holds 8 bytes a slot and most of those questions are about a slot it
+// does not hold, a read from far in memory. Sets come from a pool, and
+// release clears only the bits that were set.
+type slotBits struct{ words []uint64 }
+
+var slotBitsPool = sync.Pool{New: func() any { return new(slotBits) }}
+
+// newSlotBits returns an empty set for a graph of n slots.
+func newSlotBits(n int) *slotBits {
+	b := slotBitsPool.Get().(*slotBits)
+	if w := (n + 63) / 64; len(b.words) < w {
+		b.words = make([]uint64, w)
+	}
+	return b
+}
+
+// add puts slot i in the set.
+func (b *slotBits) add(i int32) { b.words[uint32(i)/64] |= 1 << (uint32(i) % 64) }
+
+// has reports whether slot i is in the set.
+func (b *slotBits) has(i int32) bool { return b.words[uint32(i)/64]&(1<<(uint32(i)%64)) != 0 }
+
+// release empties the set, whose slots are all among slots, and gives it
+// back to the pool.
+func (b *slotBits) release(slots []int32) {
+	for _, i := range slots {
+		b.words[uint32(i)/64] = 0
+	}
+	slotBitsPool.Put(b)
+}
+
 // matcher is domain.RelationshipFilter.Match for adjacency entries: the
 // direction is read from the entry, and the relationship's record only
 // when the filter has a type or date condition.
