@@ -183,7 +183,7 @@ func graphQL(cfg Config, st domain.Store, adm *admission, changes *feed.Feed, au
 	// Server-Sent Events before POST: both take a JSON POST, and SSE is
 	// the one that asked for text/event-stream.
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 15 * time.Second})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(jsonPOST{})
 	srv.AddTransport(websocketTransport(authn, origins))
 	docs := newByteCache(cfg.Limits.QueryCacheBytes, documentBytes)
 	docs.register(cfg.Metrics, "documents")
