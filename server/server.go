@@ -185,6 +185,9 @@ func graphQL(cfg Config, st domain.Store, adm *admission, changes *feed.Feed, au
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 15 * time.Second})
 	srv.AddTransport(jsonPOST{})
 	srv.AddTransport(websocketTransport(authn, origins))
+	// No field middleware here (AroundFields, an extension intercepting
+	// fields): the generated code marshals plain scalar fields without
+	// one (tools/gqlgen, plainScalars).
 	docs := newByteCache(cfg.Limits.QueryCacheBytes, documentBytes)
 	docs.register(cfg.Metrics, "documents")
 	srv.SetQueryCache(docs)

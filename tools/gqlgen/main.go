@@ -1,9 +1,11 @@
 // Command gqlgen regenerates the GraphQL code (graph/generated.go, the
 // models, the resolver stubs) from gqlgen.yml, as `gqlgen generate` does,
-// with three changes to what it generates: the fields of an object are
+// with four changes to what it generates: the fields of an object are
 // resolved one after another, not each in a goroutine of its own, and so
-// are the elements of a list until one waits for a fetch; and an object
-// makes no group for deferred fields it cannot have (noDeferredGroups).
+// are the elements of a list until one waits for a fetch; an object makes
+// no group for deferred fields it cannot have (noDeferredGroups); and a
+// plain scalar field is marshalled without the machinery of a resolver
+// (plainScalars).
 //
 // gqlgen runs every resolver field of an object that takes a context in a
 // goroutine (graphql.FieldSet.Dispatch), so that two fields waiting on
@@ -50,7 +52,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gqlgen:", err)
 		os.Exit(1)
 	}
-	for _, rewrite := range []func(string) error{listsInOrder, noDeferredGroups} {
+	for _, rewrite := range []func(string) error{listsInOrder, noDeferredGroups, plainScalars} {
 		if err := rewrite(cfg.Exec.Filename); err != nil {
 			fmt.Fprintln(os.Stderr, "gqlgen:", err)
 			os.Exit(1)
