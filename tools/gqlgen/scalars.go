@@ -29,20 +29,45 @@ import (
 // skipped. Only gqlgen's exact form of such a field is rewritten; the others
 // are left as they are.
 func plainScalars(file string) error {
+	var marshalers map[string]bool
+	n, err := rewriteFuncs(file, func(fset *token.FileSet, f *ast.File) {
+		marshalers = map[string]bool{}
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv != nil && strings.HasPrefix(fn.Name.Name, "marshal") {
+				marshalers[fn.Name.Name] = neverFails(fset, fn)
+			}
+		}
+	}, func(fset *token.FileSet, fn *ast.FuncDecl) (string, bool) {
+		if !strings.HasPrefix(fn.Name.Name, "_") {
+			return "", false
+		}
+		value, marshaler, ok := plainField(fset, fn)
+		if !ok || !marshalers[marshaler] {
+			return "", false
+		}
+		return fmt.Sprintf("{\n\treturn ec.%s(ctx, field.Selections, %s)\n}", marshaler, value), true
+	})
+	if err == nil && n == 0 {
+		err = fmt.Errorf("%s: no plain scalar field to marshal directly: gqlgen writes fields differently now; see tools/gqlgen", file)
+	}
+	return err
+}
+
+// rewriteFuncs replaces the bodies of the methods in file that rewrite
+// gives a new body for, after survey has seen the whole file, and formats
+// the result. It says how many it replaced.
+func rewriteFuncs(file string, survey func(*token.FileSet, *ast.File), rewrite func(*token.FileSet, *ast.FuncDecl) (string, bool)) (int, error) {
 	src, err := os.ReadFile(file)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, file, src, parser.ParseComments)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	marshalers := map[string]bool{}
-	for _, d := range f.Decls {
-		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv != nil && strings.HasPrefix(fn.Name.Name, "marshal") {
-			marshalers[fn.Name.Name] = neverFails(fset, fn)
-		}
+	if survey != nil {
+		survey(fset, f)
 	}
 	type edit struct {
 		from, to int
@@ -51,21 +76,19 @@ func plainScalars(file string) error {
 	var edits []edit
 	for _, d := range f.Decls {
 		fn, ok := d.(*ast.FuncDecl)
-		if !ok || fn.Recv == nil || !strings.HasPrefix(fn.Name.Name, "_") {
+		if !ok || fn.Recv == nil {
 			continue
 		}
-		value, marshaler, ok := plainField(fset, fn)
-		if !ok || !marshalers[marshaler] {
-			continue
+		if body, ok := rewrite(fset, fn); ok {
+			edits = append(edits, edit{
+				from: fset.Position(fn.Body.Lbrace).Offset,
+				to:   fset.Position(fn.Body.Rbrace).Offset + 1,
+				body: body,
+			})
 		}
-		edits = append(edits, edit{
-			from: fset.Position(fn.Body.Lbrace).Offset,
-			to:   fset.Position(fn.Body.Rbrace).Offset + 1,
-			body: fmt.Sprintf("{\n\treturn ec.%s(ctx, field.Selections, %s)\n}", marshaler, value),
-		})
 	}
 	if len(edits) == 0 {
-		return fmt.Errorf("%s: no plain scalar field to marshal directly: gqlgen writes fields differently now; see tools/gqlgen", file)
+		return 0, nil
 	}
 	slices.Reverse(edits)
 	for _, e := range edits {
@@ -73,9 +96,9 @@ func plainScalars(file string) error {
 	}
 	out, err := format.Source(src)
 	if err != nil {
-		return fmt.Errorf("%s: after marshalling plain scalars directly: %w", file, err)
+		return 0, fmt.Errorf("%s: after rewriting: %w", file, err)
 	}
-	return os.WriteFile(file, out, 0o644)
+	return len(edits), os.WriteFile(file, out, 0o644)
 }
 
 // plainFieldForm is gqlgen's resolution of a field read from the object
