@@ -75,15 +75,24 @@ const (
 // templates as it is. If gqlgen stops writing it, regenerating fails here,
 // so that the change is seen.
 func listsInOrder(file string) error {
+	return replaceAll(file, sliceMarshaller, listMarshaller, "lists", "")
+}
+
+// replaceAll replaces every old in file with new, failing with a message
+// naming what (how gqlgen writes it changed) when there is no old, or when
+// the file holds refuse (a use the replacement would be wrong for).
+func replaceAll(file, old, new, what, refuse string) error {
 	code, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
-	n := bytes.Count(code, []byte(sliceMarshaller))
-	if n == 0 {
-		return fmt.Errorf("%s: no %s to replace with %s: gqlgen writes lists differently now; see tools/gqlgen", file, sliceMarshaller, listMarshaller)
+	if refuse != "" && bytes.Contains(code, []byte(refuse)) {
+		return fmt.Errorf("%s: %q is there: %s can no longer be replaced with %q; see tools/gqlgen", file, refuse, what, new)
 	}
-	code = bytes.ReplaceAll(code, []byte(sliceMarshaller), []byte(listMarshaller))
+	if !bytes.Contains(code, []byte(old)) {
+		return fmt.Errorf("%s: no %q to replace with %q: gqlgen writes %s differently now; see tools/gqlgen", file, old, new, what)
+	}
+	code = bytes.ReplaceAll(code, []byte(old), []byte(new))
 	return os.WriteFile(file, code, 0o644)
 }
 
@@ -105,18 +114,7 @@ const (
 // object for it took 8% of the handler's time on a large answer. If gqlgen
 // starts passing the group elsewhere, regenerating fails here.
 func noDeferredGroups(file string) error {
-	code, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	if bytes.Contains(code, []byte(deferredGroupUse)) {
-		return fmt.Errorf("%s: a field takes the deferred group (%s): its groups are no longer always empty; see tools/gqlgen", file, deferredGroupUse)
-	}
-	if !bytes.Contains(code, []byte(newDeferredGroup)) {
-		return fmt.Errorf("%s: no %q to replace: gqlgen makes deferred groups differently now; see tools/gqlgen", file, newDeferredGroup)
-	}
-	code = bytes.ReplaceAll(code, []byte(newDeferredGroup), []byte(emptyDeferredGroup))
-	return os.WriteFile(file, code, 0o644)
+	return replaceAll(file, newDeferredGroup, emptyDeferredGroup, "deferred groups", deferredGroupUse)
 }
 
 // sequentialFields is a gqlgen plugin that marks every object but the
