@@ -21,15 +21,16 @@ const (
 var outUse = regexp.MustCompile(`\bout\.(\w+)`)
 
 // orderedObjects makes the executable schema in file marshal every object
-// whose fields are resolved in order (all but Query: sequentialFields, and
-// Mutation, whose fields gqlgen runs in order)
-// as graph's object, where gqlgen makes a graphql.FieldSet: the FieldSet,
-// its slice of values, and when written a map of the names written and a
-// copy of every field, a quarter of the handler's allocations on a large
-// answer. Only a function that uses the field set for nothing but its
-// values, its count of invalid fields and a dispatch with nothing to
-// dispatch is rewritten; if none is left, gqlgen writes objects
-// differently now and regenerating fails here.
+// whose fields are resolved in order as graph's object, where gqlgen makes
+// a graphql.FieldSet. That is all but Query: sequentialFields makes the
+// others sequential, and gqlgen runs Mutation's fields in order. A
+// FieldSet is the set and its slice of values, and when written a map of
+// the names written and a copy of every field: a quarter of the handler's
+// allocations on a large answer. Only a function that uses the field set
+// for nothing but its values, its count of invalid fields and a dispatch
+// with nothing to dispatch is rewritten (the body as go/printer prints
+// it; gqlgen writes no comments inside it). If none is left, gqlgen writes
+// objects differently now, and regenerating fails here.
 func orderedObjects(file string) error {
 	n, err := rewriteFuncs(file, nil, func(fset *token.FileSet, fn *ast.FuncDecl) (string, bool) {
 		body := source(fset, fn.Body)
