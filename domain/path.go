@@ -12,6 +12,9 @@ import (
 type Path struct {
 	Entities      []*Entity
 	Relationships []*Relationship
+	// Brief says which of the two the store gave in brief (BriefEntity,
+	// BriefRelationship), as the query allowed; the rest are whole.
+	Brief Brief
 }
 
 // Length is the number of hops.
@@ -31,6 +34,9 @@ type PathQuery struct {
 	Types     []RelationType // empty: every type
 	AsOf      PartialDate    // zero: any time
 	First     int            // 0..MaxPaths paths
+	// Brief is what the caller needs only in brief: the store may give
+	// it so (Path.Brief says when it did).
+	Brief Brief
 }
 
 // Validate returns INVALID naming the first bad field.

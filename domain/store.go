@@ -91,6 +91,9 @@ type Subgraph struct {
 	Entities      []*Entity
 	Relationships []*Relationship
 	Truncated     bool
+	// Brief says which of the two the store gave in brief (BriefEntity,
+	// BriefRelationship), as the query allowed; the rest are whole.
+	Brief Brief
 }
 
 // Limits on what one request may ask for; the schema documents them.
@@ -282,6 +285,9 @@ type NeighborhoodQuery struct {
 	Depth  int // 0..MaxDepth hops
 	Filter RelationshipFilter
 	Limit  int // at most this many entities; 0..MaxSubgraphSize
+	// Brief is what the caller needs only in brief: the store may give
+	// it so (Subgraph.Brief says when it did).
+	Brief Brief
 }
 
 // Validate returns INVALID naming the first bad field.

@@ -15,7 +15,7 @@ import (
 // shortest, are walked depth-first with the distance to the target as a
 // bound. Adjacency lists are sorted by relationship id, so each walk meets
 // the paths of one length already in SortPaths order and stops as soon as
-// q.First are found.
+// q.First are found. Every value is whole, whatever q.Brief allows.
 func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err

@@ -337,7 +337,8 @@ func (x *index) candidate(i int32) domain.Candidate {
 // Neighborhood implements domain.Store: a breadth-first walk from q.ID that
 // follows the filter's relationships, keeps the closest q.Limit entities
 // (ties by id), and returns every relationship that passes the filter
-// between two kept entities.
+// between two kept entities. It answers every value whole, whatever
+// q.Brief allows: it holds them whole, so brief ones would save nothing.
 func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*domain.Subgraph, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err

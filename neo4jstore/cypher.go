@@ -197,19 +197,20 @@ CALL (c) {
 RETURN ids`
 
 	// cypherSubgraph reads the kept entities of a neighbourhood and the
-	// relationships among them, in one statement.
+	// relationships among them, in one statement; subgraphCypher fills in
+	// their projections.
 	cypherSubgraph = `
 CALL () {
   UNWIND $ids AS id
   MATCH (e:Entity {id: id})
-  RETURN collect(e {.*}) AS entities
+  RETURN collect(e {%[1]s}) AS entities
 }
 CALL () {
   MATCH (a:Entity)-[r]->(b:Entity)
   WHERE a.id IN $ids AND b.id IN $ids AND ` + relFilter + `
   WITH a, r, b
   ORDER BY r.id
-  RETURN collect(r {.*, type: type(r), from: a.id, to: b.id}) AS rels
+  RETURN collect(r {%[2]stype: type(r), from: a.id, to: b.id}) AS rels
 }
 RETURN entities, rels`
 
@@ -365,11 +366,12 @@ RETURN count(k) AS found`
 // GROUPS then gives every simple path of those g lengths (the last length
 // whole, for the tie-break), and the statement orders them as SortPaths
 // does, keeps the first k, and returns them with their entities and
-// relationships. No longer group is read, and no path past the first k
-// leaves the server. SHORTEST takes its counts and Cypher its quantifier
-// bounds only as literals, so the statement is formatted with validated
-// integers (paths asked, the maximum length) and one branch per possible
-// number of groups, never with text.
+// relationships, whole or in brief. No longer group is read, and no path
+// past the first k leaves the server. SHORTEST takes its counts and Cypher
+// its quantifier bounds only as literals, so the statement is formatted
+// with validated integers (paths asked, the maximum length), one branch per
+// possible number of groups and the projections of entityFields and
+// relationshipFields, never with text from a request.
 const (
 	// simplePath keeps paths that visit no entity twice; inside a
 	// SHORTEST pattern it is a predicate of the search, not a filter of
@@ -392,9 +394,9 @@ CALL (a, b, groups) {
   WITH p ORDER BY length(p), [x IN relationships(p) | x.id]
   RETURN count(p) AS explored, collect(p)[0..$first] AS kept
 }
-RETURN a {.*} AS from, b {.*} AS to, explored,
-  [p IN kept | {nodes: [n IN nodes(p) | n {.*}],
-                rels: [x IN relationships(p) | x {.*, type: type(x), from: startNode(x).id, to: endNode(x).id}]}] AS paths`
+RETURN a {%[4]s} AS from, b {%[4]s} AS to, explored,
+  [p IN kept | {nodes: [n IN nodes(p) | n {%[4]s}],
+                rels: [x IN relationships(p) | x {%[5]stype: type(x), from: startNode(x).id, to: endNode(x).id}]}] AS paths`
 
 	// cypherPathGroups is one branch of cypherPaths: the simple paths of
 	// the %[4]d shortest lengths, when that is how many groups it needs.
@@ -404,13 +406,41 @@ RETURN a {.*} AS from, b {.*} AS to, explored,
     RETURN p`
 )
 
-// pathsCypher formats cypherPaths for first paths of up to maxLength hops.
-func pathsCypher(first, maxLength int) string {
+// pathsCypher formats cypherPaths for first paths of up to maxLength hops,
+// their entities and relationships whole or as brief asks.
+func pathsCypher(first, maxLength int, brief domain.Brief) string {
 	branches := make([]string, 0, min(first, maxLength))
 	for g := 1; g <= min(first, maxLength); g++ {
 		branches = append(branches, fmt.Sprintf(cypherPathGroups, first, maxLength, "", g))
 	}
-	return fmt.Sprintf(cypherPaths, first, maxLength, strings.Join(branches, "\n    UNION ALL\n"))
+	return fmt.Sprintf(cypherPaths, first, maxLength, strings.Join(branches, "\n    UNION ALL\n"),
+		entityFields(brief.Entities), relationshipFields(brief.Relationships))
+}
+
+// subgraphCypher formats cypherSubgraph: the kept entities and the
+// relationships among them, whole or as brief asks.
+func subgraphCypher(brief domain.Brief) string {
+	return fmt.Sprintf(cypherSubgraph, entityFields(brief.Entities), relationshipFields(brief.Relationships))
+}
+
+// entityFields is the map projection of an entity node: every property,
+// or in brief only those domain.BriefEntity keeps (scanEntity reads either).
+func entityFields(brief bool) string {
+	if brief {
+		return ".id, .kind, .name"
+	}
+	return ".*"
+}
+
+// relationshipFields opens the map projection of a relationship: every
+// property, or in brief only the id (its type and ends follow in the
+// statement), as domain.BriefRelationship keeps (scanRelationship reads
+// either).
+func relationshipFields(brief bool) string {
+	if brief {
+		return ".id, "
+	}
+	return ".*, "
 }
 
 // relPatterns are the match patterns for each direction, seen from e.

@@ -11,8 +11,9 @@ import (
 
 // Paths implements domain.Store in one statement (cypherPaths): the ends,
 // and the first q.First simple paths ordered as the embedded store orders
-// them, with their entities and relationships. Only the length groups the
-// order needs are searched, and only the paths kept are returned.
+// them, with their entities and relationships, in brief where q.Brief
+// allows. Only the length groups the order needs are searched, and only the
+// paths kept are returned.
 func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -20,7 +21,7 @@ func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, 
 	params := filterParams(q.Filter())
 	params["from"], params["to"], params["first"] = q.From, q.To, int64(q.First)
 	params["search"] = q.First > 0 && q.From != q.To
-	cypher := pathsCypher(max(q.First, 1), q.MaxLength)
+	cypher := pathsCypher(max(q.First, 1), q.MaxLength, q.Brief)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*domain.Path, error) {
 		records, err := run(ctx, tx, cypher, params)
 		if err != nil {
@@ -44,7 +45,7 @@ func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, 
 			return []*domain.Path{}, nil
 		}
 		if q.From == q.To {
-			return []*domain.Path{{Entities: []*domain.Entity{ends[0]}, Relationships: []*domain.Relationship{}}}, nil
+			return []*domain.Path{{Entities: []*domain.Entity{ends[0]}, Relationships: []*domain.Relationship{}, Brief: q.Brief}}, nil
 		}
 		explored, _, err := neo4j.GetRecordValue[int64](rec, "explored")
 		if err != nil {
@@ -63,7 +64,7 @@ func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, 
 			if !ok {
 				return nil, fmt.Errorf("paths hold %T", item)
 			}
-			p := &domain.Path{}
+			p := &domain.Path{Brief: q.Brief}
 			if p.Entities, err = scanMaps(m["nodes"], scanEntity); err != nil {
 				return nil, err
 			}

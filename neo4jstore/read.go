@@ -335,7 +335,7 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		ids, cut := domain.KeepClosest(levels, q.Limit)
 		sub.Truncated = sub.Truncated || cut
 		params["ids"] = ids
-		records, err := run(ctx, tx, cypherSubgraph, params)
+		records, err := run(ctx, tx, subgraphCypher(q.Brief), params)
 		if err != nil {
 			return nil, err
 		}
@@ -347,6 +347,7 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 		if sub.Relationships, err = scanList(records[0], "rels", scanRelationship); err != nil {
 			return nil, err
 		}
+		sub.Brief = q.Brief
 		return sub, nil
 	})
 }

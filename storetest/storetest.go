@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"LoadRejectsDanglingRelationship", testLoadRejectsDangling},
 		{"SeedGraph", testSeedGraph},
 		{"Paths", testPaths},
+		{"BriefReads", testBriefReads},
 		{"Timeline", testTimeline},
 		{"AidTotals", testAidTotals},
 		{"RatesAndRanges", testRatesAndRanges},
