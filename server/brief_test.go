@@ -71,16 +71,16 @@ func TestBriefReadsAskForNoMoreThanTheSelectionShows(t *testing.T) {
 		"more":  `fragment more on Entity { id name summary }`,
 		"brief": `fragment brief on Entity { id name }`,
 	}
-	for _, field := range []string{
-		`paths(from: "front", to: "atlantis")`,
-		`neighborhood(id: "atlantis")`,
+	for _, read := range []struct{ name, field string }{
+		{"paths", `paths(from: "front", to: "atlantis")`},
+		{"neighborhood", `neighborhood(id: "atlantis")`},
 	} {
 		for _, tt := range tests {
-			t.Run(strings.Fields(field)[0]+" "+tt.name, func(t *testing.T) {
+			t.Run(read.name+" "+tt.name, func(t *testing.T) {
 				st := &briefAsks{Store: embedded.New()}
 				storetest.MustLoad(t, st.Store, storetest.Fixture())
 				h := quietHandler(t, st, server.Config{})
-				query := `{ ` + field + ` { ` + tt.selection + ` } }`
+				query := `{ ` + read.field + ` { ` + tt.selection + ` } }`
 				for name, fragment := range fragments {
 					if strings.Contains(tt.selection, "..."+name) {
 						query += " " + fragment
