@@ -23,8 +23,12 @@ func toEntity(e *domain.Entity) (model.Entity, error) {
 // endpoint loads a relationship's endpoint id, which must exist, and puts
 // the other end in the same batch (loaders.Entity). The ends of a hub's
 // relationships are the same few entities many times over: each is shaped
-// for GraphQL once per request.
+// for GraphQL once per request. A brief read's entity serves a selection
+// that shows no more of it (briefEndpoint).
 func endpoint(ctx context.Context, id, other string) (model.Entity, error) {
+	if m := briefEndpoint(ctx, id); m != nil {
+		return m, nil
+	}
 	e, err := loaders.Entity(ctx, id, other)
 	if err != nil {
 		return nil, err

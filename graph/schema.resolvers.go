@@ -204,7 +204,7 @@ func (r *queryResolver) Sources(ctx context.Context) ([]*domain.Source, error) {
 // Neighborhood is the resolver for the neighborhood field.
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, types []domain.RelationType, direction *domain.Direction, asOf *domain.PartialDate, limit *int) (*domain.Subgraph, error) {
 	q := domain.NeighborhoodQuery{ID: id, Depth: intArg(depth, 1), Limit: intArg(limit, 500),
-		Filter: domain.RelationshipFilter{Types: types, AsOf: dateArg(asOf), Direction: domain.DirectionBoth}}
+		Filter: domain.RelationshipFilter{Types: types, AsOf: dateArg(asOf), Direction: domain.DirectionBoth}, Brief: briefRead(ctx)}
 	if direction != nil {
 		q.Filter.Direction = *direction
 	}
@@ -216,13 +216,13 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 		return nil, err
 	}
 	// Every relationship's ends are among the nodes.
-	loaders.PrimeEntities(ctx, sub.Entities...)
+	primeRead(ctx, sub.Brief, sub.Entities)
 	return sub, nil
 }
 
 // Paths is the resolver for the paths field.
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, types []domain.RelationType, asOf *domain.PartialDate, first *int) ([]*domain.Path, error) {
-	q := domain.PathQuery{From: from, To: to, MaxLength: intArg(maxLength, 4), Types: types, AsOf: dateArg(asOf), First: intArg(first, 5)}
+	q := domain.PathQuery{From: from, To: to, MaxLength: intArg(maxLength, 4), Types: types, AsOf: dateArg(asOf), First: intArg(first, 5), Brief: briefRead(ctx)}
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 	}
 	// Every hop's ends are among its path's nodes.
 	for _, p := range paths {
-		loaders.PrimeEntities(ctx, p.Entities...)
+		primeRead(ctx, p.Brief, p.Entities)
 	}
 	return paths, nil
 }

@@ -42,7 +42,8 @@ func (o Options) loaderOptions() []dataloadgen.Option {
 // does); they cache what they fetched for the request's lifetime only.
 type Loaders struct {
 	mu     sync.Mutex
-	shaped map[*domain.Entity]any // Shaped's results
+	shaped map[*domain.Entity]any    // Shaped's results
+	brief  map[string]*domain.Entity // PrimeBrief's entities, by id
 
 	entities      *dataloadgen.Loader[string, *domain.Entity]
 	sources       *dataloadgen.Loader[string, *domain.Source]
@@ -312,6 +313,40 @@ func PrimeEntities(ctx context.Context, entities ...*domain.Entity) {
 			l.knownEntities.add(e.ID)
 		}
 	}
+}
+
+// PrimeBrief tells the request's loaders about entities a query has read
+// in brief (domain.BriefEntity: id, kind and name only), for the fields
+// below it that show no more (BriefEntity). They are kept apart from the
+// whole entities: a load of a whole entity never finds them.
+func PrimeBrief(ctx context.Context, entities ...*domain.Entity) {
+	l, err := For(ctx)
+	if err != nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range entities {
+		if e == nil {
+			continue
+		}
+		if l.brief == nil {
+			l.brief = make(map[string]*domain.Entity, len(entities))
+		}
+		l.brief[e.ID] = e
+	}
+}
+
+// BriefEntity returns the entity with the id as PrimeBrief was told of it,
+// in brief; nil when it was not.
+func BriefEntity(ctx context.Context, id string) *domain.Entity {
+	l, err := For(ctx)
+	if err != nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.brief[id]
 }
 
 // PrimeSources tells the request's loaders about sources already read.

@@ -86,6 +86,21 @@ var contractQueries = []struct {
 	  asOf: paths(from: "wagner-group", to: "mali", asOf: "2024", maxLength: 2, first: 10) { length relationships { id } }
 	  none: paths(from: "wagner-group", to: "mali", types: [TRAINED], maxLength: 2) { length }
 	}`},
+	// Neo4j reads in brief what shows no more than ids, kinds, names and
+	// ends (graph/brief.go): beside selections that show more, in one
+	// request, every answer is the whole one's.
+	{name: "brief reads beside whole ones", query: `fragment more on Entity { id ... on Country { iso3 } }
+	fragment ends on Relationship { from { id kind } to { __typename id name } }
+	{
+	  brief: paths(from: "wagner-group", to: "us-russia-related-sanctions-mali-2023", first: 3) { length nodes { __typename id kind name } relationships { id type ...ends } }
+	  nodes: paths(from: "wagner-group", to: "mali", maxLength: 2, first: 5) { nodes { id summary } relationships { id from { id } } }
+	  ends: paths(from: "jnim", to: "mali", maxLength: 2, first: 5) { nodes { id } relationships { id type from { id aliases } to { ...more } } }
+	  links: paths(from: "jnim", to: "mali", maxLength: 2, first: 5) { nodes { id name } relationships { ...ends validFrom citations { quote } } }
+	  hood: neighborhood(id: "imet") { nodes { id kind name } relationships { id type ...ends } }
+	  hoodEnds: neighborhood(id: "imet") { relationships { id from { id summary } to { id citations { quote } } } }
+	  hoodLinks: neighborhood(id: "wagner-group", limit: 10) { nodes { ...more } relationships { id certainty from { id } } }
+	  entity(id: "wagner-group") { relationships(first: 5) { edges { node { from { id summary } to { id name figures { value } } } } } }
+	}`},
 	{name: "timelines", query: `{
 	  mali: timeline(entity: "mali", from: "2020", to: "2021") { date summary entity { id } relationship { id } citations { quote source { id } } }
 	  wagner: timeline(entity: "wagner-group") { date summary }
