@@ -106,12 +106,15 @@ loadtest-build:
 ## servers and Neo4j (hey spends a Go HTTP client's allocations per request;
 ## oha would be a Rust build of its own). BENCH_BASELINE names an older
 ## build of cmd/conflictgraph to measure in the same rounds, for a
-## before/after table. Prints the table; takes about
+## before/after table. BENCH_ONLY narrows the targets (neo4j,peer,floor),
+## BENCH_QUERIES the queries by letter (C,D). Prints the table; takes about
 ## rounds x 5 queries x targets x BENCH_DURATION.
 BENCH_ROUNDS ?= 3
 BENCH_DURATION ?= 10s
 BENCH_CLIENTS ?= 32
 BENCH_BASELINE ?=
+BENCH_ONLY ?=
+BENCH_QUERIES ?=
 BENCH_BIN ?= $(or $(TMPDIR),/tmp)/conflictgraph-bench
 bench-compare:
 	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (Debian)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; }
@@ -122,7 +125,8 @@ bench-compare:
 	$(GO) build -o $(BENCH_BIN)/compare ./bench/compare
 	scripts/neo4j run -- sh -c '$(BENCH_BIN)/compare -neo4j "$$NEO4J_URI" -server $(BENCH_BIN)/conflictgraph \
 	  -floor $(BENCH_BIN)/floor -peer bench/peer -rounds $(BENCH_ROUNDS) -duration $(BENCH_DURATION) \
-	  -clients $(BENCH_CLIENTS) $(if $(BENCH_BASELINE),-baseline $(BENCH_BASELINE))'
+	  -clients $(BENCH_CLIENTS) $(if $(BENCH_BASELINE),-baseline $(BENCH_BASELINE)) \
+	  $(if $(BENCH_ONLY),-only $(BENCH_ONLY)) $(if $(BENCH_QUERIES),-queries $(BENCH_QUERIES))'
 
 ## bench-scale: the embedded store with 100k entities and 1M relationships
 ## (embedded.BenchmarkScale): load time, bytes held per relationship, and

@@ -39,6 +39,14 @@ type config struct {
 	duration                           time.Duration
 	serverFlags                        []string
 	only                               string
+	queries                            string
+}
+
+// wantQuery reports whether the -queries flag keeps q: it names queries by
+// the letter before the colon of their names, so "A" keeps both of A's.
+func (c config) wantQuery(q bench.Query) bool {
+	letter, _, _ := strings.Cut(q.Name, ":")
+	return c.queries == "" || slices.Contains(strings.Split(c.queries, ","), letter)
 }
 
 func main() {
@@ -58,6 +66,7 @@ func main() {
 	// measure the lane, not the server, so every query goes to the other.
 	extra := flag.String("server-flags", "--log-level=warn --heavy-complexity=1000000", "flags for both conflictgraph servers, space-separated")
 	flag.StringVar(&c.only, "only", "", "measure only these targets, comma-separated (embedded,neo4j,peer,floor)")
+	flag.StringVar(&c.queries, "queries", "", "measure only these queries, by their letters, comma-separated (C,D)")
 	flag.Parse()
 	c.serverFlags = strings.Fields(*extra)
 	if err := run(context.Background(), c); err != nil {
@@ -170,6 +179,9 @@ func run(ctx context.Context, c config) error {
 	fmt.Fprintf(os.Stderr, "load average at the start: %s\n", loadAverage())
 	for round := 1; round <= c.rounds; round++ {
 		for qi, q := range bench.Queries {
+			if !c.wantQuery(q) {
+				continue
+			}
 			for _, t := range targets {
 				r, err := t.measure(ctx, qi)
 				if err != nil {
@@ -353,6 +365,9 @@ func printTable(w io.Writer, c config, rates map[string][][]float64) {
 		fmt.Fprintln(w, "| query | embedded | ours on Neo4j | @neo4j/graphql | floor | ours / floor | ours / @neo4j/graphql | embedded / floor |")
 		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
 		for qi, q := range bench.Queries {
+			if !c.wantQuery(q) {
+				continue
+			}
 			e, eok := cell(prefix+"embedded", qi)
 			n, nok := cell(prefix+"neo4j", qi)
 			p, pok := cell("peer", qi)
