@@ -453,11 +453,11 @@ func (x *index) linksAmong(kept []int32, m matcher) []*domain.Relationship {
 		// Searching the list once for each later entity, or reading it
 		// whole: whichever reads less.
 		bigger := len(order) - i - 1
-		if near := x.byOther(u); near != nil && bigger*bits.Len(uint(len(near))) < len(near) {
+		if o := x.hubOrder(u); o != nil && bigger*bits.Len(uint(len(o.edges))) < len(o.edges) {
+			near := o.edges
 			// From u itself (its self-loops) on.
 			for _, w := range order[i:] {
-				at, _ := slices.BinarySearchFunc(near, w, func(e edge, w int32) int { return x.compareIDs(e.other, w) })
-				for ; at < len(near) && near[at].other == w; at++ {
+				for at := o.search(x, w); at < len(near) && near[at].other == w; at++ {
 					if m.match(near[at]) {
 						out = append(out, near[at].rel)
 					}
