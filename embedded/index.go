@@ -24,14 +24,14 @@ import (
 // breadth-first step over a hub's hundred thousand links hashes no string.
 type index struct {
 	sources map[string]*domain.Source
-	slots   *slotTable[entIDs]                // entity id -> slot (slot)
-	ents    []ent                             // by slot
-	built   []atomic.Pointer[domain.Entity]   // by slot: the domain value a read built, until the entity changes (entityAt)
-	ids     []string                          // by slot: the entity's id, read without reaching the entity
-	keys    []uint64                          // by slot: idKey of the entity's id
-	adj     [][]edge                          // by slot: its relationships sorted by id; a self-loop once
-	near    map[int32]*atomic.Pointer[[]edge] // hubs' lists by the other end's id (byOther)
-	recs    []rec                             // live relationships by record slot; a retracted one's is empty
+	slots   *slotTable[entIDs]                  // entity id -> slot (slot)
+	ents    []ent                               // by slot
+	built   []atomic.Pointer[domain.Entity]     // by slot: the domain value a read built, until the entity changes (entityAt)
+	ids     []string                            // by slot: the entity's id, read without reaching the entity
+	keys    []uint64                            // by slot: idKey of the entity's id
+	adj     [][]edge                            // by slot: its relationships sorted by id; a self-loop once
+	near    map[int32]*atomic.Pointer[hubOrder] // hubs' lists by the other end's id (byOther)
+	recs    []rec                               // live relationships by record slot; a retracted one's is empty
 	// recsInIDOrder: every record came after one with a smaller id, so
 	// record slots order as ids do (sortByID)
 	recsInIDOrder bool
@@ -130,22 +130,57 @@ func (x *index) entitiesOf(ids []string) []*domain.Entity {
 var hubList = 256
 
 // byOther returns slot i's relationships ordered by the other end's id when
-// i is a hub, nil otherwise. The order is built on the first read after a
-// change to the list, by whichever reader comes first (readers share the
-// index under the store's read lock, so it is published atomically), and
-// forgotten by the next change.
+// i is a hub, nil otherwise (hubOrder).
 func (x *index) byOther(i int32) []edge {
+	if o := x.hubOrder(i); o != nil {
+		return o.edges
+	}
+	return nil
+}
+
+// hubOrder is a hub's list ordered by the other end's id, with each other
+// end's idKey beside it: a search of the list compares numbers the list
+// holds, instead of reaching the key of every entity it probes, scattered
+// over memory.
+type hubOrder struct {
+	edges []edge
+	keys  []uint64 // keys[i] is the idKey of edges[i].other
+}
+
+// hubOrder returns slot i's hubOrder when i is a hub, nil otherwise. It
+// is built on the first read after a change to the list, by whichever
+// reader comes first (readers share the index under the store's read lock,
+// so it is published atomically), and forgotten by the next change.
+func (x *index) hubOrder(i int32) *hubOrder {
 	p := x.near[i]
 	if p == nil {
 		return nil
 	}
-	if l := p.Load(); l != nil {
-		return *l
+	if o := p.Load(); o != nil {
+		return o
 	}
-	l := slices.Clone(x.adj[i])
-	slices.SortFunc(l, func(a, b edge) int { return x.compareIDs(a.other, b.other) })
-	p.Store(&l)
-	return l
+	o := &hubOrder{edges: slices.Clone(x.adj[i])}
+	slices.SortFunc(o.edges, func(a, b edge) int { return x.compareIDs(a.other, b.other) })
+	o.keys = make([]uint64, len(o.edges))
+	for j, e := range o.edges {
+		o.keys[j] = x.keys[e.other]
+	}
+	p.Store(o)
+	return o
+}
+
+// search returns where slot w's relationships begin in o: at the first
+// edge whose other end's id is not less than w's.
+func (o *hubOrder) search(x *index, w int32) int {
+	k := x.keys[w]
+	lo, _ := slices.BinarySearch(o.keys, k)
+	// Ids that share their key (their first 8 bytes) are told apart by id.
+	hi := lo
+	for hi < len(o.keys) && o.keys[hi] == k {
+		hi++
+	}
+	at, _ := slices.BinarySearchFunc(o.edges[lo:hi], w, func(e edge, w int32) int { return x.compareIDs(e.other, w) })
+	return lo + at
 }
 
 // forgetOrder drops slot i's order by the other end after its list changed
@@ -158,7 +193,7 @@ func (x *index) forgetOrder(i int32) {
 	if p := x.near[i]; p != nil {
 		p.Store(nil)
 	} else {
-		x.near[i] = new(atomic.Pointer[[]edge])
+		x.near[i] = new(atomic.Pointer[hubOrder])
 	}
 }
 
@@ -181,7 +216,7 @@ func newIndex() *index {
 	x := &index{
 		sources:       map[string]*domain.Source{},
 		slots:         newSlotTable[entIDs](),
-		near:          map[int32]*atomic.Pointer[[]edge]{},
+		near:          map[int32]*atomic.Pointer[hubOrder]{},
 		relSlots:      newSlotTable[recIDs](),
 		relIDs:        newTextArena(),
 		recsInIDOrder: true,

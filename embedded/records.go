@@ -110,24 +110,13 @@ func (x *index) forget(i int32) {
 // relationship builds the domain value of the record at slot i.
 func (x *index) relationship(i int32) *domain.Relationship {
 	r := new(domain.Relationship)
-	x.build(r, i, nil)
+	x.build(r, i, x.recIDs().id(i))
 	return r
 }
 
-// build fills r with the record at slot i; a derived id is written at the
-// end of *ids when given, which has room for it, in a string of its own
-// otherwise.
-func (x *index) build(r *domain.Relationship, i int32, ids *[]byte) {
+// build fills r with the record at slot i, whose id is rid.
+func (x *index) build(r *domain.Relationship, i int32, rid string) {
 	c := &x.recs[i]
-	id := x.recIDs()
-	var rid string
-	if c.idHi == derivedID && ids != nil {
-		start := len(*ids)
-		*ids = id.recPieces(c).appendTo(*ids)
-		rid = unsafe.String(unsafe.SliceData((*ids)[start:]), len(*ids)-start)
-	} else {
-		rid = id.id(i)
-	}
 	*r = domain.Relationship{ID: rid, FromID: x.ids[c.from], ToID: x.ids[c.to],
 		Type: domain.RelationType(x.types.strings[c.typ]), Certainty: domain.Certainty(x.certainties.strings[c.certainty]),
 		Citations: x.cites.read(c.citations)}
@@ -161,15 +150,27 @@ func (x *index) validity(c *rec) (from, to domain.PartialDate) {
 func (x *index) relationshipsAt(slots []int32) []*domain.Relationship {
 	out := make([]*domain.Relationship, len(slots))
 	block := make([]domain.Relationship, len(slots))
+	// The declared ids first, in a loop of their own: they lie scattered
+	// over the arena, and these reads, independent of each other, wait
+	// for memory together, where building each relationship in turn
+	// waited for each. The derived ids' bytes are counted meanwhile.
 	id, idBytes := x.recIDs(), 0
-	for _, s := range slots {
+	for i, s := range slots {
 		if c := &x.recs[s]; c.idHi == derivedID {
 			idBytes += id.recPieces(c).len()
+		} else {
+			block[i].ID = id.id(s)
 		}
 	}
-	ids := make([]byte, 0, idBytes) // never grown: the ids' strings are its bytes
+	ids := make([]byte, 0, idBytes) // never grown: the derived ids' strings are its bytes
 	for i, s := range slots {
-		x.build(&block[i], s, &ids)
+		rid := block[i].ID
+		if c := &x.recs[s]; c.idHi == derivedID {
+			start := len(ids)
+			ids = id.recPieces(c).appendTo(ids)
+			rid = unsafe.String(unsafe.SliceData(ids[start:]), len(ids)-start)
+		}
+		x.build(&block[i], s, rid)
 		out[i] = &block[i]
 	}
 	return out

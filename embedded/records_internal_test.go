@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -286,6 +287,26 @@ func TestComparePieces(t *testing.T) {
 		a, b := word(), word()
 		if got, want := comparePieces(cut(a), cut(b)), strings.Compare(a, b); got != want {
 			t.Fatalf("%q against %q: %d, want %d", a, b, got, want)
+		}
+	}
+}
+
+// TestSortSlots sorts lists of slots of every size around the radix
+// sort's threshold, of small and of large slots, with repeats, as
+// slices.Sort does.
+func TestSortSlots(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 255, 256, 257, 3000} {
+		for _, top := range []int32{1, 2047, 2048, 1 << 21, math.MaxInt32} {
+			slots := make([]int32, n)
+			for i := range slots {
+				slots[i] = rng.Int32N(top)
+			}
+			want := slices.Sorted(slices.Values(slots))
+			sortSlots(slots)
+			if !slices.Equal(slots, want) {
+				t.Errorf("%d slots below %d: not sorted as slices.Sort sorts them", n, top)
+			}
 		}
 	}
 }

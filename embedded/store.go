@@ -4,7 +4,6 @@
 package embedded
 
 import (
-	"cmp"
 	"container/heap"
 	"context"
 	"fmt"
@@ -430,13 +429,17 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 // hub's is searched (byOther) for the few longer-listed entities, so no
 // hub's list is read whole.
 func (x *index) linksAmong(kept []int32, m matcher) []*domain.Relationship {
-	order := slices.Clone(kept)
-	slices.SortFunc(order, func(a, b int32) int {
-		if c := cmp.Compare(len(x.adj[a]), len(x.adj[b])); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
+	// By list length, then slot: each length read once, into the high
+	// half of a number the sort compares alone.
+	keyed := make([]uint64, len(kept))
+	for i, u := range kept {
+		keyed[i] = uint64(len(x.adj[u]))<<32 | uint64(uint32(u))
+	}
+	slices.Sort(keyed)
+	order := make([]int32, len(kept))
+	for i, k := range keyed {
+		order[i] = int32(uint32(k))
+	}
 	rank := newVisits(len(x.ents)) // each kept entity's place in order
 	defer rank.done()
 	isKept := newSlotBits(len(x.ents)) // asked first: most ends are not kept
@@ -450,11 +453,11 @@ func (x *index) linksAmong(kept []int32, m matcher) []*domain.Relationship {
 		// Searching the list once for each later entity, or reading it
 		// whole: whichever reads less.
 		bigger := len(order) - i - 1
-		if near := x.byOther(u); near != nil && bigger*bits.Len(uint(len(near))) < len(near) {
+		if o := x.hubOrder(u); o != nil && bigger*bits.Len(uint(len(o.edges))) < len(o.edges) {
+			near := o.edges
 			// From u itself (its self-loops) on.
 			for _, w := range order[i:] {
-				at, _ := slices.BinarySearchFunc(near, w, func(e edge, w int32) int { return x.compareIDs(e.other, w) })
-				for ; at < len(near) && near[at].other == w; at++ {
+				for at := o.search(x, w); at < len(near) && near[at].other == w; at++ {
 					if m.match(near[at]) {
 						out = append(out, near[at].rel)
 					}
@@ -483,7 +486,7 @@ func (x *index) linksAmong(kept []int32, m matcher) []*domain.Relationship {
 // import's, a generated graph's), so the slots are sorted as numbers first
 // and the ids compared only when that order is not theirs.
 func sortByID(x *index, slots []int32) {
-	slices.Sort(slots)
+	sortSlots(slots)
 	if !x.recsInIDOrder && !slices.IsSortedFunc(slots, x.compareRecs) {
 		slices.SortFunc(slots, x.compareRecs)
 	}
