@@ -160,5 +160,7 @@ func sortSlots(slots []int32) {
 		}
 		src, dst = dst, src
 	}
-	copy(slots, src) // a no-op when the passes ended in slots
+	if &src[0] != &slots[0] { // an odd number of passes ended in the buffer
+		copy(slots, src)
+	}
 }
