@@ -2350,6 +2350,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
+	ec.fields = fieldsOf(opCtx)
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddRelationshipInput", ec.unmarshalInputAddRelationshipInput),
@@ -2436,6 +2437,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
+	// fields are the document's collected fields (graph.fieldsOf).
+	fields *documentFields
 }
 
 func newExecutionContext(
@@ -13057,7 +13060,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var addRelationshipPayloadImplementors = []string{"AddRelationshipPayload"}
 
 func (ec *executionContext) _AddRelationshipPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddRelationshipPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, addRelationshipPayloadImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, addRelationshipPayloadImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13099,7 +13102,7 @@ func (ec *executionContext) _AddRelationshipPayload(ctx context.Context, sel ast
 var agreementImplementors = []string{"Agreement", "Node", "Entity"}
 
 func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet, obj *model.Agreement) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, agreementImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, agreementImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13176,7 +13179,7 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 var aidProgramImplementors = []string{"AidProgram", "Node", "Entity"}
 
 func (ec *executionContext) _AidProgram(ctx context.Context, sel ast.SelectionSet, obj *model.AidProgram) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aidProgramImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, aidProgramImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13263,7 +13266,7 @@ func (ec *executionContext) _AidProgram(ctx context.Context, sel ast.SelectionSe
 var aidTotalImplementors = []string{"AidTotal"}
 
 func (ec *executionContext) _AidTotal(ctx context.Context, sel ast.SelectionSet, obj *analysis.AidTotal) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aidTotalImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, aidTotalImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13320,7 +13323,7 @@ func (ec *executionContext) _AidTotal(ctx context.Context, sel ast.SelectionSet,
 var apiKeyImplementors = []string{"ApiKey"}
 
 func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, obj *domain.APIKey) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, apiKeyImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13367,7 +13370,7 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 var armedGroupImplementors = []string{"ArmedGroup", "Node", "Entity"}
 
 func (ec *executionContext) _ArmedGroup(ctx context.Context, sel ast.SelectionSet, obj *model.ArmedGroup) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, armedGroupImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, armedGroupImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13449,7 +13452,7 @@ func (ec *executionContext) _ArmedGroup(ctx context.Context, sel ast.SelectionSe
 var changeImplementors = []string{"Change", "Node"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *domain.Change) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, changeImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13531,7 +13534,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 var changeConnectionImplementors = []string{"ChangeConnection"}
 
 func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, changeConnectionImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13573,7 +13576,7 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 var changeEdgeImplementors = []string{"ChangeEdge"}
 
 func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, changeEdgeImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13610,7 +13613,7 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 var citationImplementors = []string{"Citation"}
 
 func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *domain.Citation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, citationImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, citationImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13652,7 +13655,7 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 var countryImplementors = []string{"Country", "Node", "Entity"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *model.Country) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, countryImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13724,7 +13727,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 var coupImplementors = []string{"Coup", "Node", "Entity"}
 
 func (ec *executionContext) _Coup(ctx context.Context, sel ast.SelectionSet, obj *model.Coup) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, coupImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, coupImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13801,7 +13804,7 @@ func (ec *executionContext) _Coup(ctx context.Context, sel ast.SelectionSet, obj
 var createApiKeyPayloadImplementors = []string{"CreateApiKeyPayload"}
 
 func (ec *executionContext) _CreateApiKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPIKeyPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createApiKeyPayloadImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, createApiKeyPayloadImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13843,7 +13846,7 @@ func (ec *executionContext) _CreateApiKeyPayload(ctx context.Context, sel ast.Se
 var createSourcePayloadImplementors = []string{"CreateSourcePayload"}
 
 func (ec *executionContext) _CreateSourcePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateSourcePayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createSourcePayloadImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, createSourcePayloadImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13885,7 +13888,7 @@ func (ec *executionContext) _CreateSourcePayload(ctx context.Context, sel ast.Se
 var endRelationshipPayloadImplementors = []string{"EndRelationshipPayload"}
 
 func (ec *executionContext) _EndRelationshipPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EndRelationshipPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, endRelationshipPayloadImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, endRelationshipPayloadImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13927,7 +13930,7 @@ func (ec *executionContext) _EndRelationshipPayload(ctx context.Context, sel ast
 var entityChangeImplementors = []string{"EntityChange"}
 
 func (ec *executionContext) _EntityChange(ctx context.Context, sel ast.SelectionSet, obj *domain.EntityChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, entityChangeImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, entityChangeImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -13969,7 +13972,7 @@ func (ec *executionContext) _EntityChange(ctx context.Context, sel ast.Selection
 var entityConnectionImplementors = []string{"EntityConnection"}
 
 func (ec *executionContext) _EntityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EntityConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, entityConnectionImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, entityConnectionImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14011,7 +14014,7 @@ func (ec *executionContext) _EntityConnection(ctx context.Context, sel ast.Selec
 var entityEdgeImplementors = []string{"EntityEdge"}
 
 func (ec *executionContext) _EntityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EntityEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, entityEdgeImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, entityEdgeImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14048,7 +14051,7 @@ func (ec *executionContext) _EntityEdge(ctx context.Context, sel ast.SelectionSe
 var eventImplementors = []string{"Event", "Node", "Entity"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *model.Event) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, eventImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14140,7 +14143,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 var figureImplementors = []string{"Figure"}
 
 func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, obj *domain.Figure) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, figureImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, figureImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14222,7 +14225,7 @@ func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, o
 var legislationImplementors = []string{"Legislation", "Node", "Entity"}
 
 func (ec *executionContext) _Legislation(ctx context.Context, sel ast.SelectionSet, obj *model.Legislation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, legislationImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, legislationImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14299,7 +14302,7 @@ func (ec *executionContext) _Legislation(ctx context.Context, sel ast.SelectionS
 var missionImplementors = []string{"Mission", "Node", "Entity"}
 
 func (ec *executionContext) _Mission(ctx context.Context, sel ast.SelectionSet, obj *model.Mission) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, missionImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, missionImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14381,7 +14384,7 @@ func (ec *executionContext) _Mission(ctx context.Context, sel ast.SelectionSet, 
 var moneyImplementors = []string{"Money"}
 
 func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *domain.Money) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, moneyImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14443,7 +14446,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
@@ -14527,7 +14530,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var organizationImplementors = []string{"Organization", "Node", "Entity"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, organizationImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14609,7 +14612,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, pageInfoImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14646,7 +14649,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var pathImplementors = []string{"Path"}
 
 func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *domain.Path) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, pathImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14688,7 +14691,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 var personImplementors = []string{"Person", "Node", "Entity"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, personImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14760,7 +14763,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -14876,7 +14879,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var relationshipImplementors = []string{"Relationship", "Node"}
 
 func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *domain.Relationship) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, relationshipImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -14968,7 +14971,7 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 var relationshipChangeImplementors = []string{"RelationshipChange"}
 
 func (ec *executionContext) _RelationshipChange(ctx context.Context, sel ast.SelectionSet, obj *domain.RelationshipChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipChangeImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, relationshipChangeImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15010,7 +15013,7 @@ func (ec *executionContext) _RelationshipChange(ctx context.Context, sel ast.Sel
 var relationshipConnectionImplementors = []string{"RelationshipConnection"}
 
 func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationshipConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipConnectionImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, relationshipConnectionImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15052,7 +15055,7 @@ func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast
 var relationshipEdgeImplementors = []string{"RelationshipEdge"}
 
 func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationshipEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipEdgeImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, relationshipEdgeImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15089,7 +15092,7 @@ func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.Selec
 var retractRelationshipPayloadImplementors = []string{"RetractRelationshipPayload"}
 
 func (ec *executionContext) _RetractRelationshipPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RetractRelationshipPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, retractRelationshipPayloadImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, retractRelationshipPayloadImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15131,7 +15134,7 @@ func (ec *executionContext) _RetractRelationshipPayload(ctx context.Context, sel
 var retractionImplementors = []string{"Retraction"}
 
 func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSet, obj *domain.Retraction) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, retractionImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, retractionImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15183,7 +15186,7 @@ func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSe
 var revokeApiKeyPayloadImplementors = []string{"RevokeApiKeyPayload"}
 
 func (ec *executionContext) _RevokeApiKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeAPIKeyPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, revokeApiKeyPayloadImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, revokeApiKeyPayloadImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15220,7 +15223,7 @@ func (ec *executionContext) _RevokeApiKeyPayload(ctx context.Context, sel ast.Se
 var sanctionImplementors = []string{"Sanction", "Node", "Entity"}
 
 func (ec *executionContext) _Sanction(ctx context.Context, sel ast.SelectionSet, obj *model.Sanction) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sanctionImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, sanctionImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15307,7 +15310,7 @@ func (ec *executionContext) _Sanction(ctx context.Context, sel ast.SelectionSet,
 var sourceImplementors = []string{"Source", "Node"}
 
 func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *domain.Source) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, sourceImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15359,7 +15362,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 var sourceChangeImplementors = []string{"SourceChange"}
 
 func (ec *executionContext) _SourceChange(ctx context.Context, sel ast.SelectionSet, obj *domain.SourceChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sourceChangeImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, sourceChangeImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15401,7 +15404,7 @@ func (ec *executionContext) _SourceChange(ctx context.Context, sel ast.Selection
 var subgraphImplementors = []string{"Subgraph"}
 
 func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet, obj *domain.Subgraph) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, subgraphImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15443,7 +15446,7 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})
@@ -15463,7 +15466,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var timelineEntryImplementors = []string{"TimelineEntry"}
 
 func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.SelectionSet, obj *analysis.TimelineEntry) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, timelineEntryImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15515,7 +15518,7 @@ func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.Selectio
 var upsertEntityPayloadImplementors = []string{"UpsertEntityPayload"}
 
 func (ec *executionContext) _UpsertEntityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertEntityPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, upsertEntityPayloadImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, upsertEntityPayloadImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15557,7 +15560,7 @@ func (ec *executionContext) _UpsertEntityPayload(ctx context.Context, sel ast.Se
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15609,7 +15612,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15656,7 +15659,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, __FieldImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15713,7 +15716,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, __InputValueImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15770,7 +15773,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, __SchemaImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup
@@ -15827,7 +15830,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := collectFields(ec.fields, ec.OperationContext, sel, __TypeImplementors)
 
 	out := newObject(fields)
 	var deferred graphql.DeferredGroup

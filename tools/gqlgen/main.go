@@ -52,7 +52,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gqlgen:", err)
 		os.Exit(1)
 	}
-	for _, rewrite := range []func(string) error{listsInOrder, noDeferredGroups, plainScalars, orderedObjects} {
+	for _, rewrite := range []func(string) error{listsInOrder, noDeferredGroups, plainScalars, orderedObjects, documentFieldsOnce} {
 		if err := rewrite(cfg.Exec.Filename); err != nil {
 			fmt.Fprintln(os.Stderr, "gqlgen:", err)
 			os.Exit(1)
