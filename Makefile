@@ -107,7 +107,12 @@ loadtest-build:
 ## oha would be a Rust build of its own). BENCH_BASELINE names an older
 ## build of cmd/conflictgraph to measure in the same rounds, for a
 ## before/after table. BENCH_ONLY narrows the targets (neo4j,peer,floor),
-## BENCH_QUERIES the queries by letter (C,D). Prints the table; takes about
+## BENCH_QUERIES the queries by letter (C,D). BENCH_PIN=0 gives Neo4j CPU 0
+## and everything else the other CPUs (taskset), so that the ratios to the
+## floor show the work a target makes Neo4j do rather than the CPU it takes
+## from it. Each target that asks Neo4j first runs each query for
+## BENCH_WARMUP (5s), unmeasured, so that no round meets a cold JVM.
+## Prints the table; takes about
 ## rounds x 5 queries x targets x BENCH_DURATION.
 BENCH_ROUNDS ?= 3
 BENCH_DURATION ?= 10s
@@ -115,6 +120,8 @@ BENCH_CLIENTS ?= 32
 BENCH_BASELINE ?=
 BENCH_ONLY ?=
 BENCH_QUERIES ?=
+BENCH_PIN ?=
+BENCH_WARMUP ?= 5s
 BENCH_BIN ?= $(or $(TMPDIR),/tmp)/conflictgraph-bench
 bench-compare:
 	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (Debian)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; }
@@ -124,9 +131,9 @@ bench-compare:
 	$(GO) build -o $(BENCH_BIN)/floor ./bench/floor
 	$(GO) build -o $(BENCH_BIN)/compare ./bench/compare
 	scripts/neo4j run -- sh -c '$(BENCH_BIN)/compare -neo4j "$$NEO4J_URI" -server $(BENCH_BIN)/conflictgraph \
-	  -floor $(BENCH_BIN)/floor -peer bench/peer -rounds $(BENCH_ROUNDS) -duration $(BENCH_DURATION) \
+	  -floor $(BENCH_BIN)/floor -peer bench/peer -rounds $(BENCH_ROUNDS) -duration $(BENCH_DURATION) -warmup $(BENCH_WARMUP) \
 	  -clients $(BENCH_CLIENTS) $(if $(BENCH_BASELINE),-baseline $(BENCH_BASELINE)) \
-	  $(if $(BENCH_ONLY),-only $(BENCH_ONLY)) $(if $(BENCH_QUERIES),-queries $(BENCH_QUERIES))'
+	  $(if $(BENCH_ONLY),-only $(BENCH_ONLY)) $(if $(BENCH_QUERIES),-queries $(BENCH_QUERIES)) $(if $(BENCH_PIN),-pin $(BENCH_PIN))'
 
 ## bench-scale: the embedded store with 100k entities and 1M relationships
 ## (embedded.BenchmarkScale): load time, bytes held per relationship, and

@@ -214,6 +214,34 @@ CALL () {
 }
 RETURN entities, rels`
 
+	// cypherNeighborhoodOne is a neighbourhood of depth 1 in one statement,
+	// where Neighborhood otherwise finds the ids first and then reads them
+	// and their relationships: the centre $id and its $room - 1 smallest
+	// neighbours by id (one more is asked, to tell a cut), their entities and
+	// the relationships among them, as cypherFirstNeighbors and
+	// cypherSubgraph give them. No record when no entity has the id; %[1]s
+	// is the direction pattern, %[2]s and %[3]s the projections.
+	cypherNeighborhoodOne = `
+MATCH (c:Entity {id: $id})
+CALL (c) {
+  OPTIONAL MATCH (c)%[1]s(o:Entity)
+  WHERE ` + relFilter + ` AND o <> c
+  WITH DISTINCT o
+  ORDER BY o.id
+  LIMIT $room
+  RETURN collect(o) AS around
+}
+WITH [c] + around[0..$room - 1] AS kept, size(around) = $room AS truncated
+CALL (kept) {
+  UNWIND kept AS a
+  MATCH (a)-[r]->(b:Entity)
+  WHERE b IN kept AND ` + relFilter + `
+  WITH a, r, b
+  ORDER BY r.id
+  RETURN collect(r {%[3]stype: type(r), from: a.id, to: b.id}) AS rels
+}
+RETURN [e IN kept | e {%[2]s}] AS entities, rels, truncated`
+
 	// cypherNeighborBeyond tells whether one step from the frontier $ids
 	// reaches an entity not yet $seen: once the limit is full, that is all
 	// a farther level can change (truncated). It stops at the first.
@@ -415,6 +443,12 @@ func pathsCypher(first, maxLength int, brief domain.Brief) string {
 	}
 	return fmt.Sprintf(cypherPaths, first, maxLength, strings.Join(branches, "\n    UNION ALL\n"),
 		entityFields(brief.Entities), relationshipFields(brief.Relationships))
+}
+
+// neighborhoodOneCypher formats cypherNeighborhoodOne for the direction
+// pattern and the projections brief asks for.
+func neighborhoodOneCypher(pattern string, brief domain.Brief) string {
+	return fmt.Sprintf(cypherNeighborhoodOne, pattern, entityFields(brief.Entities), relationshipFields(brief.Relationships))
 }
 
 // subgraphCypher formats cypherSubgraph: the kept entities and the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -274,6 +275,9 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 	}
 	params := filterParams(q.Filter)
 	pattern := relPatterns[direction(q.Filter.Direction)]
+	if q.Depth == 1 && q.Limit >= 2 {
+		return s.neighborhoodOne(ctx, q, params, pattern)
+	}
 	first, step, beyond := fmt.Sprintf(cypherFirstNeighbors, pattern), fmt.Sprintf(cypherNeighbors, pattern), fmt.Sprintf(cypherNeighborBeyond, pattern)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.Subgraph, error) {
 		seen := []string{q.ID}
@@ -348,6 +352,36 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.NeighborhoodQuery) (*
 			return nil, err
 		}
 		sub.Brief = q.Brief
+		return sub, nil
+	})
+}
+
+// neighborhoodOne is Neighborhood at depth 1 with room for a neighbour:
+// one statement, where the levels of a deeper one take a statement each.
+func (s *Store) neighborhoodOne(ctx context.Context, q domain.NeighborhoodQuery, params map[string]any, pattern string) (*domain.Subgraph, error) {
+	// The centre and Limit - 1 neighbours fit: one more tells a cut.
+	params["id"], params["room"] = q.ID, q.Limit
+	cypher := neighborhoodOneCypher(pattern, q.Brief)
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.Subgraph, error) {
+		records, err := run(ctx, tx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		if len(records) == 0 {
+			return nil, domain.NotFoundf("no entity has id %q", q.ID)
+		}
+		rec := records[0]
+		sub := &domain.Subgraph{Brief: q.Brief}
+		if sub.Entities, err = scanList(rec, "entities", scanEntity); err != nil {
+			return nil, err
+		}
+		slices.SortFunc(sub.Entities, func(a, b *domain.Entity) int { return strings.Compare(a.ID, b.ID) })
+		if sub.Relationships, err = scanList(rec, "rels", scanRelationship); err != nil {
+			return nil, err
+		}
+		if sub.Truncated, _, err = neo4j.GetRecordValue[bool](rec, "truncated"); err != nil {
+			return nil, err
+		}
 		return sub, nil
 	})
 }

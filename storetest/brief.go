@@ -48,13 +48,15 @@ func testBriefReads(t *testing.T, st domain.Store) {
 	for _, q := range []domain.NeighborhoodQuery{
 		{ID: "union", Depth: 2, Limit: 100},
 		{ID: "union", Depth: 2, Limit: 4},
+		{ID: "union", Depth: 1, Limit: 100},
+		{ID: "union", Depth: 1, Limit: 2},
 	} {
 		whole, err := st.Neighborhood(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, b := range briefs {
-			t.Run(fmt.Sprintf("neighbourhood of %s, limit %d, %+v", q.ID, q.Limit, b), func(t *testing.T) {
+			t.Run(fmt.Sprintf("neighbourhood of %s, depth %d, limit %d, %+v", q.ID, q.Depth, q.Limit, b), func(t *testing.T) {
 				q.Brief = b
 				got, err := st.Neighborhood(ctx, q)
 				if err != nil {

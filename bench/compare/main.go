@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,10 +37,11 @@ type config struct {
 	neo4jURI, server, floor, peer, wrk string
 	baseline                           string
 	rounds, clients, threads           int
-	duration                           time.Duration
+	duration, warmup                   time.Duration
 	serverFlags                        []string
 	only                               string
 	queries                            string
+	pin                                string
 }
 
 // wantQuery reports whether the -queries flag keeps q: it names queries by
@@ -61,12 +63,14 @@ func main() {
 	flag.IntVar(&c.clients, "clients", 32, "concurrent keep-alive connections (floor: goroutines)")
 	flag.IntVar(&c.threads, "threads", 2, "wrk threads")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "length of one measurement")
+	flag.DurationVar(&c.warmup, "warmup", 5*time.Second, "how long each target that asks Neo4j runs each query before the rounds, unmeasured")
 	// Admission control's heavy lane runs one request per core at a time
 	// and refuses what waits too long: measured at 32 clients, it would
 	// measure the lane, not the server, so every query goes to the other.
 	extra := flag.String("server-flags", "--log-level=warn --heavy-complexity=1000000", "flags for both conflictgraph servers, space-separated")
 	flag.StringVar(&c.only, "only", "", "measure only these targets, comma-separated (embedded,neo4j,peer,floor)")
 	flag.StringVar(&c.queries, "queries", "", "measure only these queries, by their letters, comma-separated (C,D)")
+	flag.StringVar(&c.pin, "pin", "", "give Neo4j (the process NEO4J_PID names) these CPUs, a taskset list (\"0\"), and every other process the rest")
 	flag.Parse()
 	c.serverFlags = strings.Fields(*extra)
 	if err := run(context.Background(), c); err != nil {
@@ -80,12 +84,18 @@ type target struct {
 	name    string
 	url     string // "" for the floor
 	peer    bool
-	measure func(ctx context.Context, qi int) (float64, error)
+	neo4j   bool // asks Neo4j, so warms up first
+	measure func(ctx context.Context, c config, qi int) (float64, error)
 }
 
 func run(ctx context.Context, c config) error {
 	if c.neo4jURI == "" || c.server == "" || c.floor == "" {
 		return errors.New("-neo4j, -server and -floor are required")
+	}
+	if c.pin != "" {
+		if err := pin(ctx, c.pin); err != nil {
+			return err
+		}
 	}
 	tmp, err := os.MkdirTemp("", "bench-compare-")
 	if err != nil {
@@ -139,7 +149,7 @@ func run(ctx context.Context, c config) error {
 			if err := start(strings.ReplaceAll(name, " ", "-"), cmd); err != nil {
 				return err
 			}
-			targets = append(targets, &target{name: name, url: "http://" + addr + "/graphql"})
+			targets = append(targets, &target{name: name, url: "http://" + addr + "/graphql", neo4j: backend == "neo4j"})
 		}
 	}
 	if want("peer") {
@@ -153,16 +163,16 @@ func run(ctx context.Context, c config) error {
 		if err := start("peer", cmd); err != nil {
 			return err
 		}
-		targets = append(targets, &target{name: "peer", url: "http://" + addr + "/", peer: true})
+		targets = append(targets, &target{name: "peer", url: "http://" + addr + "/", peer: true, neo4j: true})
 	}
 	for _, t := range targets {
 		if err := waitAnswers(ctx, t); err != nil {
 			return fmt.Errorf("%s: %w (log in %s)", t.name, err, tmp)
 		}
-		t.measure = func(ctx context.Context, qi int) (float64, error) { return wrk(ctx, c, tmp, t, qi) }
+		t.measure = func(ctx context.Context, c config, qi int) (float64, error) { return wrk(ctx, c, tmp, t, qi) }
 	}
 	if want("floor") {
-		targets = append(targets, &target{name: "floor", measure: func(ctx context.Context, qi int) (float64, error) {
+		targets = append(targets, &target{name: "floor", neo4j: true, measure: func(ctx context.Context, c config, qi int) (float64, error) {
 			out, err := exec.CommandContext(ctx, c.floor, "-uri", c.neo4jURI, "-query", strconv.Itoa(qi),
 				"-clients", strconv.Itoa(c.clients), "-duration", c.duration.String()).CombinedOutput()
 			if err != nil {
@@ -176,6 +186,27 @@ func run(ctx context.Context, c config) error {
 	for _, t := range targets {
 		rates[t.name] = make([][]float64, len(bench.Queries))
 	}
+	// A Neo4j just started compiles its plans and its JIT warms up over
+	// the first minutes: measured cold, the first round's floor was a
+	// third of the last's. Every target that asks it runs every query
+	// once before the rounds, so that no round meets a cold database.
+	if c.warmup > 0 {
+		warm := c
+		warm.duration = c.warmup
+		for qi, q := range bench.Queries {
+			if !c.wantQuery(q) {
+				continue
+			}
+			for _, t := range targets {
+				if !t.neo4j {
+					continue
+				}
+				if _, err := t.measure(ctx, warm, qi); err != nil {
+					return fmt.Errorf("warming up %s, %s: %w", t.name, q.Name, err)
+				}
+			}
+		}
+	}
 	fmt.Fprintf(os.Stderr, "load average at the start: %s\n", loadAverage())
 	for round := 1; round <= c.rounds; round++ {
 		for qi, q := range bench.Queries {
@@ -183,7 +214,7 @@ func run(ctx context.Context, c config) error {
 				continue
 			}
 			for _, t := range targets {
-				r, err := t.measure(ctx, qi)
+				r, err := t.measure(ctx, c, qi)
 				if err != nil {
 					return fmt.Errorf("%s, %s: %w", t.name, q.Name, err)
 				}
@@ -195,6 +226,60 @@ func run(ctx context.Context, c config) error {
 	fmt.Fprintf(os.Stderr, "load average at the end: %s\n", loadAverage())
 	printTable(os.Stdout, c, rates)
 	return nil
+}
+
+// pin gives Neo4j the CPUs the list names and this process, whose
+// children inherit it (the servers, the peer, the floor, wrk), the others.
+// On two shared cores, what a server and wrk spend is taken from Neo4j,
+// which the floor, one Go program, takes much less of: pinned, each target
+// meets a database of the same size, and a ratio to the floor says what a
+// target makes Neo4j do per answer, not how much CPU it takes from it.
+func pin(ctx context.Context, list string) error {
+	pid := os.Getenv("NEO4J_PID")
+	if pid == "" {
+		return errors.New("-pin: no NEO4J_PID (scripts/neo4j run sets it for the Neo4j it starts)")
+	}
+	cpus, err := cpuList(list)
+	if err != nil {
+		return fmt.Errorf("-pin %q: %w", list, err)
+	}
+	var rest []string
+	for i := range runtime.NumCPU() {
+		if !cpus[i] {
+			rest = append(rest, strconv.Itoa(i))
+		}
+	}
+	if len(rest) == 0 {
+		return fmt.Errorf("-pin %q leaves no CPU for the servers and wrk", list)
+	}
+	for _, args := range [][]string{{"-a", "-p", "-c", list, pid}, {"-a", "-p", "-c", strings.Join(rest, ","), strconv.Itoa(os.Getpid())}} {
+		if out, err := exec.CommandContext(ctx, "taskset", args...).CombinedOutput(); err != nil {
+			return fmt.Errorf("taskset %s: %w: %s", strings.Join(args, " "), err, out)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "Neo4j (pid %s) on CPUs %s, everything else on %s\n", pid, list, strings.Join(rest, ","))
+	return nil
+}
+
+// cpuList reads a CPU list as taskset writes one: numbers and ranges,
+// comma-separated ("0", "0-1,3").
+func cpuList(list string) (map[int]bool, error) {
+	cpus := map[int]bool{}
+	for part := range strings.SplitSeq(list, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		if !isRange {
+			hi = lo
+		}
+		a, err1 := strconv.Atoi(lo)
+		b, err2 := strconv.Atoi(hi)
+		if err1 != nil || err2 != nil || a < 0 || b < a || b >= runtime.NumCPU() {
+			return nil, fmt.Errorf("%q is not a CPU or a range of CPUs of the %d here", part, runtime.NumCPU())
+		}
+		for i := a; i <= b; i++ {
+			cpus[i] = true
+		}
+	}
+	return cpus, nil
 }
 
 // waitAnswers waits until the target answers the first query without
@@ -350,8 +435,12 @@ func printTable(w io.Writer, c config, rates map[string][][]float64) {
 		}
 		return fmt.Sprintf("%.2f", a/b)
 	}
-	fmt.Fprintf(w, "Answers per second, median of %d interleaved rounds of %s, %d keep-alive clients (wrk -t%d), load average %s at the end.\n\n",
+	fmt.Fprintf(w, "Answers per second, median of %d interleaved rounds of %s, %d keep-alive clients (wrk -t%d), load average %s at the end.\n",
 		c.rounds, c.duration, c.clients, c.threads, loadAverage())
+	if c.pin != "" {
+		fmt.Fprintf(w, "Neo4j pinned to CPUs %s, the servers, the floor and wrk to the others.\n", c.pin)
+	}
+	fmt.Fprintln(w)
 	prefixes := []string{""}
 	if _, ok := rates["baseline embedded"]; ok {
 		prefixes = append(prefixes, "baseline ")
