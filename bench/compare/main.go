@@ -190,9 +190,10 @@ func run(ctx context.Context, c config) error {
 	// A Neo4j just started compiles its plans and its JIT warms up over
 	// the first minutes: measured cold, the first round's floor was a
 	// third of the last's. Every target that asks it runs every query
-	// once before the rounds, so that no round meets a cold database. A
-	// cold database answers slowly enough for a server to refuse some
-	// requests (OVERLOADED after the queue's wait): not counted there.
+	// for -warmup before the rounds, so that no round meets a cold
+	// database. A cold database answers slowly enough for a server to
+	// refuse some of those requests (OVERLOADED after the queue's wait):
+	// the warm-up measures nothing, so that is no error.
 	if c.warmup > 0 {
 		warm := c
 		warm.duration, warm.warming = c.warmup, true
