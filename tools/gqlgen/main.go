@@ -1,11 +1,13 @@
 // Command gqlgen regenerates the GraphQL code (graph/generated.go, the
 // models, the resolver stubs) from gqlgen.yml, as `gqlgen generate` does,
-// with four changes to what it generates: the fields of an object are
+// with these changes to what it generates: the fields of an object are
 // resolved one after another, not each in a goroutine of its own, and so
 // are the elements of a list until one waits for a fetch; an object makes
-// no group for deferred fields it cannot have (noDeferredGroups); and a
-// plain scalar field is marshalled without the machinery of a resolver
-// (plainScalars).
+// no group for deferred fields it cannot have (noDeferredGroups); a plain
+// scalar field is marshalled without the machinery of a resolver
+// (plainScalars); an object is written without gqlgen's field set
+// (orderedObjects); and an object's fields are collected once per parsed
+// document, not once per request (documentFieldsOnce).
 //
 // gqlgen runs every resolver field of an object that takes a context in a
 // goroutine (graphql.FieldSet.Dispatch), so that two fields waiting on
