@@ -113,7 +113,8 @@ loadtest-build:
 ## from it. Each target that asks Neo4j first runs each query for
 ## BENCH_WARMUP (5s), unmeasured, so that no round meets a cold JVM.
 ## Prints the table; takes about
-## rounds x 5 queries x targets x BENCH_DURATION.
+## rounds x 5 queries x targets x BENCH_DURATION, plus 5 queries x the
+## targets that ask Neo4j x BENCH_WARMUP (about 13 minutes in all).
 BENCH_ROUNDS ?= 3
 BENCH_DURATION ?= 10s
 BENCH_CLIENTS ?= 32
