@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"cmp"
 	"encoding/binary"
 	"hash/maphash"
 	"strings"
@@ -188,10 +189,12 @@ func (x *index) holdsAt(i int32, d domain.PartialDate) bool {
 // compareRecs orders two record slots by their relationships' ids. Two
 // derived ids are ordered by their first piece that differs when neither
 // is a prefix of the other, as it is for nearly every pair; only what is
-// left reads the ids in pieces.
+// left reads the ids in pieces. While the records' slots order as their
+// ids do (recsInIDOrder: a load's, a generated graph's), the slots are
+// compared instead.
 func (x *index) compareRecs(a, b int32) int {
-	if a == b {
-		return 0
+	if a == b || x.recsInIDOrder {
+		return cmp.Compare(a, b)
 	}
 	ca, cb := &x.recs[a], &x.recs[b]
 	switch da, db := ca.idHi == derivedID, cb.idHi == derivedID; {
