@@ -263,14 +263,18 @@ func For(ctx context.Context) (*Loaders, error) {
 // Entity returns the entity with the id, or nil when there is none. The
 // entities with the ids in also go in the same batch, not waited for: a
 // relationship's from asks for its to, so that the two fields, resolved
-// one after the other (tools/gqlgen), wait for one fetch.
+// one after the other (tools/gqlgen), wait for one fetch. One read in brief
+// (PrimeBrief) is left out: its field is most likely served by the brief
+// entity, and fetching it whole would be a store call for nothing.
 func Entity(ctx context.Context, id string, also ...string) (*domain.Entity, error) {
 	l, err := For(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range also {
-		l.entities.LoadThunk(ctx, a)
+		if !l.hasBrief(a) {
+			l.entities.LoadThunk(ctx, a)
+		}
 	}
 	return absentIsNil(load(ctx, l.entities, &l.knownEntities, id))
 }
@@ -348,6 +352,12 @@ func BriefEntity(ctx context.Context, id string) *domain.Entity {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.brief[id]
+}
+
+func (l *Loaders) hasBrief(id string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.brief[id] != nil
 }
 
 // PrimeSources tells the request's loaders about sources already read.
