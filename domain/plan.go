@@ -53,6 +53,9 @@ func Plan(ctx context.Context, view WriteView, current int64, at time.Time, cs *
 		return nil, err
 	}
 	ch := &Change{Revision: p.revision, At: p.at, Actor: cs.Actor, Reason: cs.Reason}
+	if n := len(cs.Relationships) + len(cs.Ends) + len(cs.Retractions); n > 0 {
+		ch.Relationships = make([]RelationshipChange, 0, n)
+	}
 	p.sources(ch)
 	p.entities(ch)
 	if err := p.relationships(ch); err != nil {
@@ -66,6 +69,9 @@ func Plan(ctx context.Context, view WriteView, current int64, at time.Time, cs *
 	}
 	if len(p.ps.list) > 0 {
 		return nil, InvalidProblems("", p.ps.list)
+	}
+	if len(ch.Relationships) == 0 {
+		ch.Relationships = nil // as for the other kinds: none is nil
 	}
 	if ch.Unchanged() {
 		ch.Revision = current
@@ -165,7 +171,8 @@ func (p *planner) read() error {
 	if p.endsStored, err = p.stored(endIDs, entityIDs); err != nil {
 		return err
 	}
-	p.relsWritten, p.entityWritten = map[string]bool{}, map[string]bool{}
+	p.relsWritten = make(map[string]bool, len(cs.Relationships))
+	p.entityWritten = make(map[string]bool, len(cs.Entities)+len(cs.EntityPatches))
 	return nil
 }
 
@@ -183,7 +190,7 @@ func (p *planner) stored(ids, read []string) (map[string]bool, error) {
 			distinct = append(distinct, id)
 		}
 	}
-	out := map[string]bool{}
+	out := make(map[string]bool, len(distinct))
 	if len(distinct) == 0 {
 		return out, nil
 	}
@@ -248,13 +255,12 @@ func (p *planner) cited(ps *problems, field string, list []Citation) {
 func (p *planner) sources(ch *Change) {
 	seen := map[string]bool{}
 	for i, s := range p.cs.Sources {
-		ps := p.ps.under(fmt.Sprintf("sources[%d]", i))
-		ps.list = append(ps.list, prefixed(ps.prefix, ValidateSource(s))...)
+		ps := &problems{list: ValidateSource(s)}
 		if seen[s.ID] {
 			ps.add("id", "source %q is given twice in one change set", s.ID)
 		}
 		seen[s.ID] = true
-		p.ps.merge(ps)
+		p.ps.mergeAt("sources", i, ps)
 		if len(ps.list) > 0 {
 			continue
 		}
@@ -269,18 +275,11 @@ func (p *planner) sources(ch *Change) {
 	}
 }
 
-func prefixed(prefix string, list []Problem) []Problem {
-	for i := range list {
-		list[i].Field = joinPath(prefix, list[i].Field)
-	}
-	return list
-}
-
 func (p *planner) entities(ch *Change) {
 	// write records e; added are the citations to check for known
 	// sources (those it held before were checked when they were written).
-	write := func(ps *problems, e *Entity, added []Citation, figures bool) {
-		ps.list = append(ps.list, prefixed(ps.prefix, ValidateEntity(e))...)
+	write := func(list string, i int, ps *problems, e *Entity, added []Citation, figures bool) {
+		ps.list = append(ps.list, ValidateEntity(e)...)
 		if p.entityWritten[e.ID] {
 			ps.add("id", "entity %q is written twice in one change set", e.ID)
 		}
@@ -291,7 +290,7 @@ func (p *planner) entities(ch *Change) {
 				p.cited(ps, fmt.Sprintf("figures[%d].citations", i), f.Citations)
 			}
 		}
-		p.ps.merge(ps)
+		p.ps.mergeAt(list, i, ps)
 		if len(ps.list) > 0 {
 			return
 		}
@@ -305,14 +304,14 @@ func (p *planner) entities(ch *Change) {
 		}
 	}
 	for i, e := range p.cs.Entities {
-		write(p.ps.under(fmt.Sprintf("entities[%d]", i)), e, e.Citations, true)
+		write("entities", i, &problems{}, e, e.Citations, true)
 	}
 	for i, patch := range p.cs.EntityPatches {
-		ps := p.ps.under(fmt.Sprintf("entityPatches[%d]", i))
+		ps := &problems{}
 		if len(patch.Citations) == 0 {
 			ps.add("citations", "at least one citation is required: cite the source of the change")
 		}
-		write(ps, patch.Apply(p.entitiesByID[patch.ID]), patch.Citations, false)
+		write("entityPatches", i, ps, patch.Apply(p.entitiesByID[patch.ID]), patch.Citations, false)
 	}
 }
 
@@ -351,8 +350,7 @@ func EqualRelationships(a, b *Relationship) bool {
 
 func (p *planner) relationships(ch *Change) error {
 	for i, r := range p.cs.Relationships {
-		ps := p.ps.under(fmt.Sprintf("relationships[%d]", i))
-		ps.list = append(ps.list, prefixed(ps.prefix, ValidateRelationship(r))...)
+		ps := &problems{list: ValidateRelationship(r)}
 		for _, end := range []struct{ field, id string }{{"from", r.FromID}, {"to", r.ToID}} {
 			if end.id != "" && p.entitiesByID[end.id] == nil && !p.endsStored[end.id] {
 				ps.add(end.field, "no entity has id %q", end.id)
@@ -362,7 +360,7 @@ func (p *planner) relationships(ch *Change) error {
 		if r.ID != "" && p.relsWritten[r.ID] {
 			ps.add("id", "relationship %q is written twice in one change set", r.ID)
 		}
-		p.ps.merge(ps)
+		p.ps.mergeAt("relationships", i, ps)
 		if len(ps.list) > 0 {
 			continue
 		}
@@ -435,7 +433,7 @@ func (p *planner) current(ps *problems, id string) *Relationship {
 
 func (p *planner) ends(ch *Change) error {
 	for i, e := range p.cs.Ends {
-		ps := p.ps.under(fmt.Sprintf("ends[%d]", i))
+		ps := &problems{}
 		r := p.current(ps, e.ID)
 		checkCitations(ps, "citations", e.Citations)
 		p.cited(ps, "citations", e.Citations)
@@ -444,7 +442,7 @@ func (p *planner) ends(ch *Change) error {
 		} else if r != nil && !r.ValidFrom.IsZero() && e.ValidTo.Last() < r.ValidFrom.First() {
 			ps.add("validTo", "ends (%s) before the relationship starts (%s)", e.ValidTo, r.ValidFrom)
 		}
-		p.ps.merge(ps)
+		p.ps.mergeAt("ends", i, ps)
 		if len(ps.list) > 0 {
 			continue
 		}
@@ -463,12 +461,12 @@ func (p *planner) ends(ch *Change) error {
 
 func (p *planner) retractions(ch *Change) error {
 	for i, x := range p.cs.Retractions {
-		ps := p.ps.under(fmt.Sprintf("retractions[%d]", i))
+		ps := &problems{}
 		r := p.current(ps, x.ID)
 		required(ps, "reason", x.Reason, MaxReasonLength)
 		checkCitations(ps, "citations", x.Citations)
 		p.cited(ps, "citations", x.Citations)
-		p.ps.merge(ps)
+		p.ps.mergeAt("retractions", i, ps)
 		if len(ps.list) > 0 {
 			continue
 		}

@@ -210,6 +210,9 @@ type EntityRead struct {
 	// Ends asks for the entities at the other end of the page's
 	// relationships.
 	Ends bool
+	// BriefEnds says the ends are needed only in brief (BriefEntity): a
+	// store may then leave the rest of them out.
+	BriefEnds bool
 	// Sources asks for the sources the entity's citations and the page's
 	// name.
 	Sources bool
@@ -223,6 +226,8 @@ type EntityView struct {
 	Page    *RelationshipPage
 	Ends    []*Entity
 	Sources []*Source
+	// BriefEnds says the ends are in brief, as the read allowed.
+	BriefEnds bool
 }
 
 // CitedSources lists, once each and in order of first citation, the

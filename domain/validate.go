@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -46,6 +47,20 @@ func (ps *problems) under(field string) *problems {
 }
 
 func (ps *problems) merge(sub *problems) { ps.list = append(ps.list, sub.list...) }
+
+// mergeAt adds sub's problems, found in element i of the list named list,
+// below that element ("relationships[2].from"). The path is built only
+// when there is a problem: a load checks a million elements.
+func (ps *problems) mergeAt(list string, i int, sub *problems) {
+	if len(sub.list) == 0 {
+		return
+	}
+	at := joinPath(ps.prefix, list+"["+strconv.Itoa(i)+"]")
+	for _, pr := range sub.list {
+		pr.Field = joinPath(at, pr.Field)
+		ps.list = append(ps.list, pr)
+	}
+}
 
 func joinPath(prefix, field string) string {
 	switch {

@@ -400,28 +400,31 @@ func (a *adjacencyEdit) add(rel int32) {
 }
 
 func (a *adjacencyEdit) commit() {
-	touched := map[int32]bool{}
-	for i := range a.removed {
-		touched[i] = true
-	}
 	for i := range a.added {
-		touched[i] = true
+		a.rewrite(i)
 	}
-	for i := range touched {
-		list := a.x.adj[i]
-		if gone := a.removed[i]; len(gone) > 0 {
-			list = slices.DeleteFunc(slices.Clone(list), func(e edge) bool { return gone[e.rel] })
+	for i := range a.removed {
+		if _, done := a.added[i]; !done {
+			a.rewrite(i)
 		}
-		if add := a.added[i]; len(add) > 0 {
-			slices.SortFunc(add, func(e, f edge) int { return a.x.compareRecs(e.rel, f.rel) })
-			list = a.x.mergeByID(list, add)
-		}
-		if len(list) == 0 {
-			list = nil
-		}
-		a.x.adj[i] = list
-		a.x.forgetOrder(i)
 	}
+}
+
+// rewrite gives slot i's list what the change takes from it and adds to it.
+func (a *adjacencyEdit) rewrite(i int32) {
+	list := a.x.adj[i]
+	if gone := a.removed[i]; len(gone) > 0 {
+		list = slices.DeleteFunc(slices.Clone(list), func(e edge) bool { return gone[e.rel] })
+	}
+	if add := a.added[i]; len(add) > 0 {
+		slices.SortFunc(add, func(e, f edge) int { return a.x.compareRecs(e.rel, f.rel) })
+		list = a.x.mergeByID(list, add)
+	}
+	if len(list) == 0 {
+		list = nil
+	}
+	a.x.adj[i] = list
+	a.x.forgetOrder(i)
 }
 
 // mergeByID merges b, sorted by relationship id, into a, sorted the same

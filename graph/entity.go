@@ -22,10 +22,14 @@ func toEntity(e *domain.Entity) (model.Entity, error) {
 
 // endpoint loads a relationship's endpoint id, which must exist, and puts
 // the other end in the same batch (loaders.Entity). The ends of a hub's
-// relationships are the same few entities many times over: each is shaped
-// for GraphQL once per request. A brief read's entity serves a selection
-// that shows no more of it (briefEndpoint).
+// relationships are the same few entities many times over: each whole
+// entity is shaped for GraphQL once per request and found again by its id
+// (loaders.EndShape). A brief read's entity serves a selection that shows
+// no more of it (briefEndpoint).
 func endpoint(ctx context.Context, id, other string) (model.Entity, error) {
+	if m, ok := loaders.EndShape[model.Entity](ctx, id); ok {
+		return m, nil
+	}
 	if m := briefEndpoint(ctx, id); m != nil {
 		return m, nil
 	}
@@ -36,10 +40,12 @@ func endpoint(ctx context.Context, id, other string) (model.Entity, error) {
 	if e == nil {
 		return nil, &domain.Error{Code: domain.CodeInternal, Message: "relationship endpoint " + id + " does not exist"}
 	}
-	if m := loaders.Shaped(ctx, e, model.FromEntity); m != nil {
-		return m, nil
+	m, err := toEntity(e)
+	if err != nil {
+		return nil, err
 	}
-	return toEntity(e)
+	loaders.KeepEndShape(ctx, id, m)
+	return m, nil
 }
 
 // relationshipFilter is the filter Entity.relationships's arguments ask

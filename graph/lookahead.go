@@ -50,7 +50,7 @@ func readEntity(ctx context.Context, st domain.Store, id string) (*domain.Entity
 		return nil, nil
 	}
 	loaders.PrimeEntities(ctx, v.Entity)
-	loaders.PrimeEntities(ctx, v.Ends...)
+	primeRead(ctx, domain.Brief{Entities: v.BriefEnds}, v.Ends)
 	loaders.PrimeSources(ctx, v.Sources...)
 	if q.Relationships != nil {
 		loaders.PrimeRelationships(ctx, id, *q.Relationships, v.Page)
@@ -73,23 +73,29 @@ func entityLookahead(ctx context.Context, id string) domain.EntityRead {
 			q.Sources = q.Sources || selectsSource(op, f.Selections)
 		case "relationships":
 			if q.Relationships != nil {
-				continue // a second page (an alias): its resolver loads it
+				// A second page (an alias): its resolver loads it, and
+				// its ends may be those of the first, whole.
+				q.BriefEnds = false
+				continue
 			}
 			filter, ok := lookaheadFilter(f.ArgumentMap(op.Variables))
 			if !ok {
 				continue
 			}
 			q.Relationships = &filter
+			q.BriefEnds = true
 			for _, node := range nodes(op, f.Selections) {
 				switch node.Name {
 				case "from", "to":
 					q.Ends = true
+					q.BriefEnds = q.BriefEnds && selectsOnly(op, node.Selections, briefEntityField)
 				case "citations":
 					q.Sources = q.Sources || selectsSource(op, node.Selections)
 				}
 			}
 		}
 	}
+	q.BriefEnds = q.BriefEnds && q.Ends
 	return q
 }
 

@@ -41,9 +41,10 @@ func (o Options) loaderOptions() []dataloadgen.Option {
 // Loaders are one request's dataloaders. Build them per request (Middleware
 // does); they cache what they fetched for the request's lifetime only.
 type Loaders struct {
-	mu     sync.Mutex
-	shaped map[*domain.Entity]any    // Shaped's results
-	brief  map[string]*domain.Entity // PrimeBrief's entities, by id
+	mu        sync.Mutex
+	shaped    map[*domain.Entity]any    // Shaped's results
+	endShapes map[string]any            // KeepEndShape's, by entity id
+	brief     map[string]*domain.Entity // PrimeBrief's entities, by id
 
 	entities      *dataloadgen.Loader[string, *domain.Entity]
 	sources       *dataloadgen.Loader[string, *domain.Source]
@@ -262,14 +263,18 @@ func For(ctx context.Context) (*Loaders, error) {
 // Entity returns the entity with the id, or nil when there is none. The
 // entities with the ids in also go in the same batch, not waited for: a
 // relationship's from asks for its to, so that the two fields, resolved
-// one after the other (tools/gqlgen), wait for one fetch.
+// one after the other (tools/gqlgen), wait for one fetch. One read in brief
+// (PrimeBrief) is left out: its field is most likely served by the brief
+// entity, and fetching it whole would be a store call for nothing.
 func Entity(ctx context.Context, id string, also ...string) (*domain.Entity, error) {
 	l, err := For(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range also {
-		l.entities.LoadThunk(ctx, a)
+		if !l.hasBrief(a) {
+			l.entities.LoadThunk(ctx, a)
+		}
 	}
 	return absentIsNil(load(ctx, l.entities, &l.knownEntities, id))
 }
@@ -349,6 +354,12 @@ func BriefEntity(ctx context.Context, id string) *domain.Entity {
 	return l.brief[id]
 }
 
+func (l *Loaders) hasBrief(id string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.brief[id] != nil
+}
+
 // PrimeSources tells the request's loaders about sources already read.
 func PrimeSources(ctx context.Context, sources ...*domain.Source) {
 	l, err := For(ctx)
@@ -396,6 +407,38 @@ func Shaped[T any](ctx context.Context, e *domain.Entity, shape func(*domain.Ent
 	}
 	l.shaped[e] = v
 	return v
+}
+
+// EndShape returns what KeepEndShape kept for the entity id this request,
+// and whether it kept one. A relationship's end that an earlier
+// relationship of the answer had (a hub, the centre of a neighbourhood) is
+// then found with one look, not a load, a brief look-up and a Shaped call.
+func EndShape[T any](ctx context.Context, id string) (T, bool) {
+	var zero T
+	l, err := For(ctx)
+	if err != nil {
+		return zero, false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.endShapes[id].(T)
+	return v, ok
+}
+
+// KeepEndShape keeps v, a transport's shape of the whole entity id as the
+// request's entity loader holds it, for EndShape. The loader holds one
+// entity for an id for the request's lifetime, so v stays its shape.
+func KeepEndShape(ctx context.Context, id string, v any) {
+	l, err := For(ctx)
+	if err != nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.endShapes == nil {
+		l.endShapes = map[string]any{}
+	}
+	l.endShapes[id] = v
 }
 
 func absentIsNil[V any](v *V, err error) (*V, error) {

@@ -193,3 +193,38 @@ func TestBothEndsInOneFetch(t *testing.T) {
 		})
 	}
 }
+
+// TestEndShapesAreKeptPerRequest: an end's shape is found again by its id
+// in the request that kept it, as the type it was kept as, and in no other
+// request.
+func TestEndShapesAreKeptPerRequest(t *testing.T) {
+	type shape struct{ name string }
+	st := embedded.New()
+	request := loaders.With(context.Background(), loaders.New(st, loaders.Options{}))
+	loaders.KeepEndShape(request, "mali", &shape{"Mali"})
+	other := loaders.With(context.Background(), loaders.New(st, loaders.Options{}))
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		id   string
+		want string // "" for none
+	}{
+		{"kept", request, "mali", "Mali"},
+		{"another id", request, "niger", ""},
+		{"another request", other, "mali", ""},
+		{"no loaders", context.Background(), "mali", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := loaders.EndShape[*shape](tc.ctx, tc.id)
+			switch {
+			case tc.want == "" && ok:
+				t.Errorf("EndShape = %v, want none", got)
+			case tc.want != "" && (!ok || got.name != tc.want):
+				t.Errorf("EndShape = %v, %v; want %q", got, ok, tc.want)
+			}
+		})
+	}
+	if got, ok := loaders.EndShape[string](request, "mali"); ok {
+		t.Errorf("EndShape as another type = %q, want none", got)
+	}
+}

@@ -133,8 +133,9 @@ RETURN i, total, page
 ORDER BY i`
 
 	// cypherReadEntity reads an entity with, when $page, one page of its
-	// relationships (as cypherRelationshipsOf pages them; %s is the
-	// direction pattern), when $ends their other ends, and when $sources
+	// relationships (as cypherRelationshipsOf pages them; the first %s is
+	// the direction pattern), when $ends their other ends (projected with
+	// the second, entityFields), and when $sources
 	// the sources the entity and the page cite (not those only its figures
 	// cite, which are in their JSON: a loader reads those): what one
 	// GraphQL request reads of an entity, in one statement. No record: no
@@ -158,7 +159,7 @@ CALL (e, rows) {
 CALL (e, rows) {
   UNWIND CASE WHEN $ends THEN rows ELSE [] END AS x
   WITH DISTINCT x[1] AS o
-  RETURN collect(o {.*}) AS ends
+  RETURN collect(o {%s}) AS ends
 }
 CALL (e, rows) {
   UNWIND CASE WHEN $sources THEN e.citationSources +
@@ -449,6 +450,12 @@ func pathsCypher(first, maxLength int, brief domain.Brief) string {
 // pattern and the projections brief asks for.
 func neighborhoodOneCypher(pattern string, brief domain.Brief) string {
 	return fmt.Sprintf(cypherNeighborhoodOne, pattern, entityFields(brief.Entities), relationshipFields(brief.Relationships))
+}
+
+// readEntityCypher formats cypherReadEntity for the direction pattern,
+// its ends whole or in brief.
+func readEntityCypher(pattern string, briefEnds bool) string {
+	return fmt.Sprintf(cypherReadEntity, pattern, entityFields(briefEnds))
 }
 
 // subgraphCypher formats cypherSubgraph: the kept entities and the

@@ -426,7 +426,7 @@ func (s *Store) ReadEntity(ctx context.Context, q domain.EntityRead) (*domain.En
 	params := filterParams(f)
 	params["id"], params["page"], params["ends"], params["sources"] = q.ID, q.Relationships != nil, q.Ends, q.Sources
 	params["after"], params["limit"] = f.After, int64(f.First+1)
-	cypher := fmt.Sprintf(cypherReadEntity, relPatterns[direction(f.Direction)])
+	cypher := readEntityCypher(relPatterns[direction(f.Direction)], q.BriefEnds)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.EntityView, error) {
 		records, err := run(ctx, tx, cypher, params)
 		if err != nil {
@@ -436,7 +436,7 @@ func (s *Store) ReadEntity(ctx context.Context, q domain.EntityRead) (*domain.En
 			return &domain.EntityView{}, nil
 		}
 		rec := records[0]
-		v := &domain.EntityView{}
+		v := &domain.EntityView{BriefEnds: q.BriefEnds && q.Ends}
 		if v.Entity, err = scanValue(rec, "entity", scanEntity); err != nil {
 			return nil, err
 		}

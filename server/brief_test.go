@@ -96,3 +96,53 @@ func TestBriefReadsAskForNoMoreThanTheSelectionShows(t *testing.T) {
 		}
 	}
 }
+
+// entityReads records what each entity read asks to have of its ends in
+// brief.
+type entityReads struct {
+	domain.Store
+	mu    sync.Mutex
+	reads []domain.EntityRead
+}
+
+func (e *entityReads) ReadEntity(ctx context.Context, q domain.EntityRead) (*domain.EntityView, error) {
+	e.mu.Lock()
+	e.reads = append(e.reads, q)
+	e.mu.Unlock()
+	return e.Store.ReadEntity(ctx, q)
+}
+
+// TestEntityReadsAskForBriefEndsOnlyWhereTheSelectionShowsNoMore asks for
+// an entity's relationships with selections of their ends: the read asks
+// for its ends in brief exactly where every selection of them, and no
+// second page, shows no more than a brief entity holds.
+func TestEntityReadsAskForBriefEndsOnlyWhereTheSelectionShowsNoMore(t *testing.T) {
+	tests := []struct {
+		name, selection string
+		ends, brief     bool
+	}{
+		{"ids and names", `relationships { edges { node { from { id name } to { id kind } } } }`, true, true},
+		{"one end's summary", `relationships { edges { node { from { id } to { id summary } } } }`, true, false},
+		{"an end's kind-specific field", `relationships { edges { node { to { ... on Country { iso3 } } } } }`, true, false},
+		{"brief fields in a fragment", `relationships { edges { node { from { ...brief } } } }`, true, true},
+		{"no ends", `relationships { edges { node { id type } } }`, false, false},
+		{"a second page", `relationships { edges { node { from { id } } } } more: relationships(first: 1) { totalCount }`, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &entityReads{Store: embedded.New()}
+			storetest.MustLoad(t, st.Store, storetest.Fixture())
+			h := quietHandler(t, st, server.Config{})
+			query := `{ entity(id: "union") { id ` + tt.selection + ` } }`
+			if strings.Contains(tt.selection, "...brief") {
+				query += ` fragment brief on Entity { id name }`
+			}
+			if resp := post(t, h, query, nil); len(resp.Errors) > 0 {
+				t.Fatalf("%s: %+v", query, resp.Errors)
+			}
+			if len(st.reads) != 1 || st.reads[0].Ends != tt.ends || st.reads[0].BriefEnds != tt.brief {
+				t.Errorf("%s\nread %+v, want one asking for ends %v, in brief %v", query, st.reads, tt.ends, tt.brief)
+			}
+		})
+	}
+}

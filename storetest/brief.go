@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/conflictgraph/conflictgraph/domain"
@@ -70,6 +72,50 @@ func testBriefReads(t *testing.T, st domain.Store) {
 				sameValues(t, got.Relationships, whole.Relationships, got.Brief.Relationships, domain.BriefRelationship)
 			})
 		}
+	}
+}
+
+// testBriefEnds checks an entity read whose ends may come in brief against
+// the same read whole: the same entity, page and sources, and the same
+// ends, each equal to the whole one or, where the answer says the ends are
+// brief, to its brief form.
+func testBriefEnds(t *testing.T, st domain.Store) {
+	loaded(t, st)
+	ctx := context.Background()
+	for _, q := range []domain.EntityRead{
+		{ID: "union", Relationships: &domain.RelationshipFilter{Direction: domain.DirectionBoth, First: 50}, Ends: true, Sources: true},
+		{ID: "front", Relationships: &domain.RelationshipFilter{Direction: domain.DirectionOut, First: 1}, Ends: true},
+	} {
+		whole, err := st.ReadEntity(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if whole.BriefEnds {
+			t.Errorf("%s: ends brief though the read did not allow it", q.ID)
+		}
+		byID := func(a, b *domain.Entity) int { return strings.Compare(a.ID, b.ID) }
+		ends := slices.SortedFunc(slices.Values(whole.Ends), byID)
+		stored, err := st.EntitiesByIDs(ctx, entityIDs(ends))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameValues(t, ends, stored, false, domain.BriefEntity)
+		q.BriefEnds = true
+		t.Run(fmt.Sprintf("%s, %+v", q.ID, *q.Relationships), func(t *testing.T) {
+			got, err := st.ReadEntity(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got.Entity, whole.Entity) || !reflect.DeepEqual(got.Page, whole.Page) {
+				t.Errorf("entity or page differ from the whole read's:\n got  %+v %+v\n want %+v %+v", got.Entity, got.Page, whole.Entity, whole.Page)
+			}
+			bySourceID := func(a, b *domain.Source) int { return strings.Compare(a.ID, b.ID) }
+			if !slices.EqualFunc(slices.SortedFunc(slices.Values(got.Sources), bySourceID), slices.SortedFunc(slices.Values(whole.Sources), bySourceID),
+				func(a, b *domain.Source) bool { return reflect.DeepEqual(a, b) }) {
+				t.Errorf("sources %v, want %v", got.Sources, whole.Sources)
+			}
+			sameValues(t, slices.SortedFunc(slices.Values(got.Ends), byID), ends, got.BriefEnds, domain.BriefEntity)
+		})
 	}
 }
 

@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SeedGraph", testSeedGraph},
 		{"Paths", testPaths},
 		{"BriefReads", testBriefReads},
+		{"BriefEnds", testBriefEnds},
 		{"Timeline", testTimeline},
 		{"AidTotals", testAidTotals},
 		{"RatesAndRanges", testRatesAndRanges},

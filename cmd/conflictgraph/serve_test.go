@@ -210,6 +210,12 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 	if c.limits != want || c.shutdownTimeout != 2*time.Second || !c.disableIntrospection || c.writeTimeout != time.Minute {
 		t.Errorf("parsed %+v", c)
 	}
+	if c.gcHeadroom != defaultGCHeadroom {
+		t.Errorf("--gc-headroom-bytes defaults to %d, want %d", c.gcHeadroom, defaultGCHeadroom)
+	}
+	if c, err := parseServe(nil, env(map[string]string{"CONFLICTGRAPH_GC_HEADROOM_BYTES": "0"})); err != nil || c.gcHeadroom != 0 {
+		t.Errorf("$CONFLICTGRAPH_GC_HEADROOM_BYTES=0: headroom %d, err %v; want 0 (Go's pacing)", c.gcHeadroom, err)
+	}
 
 	for _, tt := range []struct {
 		args []string
@@ -221,6 +227,7 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 		{nil, map[string]string{"CONFLICTGRAPH_REQUEST_TIMEOUT": "15"}, `$CONFLICTGRAPH_REQUEST_TIMEOUT="15"`},
 		{[]string{"--request-timeout", "2m"}, nil, "--request-timeout (2m0s) must be shorter than --write-timeout (1m0s)"},
 		{[]string{"--shutdown-timeout", "-1s"}, nil, "--shutdown-timeout must be positive"},
+		{[]string{"--gc-headroom-bytes", "-1"}, nil, "--gc-headroom-bytes must be 0 or more"},
 	} {
 		_, err := parseServe(tt.args, env(tt.env))
 		var u usageError
