@@ -4,7 +4,7 @@
 // Go starts a collection when the heap has grown past what the last one
 // left live by GOGC percent of it (100 by default). The server on Neo4j
 // holds about 10 MB live and allocates half a megabyte for a large answer,
-// so the collector ran every twenty answers and took a sixth of the
+// so the collector ran every twenty answers and took an eighth of the
 // server's CPU. Keep lets the heap grow by at least a fixed headroom
 // before the next collection; once the live heap is large enough that
 // GOGC allows more (the embedded store with a million relationships holds

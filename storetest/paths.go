@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,6 +94,42 @@ func testPaths(t *testing.T, st domain.Store) {
 	} {
 		if _, err := st.Paths(ctx, q); !errors.Is(err, domain.ErrInvalid) {
 			t.Errorf("%+v: err = %v, want INVALID", q, err)
+		}
+	}
+}
+
+// testPathTies asks for the first k of five paths of one length, for
+// every k: the first k by relationship id. The ties are written in the
+// order of their ids between one pair of entities and in the reverse
+// order between another, so that a store returning whichever paths its
+// search meets first gets one of the two wrong, whatever order it meets
+// them in.
+func testPathTies(t *testing.T, st domain.Store) {
+	loaded(t, st)
+	ctx := context.Background()
+	cs := &domain.ChangeSet{Actor: "test", Reason: "parallel links"}
+	want := map[string][]string{}
+	for _, to := range []string{"o-brien", "keita"} {
+		for n := 1; n <= 5; n++ {
+			i := n
+			if to == "keita" {
+				i = 6 - n
+			}
+			id := fmt.Sprintf("hermit.t%d.%s", i, to)
+			cs.Relationships = append(cs.Relationships, &domain.Relationship{ID: id, Type: domain.RelSupports,
+				FromID: "hermit", ToID: to, Certainty: domain.CertaintyStated, Citations: cites("The Hermit Society supports them.")})
+			want[to] = append(want[to], id)
+		}
+		slices.Sort(want[to])
+	}
+	MustApply(t, st, cs)
+	for _, to := range []string{"o-brien", "keita"} {
+		for k := 1; k <= 6; k++ {
+			paths, err := st.Paths(ctx, domain.PathQuery{From: "hermit", To: to, MaxLength: 1, First: k})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantIDs(t, fmt.Sprintf("first %d to %s", k, to), pathIDs(paths), want[to][:min(k, len(want[to]))])
 		}
 	}
 }

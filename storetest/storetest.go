@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"LoadRejectsDanglingRelationship", testLoadRejectsDangling},
 		{"SeedGraph", testSeedGraph},
 		{"Paths", testPaths},
+		{"PathTies", testPathTies},
 		{"BriefReads", testBriefReads},
 		{"BriefEnds", testBriefEnds},
 		{"Timeline", testTimeline},
