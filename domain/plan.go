@@ -276,9 +276,10 @@ func (p *planner) sources(ch *Change) {
 }
 
 func (p *planner) entities(ch *Change) {
-	// write records e; added are the citations to check for known
-	// sources (those it held before were checked when they were written).
-	write := func(list string, i int, ps *problems, e *Entity, added []Citation, figures bool) {
+	// write records e, element at of the change set's list; added are the
+	// citations to check for known sources (those it held before were
+	// checked when they were written).
+	write := func(list string, at int, ps *problems, e *Entity, added []Citation, figures bool) {
 		ps.list = append(ps.list, ValidateEntity(e)...)
 		if p.entityWritten[e.ID] {
 			ps.add("id", "entity %q is written twice in one change set", e.ID)
@@ -290,7 +291,7 @@ func (p *planner) entities(ch *Change) {
 				p.cited(ps, fmt.Sprintf("figures[%d].citations", i), f.Citations)
 			}
 		}
-		p.ps.mergeAt(list, i, ps)
+		p.ps.mergeAt(list, at, ps)
 		if len(ps.list) > 0 {
 			return
 		}

@@ -22,11 +22,8 @@ func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]*domain.Path, 
 	params["from"], params["to"], params["first"] = q.From, q.To, int64(q.First)
 	params["search"] = q.First > 0 && q.From != q.To
 	cypher := pathsCypher(max(q.First, 1), q.MaxLength, q.Brief)
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*domain.Path, error) {
-		records, err := run(ctx, tx, cypher, params)
-		if err != nil {
-			return nil, err
-		}
+	return readStatement(ctx, s, cypher, params, func(records []*neo4j.Record) ([]*domain.Path, error) {
+		var err error
 		if len(records) != 1 {
 			return nil, fmt.Errorf("paths: %d records, want one", len(records))
 		}

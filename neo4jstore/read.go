@@ -14,13 +14,22 @@ import (
 // collect runs one statement in a read transaction and scans the map in
 // column key of every record.
 func collect[T any](ctx context.Context, s *Store, cypher string, params map[string]any, key string, scan func(map[string]any) (*T, error)) ([]*T, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*T, error) {
-		return scanAll(ctx, tx, cypher, params, key, scan)
+	return readStatement(ctx, s, cypher, params, func(records []*neo4j.Record) ([]*T, error) {
+		return scanRecords(records, key, scan)
 	})
 }
 
 func scanAll[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string, scan func(map[string]any) (*T, error)) ([]*T, error) {
-	maps, err := column[map[string]any](ctx, tx, cypher, params, key)
+	records, err := run(ctx, tx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return scanRecords(records, key, scan)
+}
+
+// scanRecords reads the map under key of each record with scan.
+func scanRecords[T any](records []*neo4j.Record, key string, scan func(map[string]any) (*T, error)) ([]*T, error) {
+	maps, err := values[map[string]any](records, key)
 	if err != nil {
 		return nil, err
 	}
@@ -35,12 +44,16 @@ func scanAll[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher str
 	return out, nil
 }
 
-// column runs cypher and reads one value of type T from each record.
 func column[T neo4j.RecordValue](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string) ([]T, error) {
 	records, err := run(ctx, tx, cypher, params)
 	if err != nil {
 		return nil, err
 	}
+	return values[T](records, key)
+}
+
+// values reads the value under key of each record.
+func values[T neo4j.RecordValue](records []*neo4j.Record, key string) ([]T, error) {
 	out := make([]T, 0, len(records))
 	for _, rec := range records {
 		v, _, err := neo4j.GetRecordValue[T](rec, key)
@@ -362,11 +375,8 @@ func (s *Store) neighborhoodOne(ctx context.Context, q domain.NeighborhoodQuery,
 	// The centre and Limit - 1 neighbours fit: one more tells a cut.
 	params["id"], params["room"] = q.ID, q.Limit
 	cypher := neighborhoodOneCypher(pattern, q.Brief)
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.Subgraph, error) {
-		records, err := run(ctx, tx, cypher, params)
-		if err != nil {
-			return nil, err
-		}
+	return readStatement(ctx, s, cypher, params, func(records []*neo4j.Record) (*domain.Subgraph, error) {
+		var err error
 		if len(records) == 0 {
 			return nil, domain.NotFoundf("no entity has id %q", q.ID)
 		}
@@ -427,11 +437,8 @@ func (s *Store) ReadEntity(ctx context.Context, q domain.EntityRead) (*domain.En
 	params["id"], params["page"], params["ends"], params["sources"] = q.ID, q.Relationships != nil, q.Ends, q.Sources
 	params["after"], params["limit"] = f.After, int64(f.First+1)
 	cypher := readEntityCypher(relPatterns[direction(f.Direction)], q.BriefEnds)
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*domain.EntityView, error) {
-		records, err := run(ctx, tx, cypher, params)
-		if err != nil {
-			return nil, err
-		}
+	return readStatement(ctx, s, cypher, params, func(records []*neo4j.Record) (*domain.EntityView, error) {
+		var err error
 		if len(records) == 0 {
 			return &domain.EntityView{}, nil
 		}

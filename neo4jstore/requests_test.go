@@ -23,7 +23,8 @@ import (
 // (package bench: an entity with its links, ends and quotes; a search; a
 // neighbourhood; paths) of the API on Neo4j and counts, from the Bolt
 // messages the driver sends, the transactions each request opens: one at
-// most, and the statements and round trips are logged.
+// most, in two round trips once connected (BEGIN with the statement, then
+// COMMIT); the statements are logged.
 func TestOneTransactionPerRequest(t *testing.T) {
 	st := fresh(t)
 	s, err := seed.Default()
@@ -63,6 +64,11 @@ func TestOneTransactionPerRequest(t *testing.T) {
 					strings.Join(counter.statementsByText, ", "), counter.roundTrips)
 				if m["BEGIN"] != 1 {
 					t.Errorf("%d transactions for one request, want one", m["BEGIN"])
+				}
+				// Connected, the transaction's BEGIN goes with its
+				// statement, and COMMIT follows the records.
+				if round > 0 && counter.roundTrips > 2 {
+					t.Errorf("%d round trips for one request, want two", counter.roundTrips)
 				}
 				counter.mu.Unlock()
 			}

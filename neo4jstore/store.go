@@ -409,6 +409,31 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 	return transact(ctx, s, neo4j.AccessModeRead, s.cfg.QueryTimeout, work)
 }
 
+// readStatement runs one read statement as neo4j.ExecuteQuery does, in a
+// managed read transaction (retried, routed and bounded as read's) whose
+// BEGIN goes to Neo4j with the statement; ExecuteRead sends BEGIN first and
+// waits for its answer, a round trip more. scan reads the records.
+func readStatement[T any](ctx context.Context, s *Store, cypher string, params map[string]any, scan func([]*neo4j.Record) (T, error)) (T, error) {
+	var zero T
+	if err := s.available(); err != nil {
+		return zero, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout+s.cfg.ConnectTimeout)
+	defer cancel()
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithReadersRouting(), neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
+		neo4j.ExecuteQueryWithBookmarkManager(s.bookmarks), neo4j.ExecuteQueryWithBoltLogger(s.cfg.BoltLogger),
+		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.QueryTimeout)))
+	if err != nil {
+		return zero, s.failed(ctx, err)
+	}
+	out, err := scan(res.Records)
+	if err != nil {
+		return zero, s.failed(ctx, err)
+	}
+	return out, nil
+}
+
 // write runs work in a managed write transaction, bounded by the write
 // timeout.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
