@@ -12,74 +12,94 @@
 package gcpace
 
 import (
-	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+	"time"
 )
 
-// liveMetric is the heap the last collection left live.
-const liveMetric = "/gc/heap/live:bytes"
+// The runtime's metrics a pacer reads: collections finished, and the heap
+// the last one left live.
+const (
+	cyclesMetric = "/gc/cycles/total:gc-cycles"
+	liveMetric   = "/gc/heap/live:bytes"
+)
+
+// every is how often Keep looks for a finished collection. A collection
+// is paced by the percentage set after the one before it, so what the
+// heap can grow past the headroom's goal is what the process allocates in
+// this time after a collection that found much more live.
+const every = 50 * time.Millisecond
 
 // Keep sets the collector's percentage after every collection so that the
 // next starts once the heap has grown by headroom bytes past what is live,
 // or by GOGC's percentage of it when that is more. GOGC=off stays off, a
 // GOMEMLIMIT still bounds the heap, and a headroom of 0 changes nothing.
 // The returned function stops it and restores the percentage Keep found.
-func Keep(headroom uint64) (stop func()) { return keep(headroom, nil) }
-
-// keep is Keep, calling adjusted with each percentage it sets.
-func keep(headroom uint64, adjusted func(percent int)) (stop func()) {
-	base := debug.SetGCPercent(100)
-	debug.SetGCPercent(base)
-	if base < 0 || headroom == 0 {
+func Keep(headroom uint64) (stop func()) {
+	p := newPacer(headroom)
+	if p == nil {
 		return func() {}
 	}
-	p := &pacer{base: base, headroom: headroom, adjusted: adjusted,
-		live: []metrics.Sample{{Name: liveMetric}}}
-	p.adjust()
-	return p.stop
+	p.poll()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				p.poll()
+			}
+		}
+	})
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			close(done)
+			wg.Wait()
+			debug.SetGCPercent(p.base)
+		})
+	}
 }
 
-// pacer is one Keep call.
+// pacer is one Keep call's state.
 type pacer struct {
 	base     int    // the percentage GOGC gave
 	headroom uint64 // bytes the heap may grow by at least
-	adjusted func(percent int)
-
-	mu      sync.Mutex
-	stopped bool
-	live    []metrics.Sample
+	samples  []metrics.Sample
+	cycles   uint64 // collections finished when it last set the percentage
+	percent  int    // what it set then
 }
 
-// sentinel is the object whose cleanup tells a pacer that a collection
-// ran: large enough not to share a tiny allocation's block.
-type sentinel struct{ _ [32]byte }
-
-// adjust sets the percentage for the live heap the last collection left,
-// and asks to be called after the next one.
-func (p *pacer) adjust() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.stopped {
-		return
+// newPacer is a pacer for headroom, nil when there is nothing to do: no
+// headroom, or GOGC=off.
+func newPacer(headroom uint64) *pacer {
+	base := debug.SetGCPercent(100)
+	debug.SetGCPercent(base)
+	if base < 0 || headroom == 0 {
+		return nil
 	}
-	metrics.Read(p.live)
-	percent := percentFor(p.base, p.headroom, p.live[0].Value.Uint64())
-	debug.SetGCPercent(percent)
-	if p.adjusted != nil {
-		p.adjusted(percent)
-	}
-	runtime.AddCleanup(new(sentinel), (*pacer).adjust, p)
+	return &pacer{base: base, headroom: headroom, cycles: ^uint64(0),
+		samples: []metrics.Sample{{Name: cyclesMetric}, {Name: liveMetric}}}
 }
 
-func (p *pacer) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.stopped {
-		p.stopped = true
-		debug.SetGCPercent(p.base)
+// poll sets the percentage for the live heap the last collection left,
+// when a collection has finished since it last did; it reports whether it
+// did.
+func (p *pacer) poll() bool {
+	metrics.Read(p.samples)
+	cycles := p.samples[0].Value.Uint64()
+	if cycles == p.cycles {
+		return false
 	}
+	p.cycles = cycles
+	p.percent = percentFor(p.base, p.headroom, p.samples[1].Value.Uint64())
+	debug.SetGCPercent(p.percent)
+	return true
 }
 
 // minLive is the smallest live heap percentFor divides by: before the

@@ -5,7 +5,6 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"testing"
-	"time"
 )
 
 func TestPercentFor(t *testing.T) {
@@ -30,37 +29,58 @@ func TestPercentFor(t *testing.T) {
 	}
 }
 
-// TestKeepFollowsEachCollection: after a collection the percentage is the
-// one the live heap it left calls for, and stop puts GOGC's back.
-func TestKeepFollowsEachCollection(t *testing.T) {
+// TestPollFollowsEachCollection: after a collection the percentage is the
+// one the live heap it left calls for, set once per collection.
+func TestPollFollowsEachCollection(t *testing.T) {
+	const headroom = 512 << 20 // more than this test's heap, so never GOGC's
+	p := newPacer(headroom)
+	if p == nil {
+		t.Skip("GOGC=off")
+	}
+	defer debug.SetGCPercent(p.base)
+	if !p.poll() {
+		t.Fatal("the first poll set nothing")
+	}
+	for range 2 {
+		runtime.GC()
+		if !p.poll() {
+			t.Fatal("no adjustment after a collection")
+		}
+		now := []metrics.Sample{{Name: liveMetric}, {Name: "/gc/gogc:percent"}}
+		metrics.Read(now)
+		if want := percentFor(p.base, headroom, now[0].Value.Uint64()); p.percent != want {
+			t.Errorf("after a collection leaving %d bytes live: percentage %d, want %d", now[0].Value.Uint64(), p.percent, want)
+		}
+		if got := int(now[1].Value.Uint64()); got != p.percent {
+			t.Errorf("the runtime's percentage is %d, want %d", got, p.percent)
+		}
+		if p.poll() {
+			t.Error("a second poll after the same collection set the percentage again")
+		}
+	}
+}
+
+// TestKeepStopsAndRestores: Keep raises the percentage for this small heap
+// at once, and stop puts GOGC's back.
+func TestKeepStopsAndRestores(t *testing.T) {
 	base := debug.SetGCPercent(100)
 	debug.SetGCPercent(base)
 	if base < 0 {
 		t.Skip("GOGC=off")
 	}
-	const headroom = 512 << 20 // more than this test's heap, so never GOGC's
-	set := make(chan int, 16)
-	stop := keep(headroom, func(p int) { set <- p })
-	defer stop()
-	<-set // the first, set by keep itself
-	for range 2 {
-		runtime.GC()
-		select {
-		case got := <-set:
-			live := []metrics.Sample{{Name: liveMetric}, {Name: "/gc/gogc:percent"}}
-			metrics.Read(live)
-			if want := percentFor(base, headroom, live[0].Value.Uint64()); got != want {
-				t.Errorf("after a collection leaving %d bytes live: percentage %d, want %d", live[0].Value.Uint64(), got, want)
-			}
-			if now := int(live[1].Value.Uint64()); now != got {
-				t.Errorf("the runtime's percentage is %d, want %d", now, got)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("no adjustment after a collection")
-		}
+	percent := func() int {
+		s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+		metrics.Read(s)
+		return int(s[0].Value.Uint64())
 	}
+	stop := Keep(512 << 20)
+	raised := percent()
 	stop()
-	if now := debug.SetGCPercent(base); now != base {
+	stop() // a second stop does nothing
+	if raised <= base {
+		t.Errorf("Keep left the percentage at %d, want it above GOGC's %d for a heap this small", raised, base)
+	}
+	if now := percent(); now != base {
 		t.Errorf("after stop the percentage is %d, want GOGC's %d", now, base)
 	}
 }
