@@ -19,6 +19,8 @@ func collect[T any](ctx context.Context, s *Store, cypher string, params map[str
 	})
 }
 
+// scanAll runs cypher in tx and scans the map in column key of every
+// record.
 func scanAll[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string, scan func(map[string]any) (*T, error)) ([]*T, error) {
 	records, err := run(ctx, tx, cypher, params)
 	if err != nil {
@@ -44,6 +46,7 @@ func scanRecords[T any](records []*neo4j.Record, key string, scan func(map[strin
 	return out, nil
 }
 
+// column runs cypher and reads one value of type T from each record.
 func column[T neo4j.RecordValue](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string) ([]T, error) {
 	records, err := run(ctx, tx, cypher, params)
 	if err != nil {
