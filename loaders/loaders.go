@@ -272,7 +272,7 @@ func Entity(ctx context.Context, id string, also ...string) (*domain.Entity, err
 		return nil, err
 	}
 	for _, a := range also {
-		if !l.hasBrief(a) {
+		if l.briefOf(a) == nil {
 			l.entities.LoadThunk(ctx, a)
 		}
 	}
@@ -349,15 +349,14 @@ func BriefEntity(ctx context.Context, id string) *domain.Entity {
 	if err != nil {
 		return nil
 	}
+	return l.briefOf(id)
+}
+
+// briefOf is PrimeBrief's entity with the id, nil for none.
+func (l *Loaders) briefOf(id string) *domain.Entity {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.brief[id]
-}
-
-func (l *Loaders) hasBrief(id string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.brief[id] != nil
 }
 
 // PrimeSources tells the request's loaders about sources already read.
